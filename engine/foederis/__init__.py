@@ -1,0 +1,53 @@
+"""foederis: a high-performance alliance graph engine.
+
+States are nodes; alliance commitments are typed, weighted, directed edges of a sparse
+matrix; numba kernels propagate commitment cascades through it. Nothing compiles at import:
+call :func:`foederis.warmup` to compile ahead of first use.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from ._constants import DOMAIN_NAMES, KIND_NAMES, SIDE_NAMES
+from .builtin import list_worlds, load_world
+from .errors import (
+    AttackError,
+    ConvergenceError,
+    EditError,
+    FoederisError,
+    Interrupted,
+    ParameterError,
+    ScenarioError,
+    UnknownStateError,
+    UnknownTreatyError,
+    UnknownWorldError,
+    WorldError,
+)
+from .world import World, read_world
+
+try:
+    __version__ = _version("foederis")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0+unknown"
+
+__all__ = [
+    "World",
+    "read_world",
+    "load_world",
+    "list_worlds",
+    "KIND_NAMES",
+    "DOMAIN_NAMES",
+    "SIDE_NAMES",
+    "FoederisError",
+    "WorldError",
+    "UnknownStateError",
+    "UnknownTreatyError",
+    "UnknownWorldError",
+    "EditError",
+    "ParameterError",
+    "AttackError",
+    "ConvergenceError",
+    "ScenarioError",
+    "Interrupted",
+]

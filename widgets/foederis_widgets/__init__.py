@@ -1,0 +1,1 @@
+"""foederis_widgets: the Jupyter front end of foederis (ipywidgets)."""
