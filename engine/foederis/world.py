@@ -277,7 +277,7 @@ class World:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise WorldError(
-                f"state {codes_arr[i]!r} (row {i}): capability {cap[i]!r} is invalid; "
+                f"state '{codes_arr[i]}' (row {i}): capability {float(cap[i])!r} is invalid; "
                 "capability must be a finite number >= 0"
             )
         thr = _float_column(threshold, n, "threshold", np.nan)
@@ -285,7 +285,7 @@ class World:
         if badt.any():
             i = int(np.flatnonzero(badt)[0])
             raise WorldError(
-                f"state {codes_arr[i]!r} (row {i}): threshold {thr[i]!r} is invalid; "
+                f"state '{codes_arr[i]}' (row {i}): threshold {float(thr[i])!r} is invalid; "
                 "a threshold must be a positive finite number (or missing for the default)"
             )
         gdp_a = _float_column(gdp, n, "gdp", np.nan)
@@ -295,7 +295,7 @@ class World:
             if badg.any():
                 i = int(np.flatnonzero(badg)[0])
                 raise WorldError(
-                    f"state {codes_arr[i]!r} (row {i}): {field} {arr[i]!r} is negative; "
+                    f"state '{codes_arr[i]}' (row {i}): {field} {float(arr[i])!r} is negative; "
                     "it must be >= 0 or missing"
                 )
         names_a = codes_arr.copy() if names is None else _str_column(names, n, "name")
@@ -353,7 +353,7 @@ class World:
         dup = pd.Series(arr).duplicated(keep=False).to_numpy()
         if dup.any():
             rows = np.flatnonzero(dup)
-            code = arr[rows[0]]
+            code = str(arr[rows[0]])
             at = np.flatnonzero(arr == code)
             raise WorldError(
                 f"duplicate state code {code!r} in rows {', '.join(map(str, at[:5]))}; "
@@ -398,7 +398,7 @@ class World:
         if selfc.any():
             r = int(np.flatnonzero(selfc)[0])
             raise WorldError(
-                f"commitment row {r}: {codes[g[r]]!r} commits to itself; a state cannot be its "
+                f"commitment row {r}: '{codes[g[r]]}' commits to itself; a state cannot be its "
                 "own guarantor"
             )
         k = np.asarray(kind)
@@ -407,7 +407,7 @@ class World:
         if m and not np.issubdtype(k.dtype, np.integer):
             uniq, inv = np.unique(k.astype(str), return_inverse=True)
             codes_u = np.empty(len(uniq), dtype=np.uint8)
-            for j, u in enumerate(uniq):
+            for j, u in enumerate(uniq.tolist()):
                 try:
                     codes_u[j] = _kind_code(u)
                 except WorldError:
@@ -437,7 +437,7 @@ class World:
                 r = int(np.flatnonzero(bad)[0])
                 raise WorldError(
                     f"commitment row {r} ({codes[g[r]]} -> {codes[p[r]]}): credibility "
-                    f"{c[r]!r} is invalid; credibility must be in [0, 1]"
+                    f"{float(c[r])!r} is invalid; credibility must be in [0, 1]"
                 )
         if domains is None:
             d = np.full(m, DEFAULT_DOMAINS, dtype=np.uint8)
@@ -452,7 +452,7 @@ class World:
                         _parse_domain_string(
                             u, f"commitment row {int(np.flatnonzero(inv == j)[0])}"
                         )
-                        for j, u in enumerate(uniq)
+                        for j, u in enumerate(uniq.tolist())
                     ],
                     dtype=np.uint8,
                 )
@@ -480,22 +480,6 @@ class World:
                     f"commitment row {r}: treaty index {int(t[r])} invalid; valid are -1 (none) "
                     f"and 0..{len(treaty_names) - 1}"
                 )
-        # canonical treaty numbering: sorted names of the treaties in use
-        used = np.unique(t[t >= 0])
-        if len(used):
-            used_names = np.array([treaty_names[i] for i in used], dtype=object)
-            order = np.argsort(used_names.astype(str), kind="stable")
-            uniq_names, first = np.unique(used_names[order].astype(str), return_index=True)
-            remap = np.full(len(treaty_names) + 1, -1, dtype=np.int32)
-            # several input ids may carry the same name: they become one treaty
-            name_to_new = {nm: i for i, nm in enumerate(uniq_names)}
-            for old in used:
-                remap[old] = name_to_new[str(treaty_names[old])]
-            t = np.where(t >= 0, remap[np.maximum(t, 0)], -1).astype(np.int32)
-            tnames = tuple(str(x) for x in uniq_names)
-        else:
-            t = np.full(m, -1, dtype=np.int32)
-            tnames = ()
         # sort by (guarantor, protege, kind) and check duplicates
         key = (g * max(n, 1) + p) * 8 + k.astype(np.int64)
         if m and np.any(key[1:] < key[:-1]):
@@ -527,6 +511,22 @@ class World:
                 g, p, k = g[start], p[start], k[start]
         elif merge is not None and merge not in _MERGE_RULES:
             raise WorldError(f"merge must be None or one of {_MERGE_RULES}, got {merge!r}")
+        # canonical treaty numbering: sorted names of the treaties in use
+        used = np.unique(t[t >= 0])
+        if len(used):
+            used_names = np.array([treaty_names[i] for i in used], dtype=object)
+            order = np.argsort(used_names.astype(str), kind="stable")
+            uniq_names, first = np.unique(used_names[order].astype(str), return_index=True)
+            remap = np.full(len(treaty_names) + 1, -1, dtype=np.int32)
+            # several input ids may carry the same name: they become one treaty
+            name_to_new = {nm: i for i, nm in enumerate(uniq_names)}
+            for old in used:
+                remap[old] = name_to_new[str(treaty_names[old])]
+            t = np.where(t >= 0, remap[np.maximum(t, 0)], -1).astype(np.int32)
+            tnames = tuple(str(x) for x in uniq_names)
+        else:
+            t = np.full(m, -1, dtype=np.int32)
+            tnames = ()
         indptr = np.zeros(n + 1, dtype=np.int64)
         if len(g):
             np.cumsum(np.bincount(g, minlength=n), out=indptr[1:])
@@ -570,12 +570,12 @@ class World:
             bad = s == t
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
-                raise WorldError(f"rivalry row {r}: {codes[s[r]]!r} is its own rival")
+                raise WorldError(f"rivalry row {r}: '{codes[s[r]]}' is its own rival")
             bad = ~((h >= 0) & (h <= 1))
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
                 raise WorldError(
-                    f"rivalry row {r} ({codes[s[r]]} -> {codes[t[r]]}): hostility {h[r]!r} is "
+                    f"rivalry row {r} ({codes[s[r]]} -> {codes[t[r]]}): hostility {float(h[r])!r} is "
                     "invalid; hostility must be in [0, 1]"
                 )
             key = s * max(n, 1) + t
@@ -645,7 +645,7 @@ class World:
         if badc.any():
             i = int(np.flatnonzero(badc)[0])
             raise WorldError(
-                f"state {codes[i]!r} (row {i}): capability {states['capability'].iloc[i]!r} is "
+                f"state '{codes[i]}' (row {i}): capability {states['capability'].iloc[i]!r} is "
                 "not a number; capability must be a finite number >= 0"
             )
         index = pd.Index(codes)
@@ -661,7 +661,7 @@ class World:
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
                 raise WorldError(
-                    f"state {codes[i]!r} (row {i}): {name} {states[name].iloc[i]!r} is not a number"
+                    f"state '{codes[i]}' (row {i}): {name} {states[name].iloc[i]!r} is not a number"
                 )
             return v.to_numpy(dtype=np.float64)
 
@@ -734,7 +734,7 @@ class World:
             raise WorldError(
                 f"commitment row {r}: the kind is missing; valid kinds are {', '.join(KIND_NAMES)}"
             )
-        k = kinds.astype(str).str.strip().str.upper().to_numpy()
+        k = kinds.astype(str).str.strip().to_numpy()
         kw: dict[str, Any] = dict(guarantor=g, protege=p, kind=k)
         if "credibility" in df.columns:
             cr = pd.to_numeric(df["credibility"], errors="coerce")
