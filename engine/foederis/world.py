@@ -1451,3 +1451,59 @@ def read_world(path: str | os.PathLike, *, merge: str | None = None) -> World:
         merge=merge, name=os.path.basename(os.path.normpath(path)),
     )
 
+
+
+_EDIT_SYNTAX = {
+    "leave": ("without_member", ("code", "treaty"), ()),
+    "drop-treaty": ("without_treaty", ("name",), ()),
+    "treaty": ("with_treaty", ("name", "members", "kind"), ("credibility",)),
+    "guarantee": ("with_commitment", ("guarantor", "protege"), ("credibility",)),
+    "add": ("with_commitment", ("guarantor", "protege", "kind"), ("credibility",)),
+    "drop": ("without_commitment", ("guarantor", "protege"), ("kind",)),
+    "reweight": ("reweight", ("guarantor", "protege", "credibility"), ("kind",)),
+    "capability": ("with_capability", ("code", "value"), ()),
+    "scale": ("scale_capability", ("code", "factor"), ()),
+    "threshold": ("with_threshold", ("code", "value"), ()),
+}
+
+EDIT_SYNTAX_HELP = """\
+leave:CODE:TREATY            CODE leaves TREATY           (leave:TUR:NATO)
+drop-treaty:TREATY           dissolve a treaty            (drop-treaty:CSTO)
+treaty:NAME:A+B+C:KIND[:C]   a new multilateral treaty    (treaty:Nordic:NOR+SWD+FIN:DEFENSE)
+guarantee:G:P[:C]            G guarantees P (GUARANTEE)   (guarantee:USA:TAW:0.75)
+add:G:P:KIND[:C]             add or replace a commitment  (add:CHN:RUS:DEFENSE)
+drop:G:P[:KIND]              remove G -> P commitments    (drop:USA:JPN)
+reweight:G:P:C[:KIND]        set credibility of G -> P    (reweight:USA:PHI:0.5)
+capability:CODE:VALUE        set capability               (capability:CHN:0.3)
+scale:CODE:FACTOR            multiply capability          (scale:RUS:0.5)
+threshold:CODE:VALUE         a state's own join threshold (threshold:HUN:2)"""
+
+
+def parse_edit(text: str) -> dict:
+    """Parse a compact edit such as ``"leave:TUR:NATO"`` or ``"guarantee:USA:TAW:0.75"``
+    into the edit dict :meth:`World.apply` takes. See ``EDIT_SYNTAX_HELP``."""
+    parts = [p.strip() for p in str(text).split(":")]
+    verb = parts[0].lower() if parts else ""
+    if verb not in _EDIT_SYNTAX:
+        raise EditError(
+            f"unknown edit {text!r}; write one of:\n{EDIT_SYNTAX_HELP}"
+        )
+    op, required, optional = _EDIT_SYNTAX[verb]
+    args = parts[1:]
+    if not (len(required) <= len(args) <= len(required) + len(optional)):
+        raise EditError(f"edit {text!r}: {verb} takes {':'.join(required + optional)}; see:\n"
+                        f"{EDIT_SYNTAX_HELP}")
+    edit: dict[str, Any] = {"op": op}
+    for key, val in zip(required + optional, args):
+        if key == "members":
+            edit[key] = [m for m in val.replace(",", "+").split("+") if m]
+        elif key in ("credibility", "value", "factor"):
+            try:
+                edit[key] = float(val)
+            except ValueError:
+                raise EditError(f"edit {text!r}: {key} must be a number, got {val!r}") from None
+        else:
+            edit[key] = val
+    if verb == "guarantee":
+        edit["kind"] = "GUARANTEE"
+    return edit
