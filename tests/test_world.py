@@ -385,3 +385,28 @@ def test_from_arrays_large_is_vectorised():
     assert np.all(np.diff(w.indptr) >= 0)
     key = w.guarantors.astype(np.int64) * n * 8 + w.indices.astype(np.int64) * 8 + w.kind
     assert np.all(np.diff(key) > 0)  # sorted and unique
+
+
+def test_reweight_keeps_transposed_in_step(world):
+    t = world.transposed
+    w = world.reweight("USA", "EST", 0.5, kind="guarantee")
+    fresh = World.from_frames(w.states_frame(), w.commitments_frame(), w.rivalries_frame())
+    assert np.array_equal(w.transposed.credibility, fresh.transposed.credibility)
+    assert w.transposed.indices is t.indices
+
+
+def test_parse_edit():
+    from foederis import parse_edit
+
+    assert parse_edit("leave:TUR:NATO") == {"op": "without_member", "code": "TUR", "treaty": "NATO"}
+    assert parse_edit("guarantee:USA:TAW:0.75") == {
+        "op": "with_commitment", "guarantor": "USA", "protege": "TAW", "credibility": 0.75,
+        "kind": "GUARANTEE"}
+    assert parse_edit("treaty:Nordic:NOR+SWD+FIN:DEFENSE")["members"] == ["NOR", "SWD", "FIN"]
+    assert parse_edit("scale:RUS:0.5") == {"op": "scale_capability", "code": "RUS", "factor": 0.5}
+    with pytest.raises(EditError, match="unknown edit 'bomb:X'"):
+        parse_edit("bomb:X")
+    with pytest.raises(EditError, match="factor must be a number"):
+        parse_edit("scale:RUS:lots")
+    with pytest.raises(EditError, match="leave takes code:treaty"):
+        parse_edit("leave:TUR")

@@ -24,7 +24,8 @@ from .errors import (
     UnknownWorldError,
     WorldError,
 )
-from .world import World, read_world
+from .synthetic import synthetic_world
+from .world import World, parse_edit, read_world
 
 try:
     __version__ = _version("foederis")
@@ -34,6 +35,8 @@ except PackageNotFoundError:  # running from a source tree without installing
 __all__ = [
     "World",
     "read_world",
+    "parse_edit",
+    "synthetic_world",
     "load_world",
     "list_worlds",
     "KIND_NAMES",

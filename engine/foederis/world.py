@@ -1317,6 +1317,9 @@ class World:
         item = {"op": "reweight", "guarantor": guarantor, "protege": protege,
                 "credibility": c, "kind": None if kc is None else KIND_NAMES[kc]}
         new = self._replace(item, credibility=readonly(cred))
+        if "transposed" in self.__dict__:  # same structure: only the credibilities move
+            t = self.__dict__["transposed"]
+            new.__dict__["transposed"] = t._replace(credibility=readonly(cred[t.edge]))
         return new
 
     def without_commitment(self, guarantor: str, protege: str, kind: str | None = None) -> "World":
