@@ -39,3 +39,19 @@ def test_entry_point_runs():
     )
     assert r.returncode == 0, r.stderr
     assert "contemporary" in r.stdout
+
+
+def test_burden_and_blocs(capsys, tmp_path):
+    import pandas as pd
+
+    out_csv = tmp_path / "burden.csv"
+    assert main(["burden", "--treaty", "NATO", "--csv", str(out_csv)]) == 0
+    out = capsys.readouterr().out
+    assert "Olson-Zeckhauser" in out and "USA" in out
+    df = pd.read_csv(out_csv)
+    assert "USA" in set(df["code"]) and len(df) >= 30
+    assert main(["burden", "--treaty", "Warsaw Pact"]) == 2
+    assert "unknown treaty 'Warsaw Pact'" in capsys.readouterr().err
+    assert main(["blocs", "--rows", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "leiden" in out and "CHN" in out and "USA" in out
