@@ -25,7 +25,8 @@ Nothing here changes numba's global configuration.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numba
 from numba import prange

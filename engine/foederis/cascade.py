@@ -1,0 +1,675 @@
+"""The deterministic commitment cascade: :class:`Rules`, :func:`cascade`, :class:`Cascade`.
+
+The rule (DESIGN.md). Round 0: every aggressor joins side A as an initiator, every target
+joins side D. In each later round r, computed from the state at the end of round r - 1,
+every neutral state i that can reach the theatre weighs, for each side S (S' the other):
+
+    pull_S(i)  = sum over proteges j on S  of  w(kind) * c * trig(kind, j)
+    hold_S(i)  = sum over proteges k on S' of  restraint(kind) * c
+    press_S(i) = pull_S(i) - hold_S(i)
+
+with c = min(credibility * credibility_scale, 1), w = 1 for DEFENSE, GUARANTEE and
+OFFENSE and ``entente_weight`` for ENTENTE; trig = 1 for OFFENSE and, for the other
+pulling kinds, ``defend_initiators`` when j is an initiator (else 1); restraint =
+``neutrality_weight`` (NEUTRALITY) or ``nonaggression_weight`` (NONAGGRESSION). Only
+commitments whose domains include the attack's domain count. i joins S when
+press_S(i) >= threshold_i and press_S(i) > press_S'(i); ties and conflicts stay neutral. A
+state that joins through at least one OFFENSE commitment (with a positive pull) toward an
+initiator on its side is itself an initiator. The cascade stops when a round adds nobody,
+or after ``max_rounds`` rounds.
+
+Reach (conventional attacks only, ``Rules.reach``): the theatre is the set of regions of
+the aggressors and targets; a state joins only if it has ``global_reach``, its region is
+in the theatre, or its region is unknown. A world without a ``global_reach`` column has no
+reach rule (every state can reach).
+
+The kernel is frontier-based over the transposed CSR (work proportional to the in-edges of
+the states that join, not to n x rounds); see :mod:`foederis.kernels`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import _kernels as _k
+from ._constants import (
+    CONVENTIONAL,
+    DOMAIN_BITS,
+    DOMAIN_NAMES,
+    ENTENTE,
+    KIND_NAMES,
+    NEUTRALITY,
+    NONAGGRESSION,
+    OFFENSE,
+    SIDE_A,
+    SIDE_D,
+    SIDE_NAMES,
+)
+from ._validate import check_int, check_number
+from .errors import AttackError, ParameterError, UnknownStateError
+
+__all__ = ["Rules", "Cascade", "cascade", "parse_attacks", "parse_domain"]
+
+
+# --------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rules:
+    """The parameters of the cascade rule (DESIGN.md), validated on construction.
+
+    Parameters
+    ----------
+    threshold : float, default 0.5
+        Press a state needs to join a side (> 0; a state's own ``threshold`` column, when
+        not NaN, overrides it).
+    entente_weight : float, default 0.25
+        Pull of an ENTENTE commitment relative to DEFENSE (>= 0).
+    neutrality_weight : float, default 1.0
+        Restraint of a NEUTRALITY commitment (>= 0).
+    nonaggression_weight : float, default 0.5
+        Restraint of a NONAGGRESSION commitment (>= 0).
+    defend_initiators : float, default 0.0
+        Trigger of DEFENSE, GUARANTEE and ENTENTE commitments toward an initiator, in
+        [0, 1]: 0 means defensive pacts do not defend an aggressor; raise it to model
+        chain-ganging. OFFENSE always triggers.
+    credibility_scale : float, default 1.0
+        Multiplies every credibility (the product is clipped to 1); >= 0.
+    max_rounds : int or None, default None
+        Stop after this many rounds (>= 0; None = until a round adds nobody).
+    margin : float, default 1.0
+        The attack is deterred when capability(D) / capability(A) >= margin (> 0).
+    reach : bool, default True
+        Apply the reach rule (conventional attacks only).
+    nuclear_umbrella : bool, default True
+        Count a nuclear umbrella over the target as deterrence.
+
+    Examples
+    --------
+    >>> from foederis.cascade import Rules
+    >>> Rules(threshold=0.75).threshold
+    0.75
+    >>> Rules(threshold=0)
+    Traceback (most recent call last):
+    ...
+    foederis.errors.ParameterError: Rules.threshold must be in (0, inf], got 0
+    """
+
+    threshold: float = 0.5
+    entente_weight: float = 0.25
+    neutrality_weight: float = 1.0
+    nonaggression_weight: float = 0.5
+    defend_initiators: float = 0.0
+    credibility_scale: float = 1.0
+    max_rounds: int | None = None
+    margin: float = 1.0
+    reach: bool = True
+    nuclear_umbrella: bool = True
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        put("threshold", check_number("Rules.threshold", self.threshold, low=0,
+                                      low_open=True, allow_inf=True))
+        for name in ("entente_weight", "neutrality_weight", "nonaggression_weight",
+                     "credibility_scale"):
+            put(name, check_number(f"Rules.{name}", getattr(self, name), low=0))
+        put("defend_initiators",
+            check_number("Rules.defend_initiators", self.defend_initiators, low=0, high=1))
+        put("margin", check_number("Rules.margin", self.margin, low=0, low_open=True))
+        if self.max_rounds is not None:
+            put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0))
+        for name in ("reach", "nuclear_umbrella"):
+            v = getattr(self, name)
+            if not isinstance(v, (bool, np.bool_)):
+                raise ParameterError(f"Rules.{name} must be True or False, got {v!r}")
+            put(name, bool(v))
+
+    def replace(self, **changes: Any) -> Rules:
+        """A copy with some fields changed (validated)."""
+        bad = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if bad:
+            raise ParameterError(
+                f"Rules has no field {sorted(bad)[0]!r}; fields are "
+                f"{', '.join(f.name for f in dataclasses.fields(self))}"
+            )
+        return dataclasses.replace(self, **changes)
+
+    @cached_property
+    def pull_weight(self) -> np.ndarray:
+        """Pull weight per kind code (float64[6], read-only): the kernels' ``pull_weight``."""
+        w = np.zeros(len(KIND_NAMES), dtype=np.float64)
+        w[:3] = 1.0  # DEFENSE, GUARANTEE, OFFENSE
+        w[ENTENTE] = self.entente_weight
+        w.setflags(write=False)
+        return w
+
+    @cached_property
+    def restraint_weight(self) -> np.ndarray:
+        """Restraint weight per kind code (float64[6], read-only)."""
+        w = np.zeros(len(KIND_NAMES), dtype=np.float64)
+        w[NEUTRALITY] = self.neutrality_weight
+        w[NONAGGRESSION] = self.nonaggression_weight
+        w.setflags(write=False)
+        return w
+
+
+def _check_rules(rules: Any) -> Rules:
+    if rules is None:
+        return _DEFAULT_RULES
+    if isinstance(rules, Rules):
+        return rules
+    if isinstance(rules, dict):
+        try:
+            return Rules(**rules)
+        except TypeError as e:
+            raise ParameterError(f"rules: {e}") from None
+    raise ParameterError(f"rules must be a foederis.Rules (or a dict of its fields), got "
+                         f"{type(rules).__name__}")
+
+
+_DEFAULT_RULES = Rules()
+
+
+# --------------------------------------------------------------------------------------
+# input gates shared by cascade, simulate, threat_exposure
+# --------------------------------------------------------------------------------------
+def _check_world(world: Any) -> Any:
+    from .world import World
+
+    if not isinstance(world, World):
+        raise ParameterError(f"world must be a foederis.World, got {type(world).__name__}")
+    return world
+
+
+def parse_domain(domain: Any) -> tuple[str, int]:
+    """``"conventional"`` (any case) -> ("conventional", 1); raises ParameterError."""
+    if isinstance(domain, str) and domain.strip().lower() in DOMAIN_BITS:
+        name = domain.strip().lower()
+        return name, DOMAIN_BITS[name]
+    raise ParameterError(
+        f"domain must be one of {', '.join(DOMAIN_NAMES)} (an attack has one domain), "
+        f"got {domain!r}"
+    )
+
+
+def _is_scalar_state(x: Any) -> bool:
+    return (isinstance(x, str) and ":" not in x) or (
+        isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+    )
+
+
+def _state_index(world: Any, x: Any, item: Any) -> int:
+    if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
+        i = int(x)
+        if not 0 <= i < world.n_states:
+            raise UnknownStateError(
+                f"attack {item!r}: state index {i} is out of range; valid indices are "
+                f"0..{world.n_states - 1}"
+            )
+        return i
+    if not isinstance(x, str):
+        raise AttackError(f"attack {item!r}: a state must be a code (str) or an index, got "
+                          f"{type(x).__name__}")
+    return world.index(x.strip())
+
+
+def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Validate attacks -> (aggressor indices, target indices, pairs of codes).
+
+    Accepts ``"RUS:EST"``, ``("RUS", "EST")``, or a list of those; states may be codes or
+    integer indices. Raises AttackError (empty, malformed, self-attack, a state both
+    aggressor and target) or UnknownStateError (unknown code), naming the culprit.
+    """
+    if isinstance(attacks, str):
+        items: list = [attacks]
+    elif (isinstance(attacks, (tuple, list)) and len(attacks) == 2
+          and all(_is_scalar_state(x) for x in attacks)):
+        items = [tuple(attacks)]
+    else:
+        try:
+            items = list(attacks)
+        except TypeError:
+            raise AttackError(
+                f"attacks must be 'AGG:TGT', an (aggressor, target) pair or a list of them, "
+                f"got {attacks!r}"
+            ) from None
+    if not items:
+        raise AttackError("attacks is empty: give at least one (aggressor, target) pair, "
+                          "e.g. ('RUS', 'EST') or 'RUS:EST'")
+    agg: list[int] = []
+    tgt: list[int] = []
+    pairs = []
+    for item in items:
+        if isinstance(item, str):
+            parts = item.split(":")
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise AttackError(f"attack {item!r} must look like 'AGGRESSOR:TARGET'")
+            a_raw, t_raw = parts[0].strip(), parts[1].strip()
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            a_raw, t_raw = item
+        else:
+            raise AttackError(f"attack {item!r} must be 'AGG:TGT' or an (aggressor, target) "
+                              "pair")
+        a = _state_index(world, a_raw, item)
+        t = _state_index(world, t_raw, item)
+        if a == t:
+            raise AttackError(f"attack {item!r}: {world.codes[a]!r} cannot attack itself")
+        agg.append(a)
+        tgt.append(t)
+        pairs.append((str(world.codes[a]), str(world.codes[t])))
+    both = set(agg) & set(tgt)
+    if both:
+        i = min(both)
+        code = str(world.codes[i])
+        a_in = next(p for p in pairs if p[0] == code)
+        t_in = next(p for p in pairs if p[1] == code)
+        raise AttackError(
+            f"{code!r} is both an aggressor ({a_in[0]}:{a_in[1]}) and a target "
+            f"({t_in[0]}:{t_in[1]}); a state fights on one side only"
+        )
+    aggressors = np.unique(np.asarray(agg, dtype=np.int64))
+    targets = np.unique(np.asarray(tgt, dtype=np.int64))
+    # drop repeated pairs, keep order
+    seen = set()
+    uniq = []
+    for p in pairs:
+        if p not in seen:
+            seen.add(p)
+            uniq.append(p)
+    return aggressors, targets, tuple(uniq)
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    """A read-only view (the kernels are compiled once, for read-only inputs)."""
+    if a.flags.writeable:
+        a = a.view()
+        a.setflags(write=False)
+    return a
+
+
+class _Prepared(NamedTuple):
+    """Kernel inputs of one (world, attacks, rules, domain); see foederis.kernels."""
+
+    tindptr: np.ndarray
+    tindices: np.ndarray
+    tcredibility: np.ndarray
+    tkind: np.ndarray
+    tdomains: np.ndarray
+    threshold: np.ndarray
+    default_threshold: float
+    region_code: np.ndarray
+    global_reach: np.ndarray
+    theatre: np.ndarray
+    reach: bool
+    aggressors: np.ndarray
+    targets: np.ndarray
+    domain: int
+    pull_weight: np.ndarray
+    restraint_weight: np.ndarray
+    defend_initiators: float
+    credibility_scale: float
+    max_rounds: int
+    capability: np.ndarray
+    nuclear: np.ndarray
+
+
+def _prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rules,
+             domain_bit: int) -> _Prepared:
+    tr = world.transposed
+    reach = bool(rules.reach and domain_bit == CONVENTIONAL and world.has_reach_column)
+    rc = world.region_code
+    theatre = np.zeros(max(len(world.region_names), 1), dtype=np.bool_)
+    if reach:
+        codes = np.concatenate((rc[aggressors], rc[targets]))
+        theatre[codes[codes >= 0]] = True
+    theatre.setflags(write=False)
+    aggressors = _ro(aggressors)
+    targets = _ro(targets)
+    return _Prepared(
+        _ro(tr.indptr), _ro(tr.indices), _ro(tr.credibility), _ro(tr.kind), _ro(tr.domains),
+        _ro(world.threshold), float(rules.threshold), _ro(rc), _ro(world.global_reach),
+        theatre, reach,
+        aggressors, targets, int(domain_bit),
+        rules.pull_weight, rules.restraint_weight, float(rules.defend_initiators),
+        float(rules.credibility_scale),
+        -1 if rules.max_rounds is None else int(rules.max_rounds),
+        _ro(world.capability), _ro(world.nuclear),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# the result
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False, repr=False)
+class Cascade:
+    """The result of :func:`cascade`. Arrays are read-only and in the world's state order.
+
+    Attributes
+    ----------
+    world, attacks, rules, domain
+        What was asked (``attacks`` as a tuple of (aggressor, target) codes).
+    side : int8 array
+        0 neutral, 1 side A (aggressors), 2 side D (defenders).
+    round : int32 array
+        Round each state joined (0 for aggressors and targets), -1 never.
+    initiator : bool array
+        Aggressors, and states that joined through OFFENSE toward an initiator.
+    n_rounds : int
+        The last round in which somebody joined (0 if nobody did after round 0).
+    capability_by_round : float64 array (n_rounds + 1, 2)
+        Cumulative capability of sides A (column 0) and D (column 1) after each round.
+    balance : float
+        capability(D) / capability(A) at the end (inf when A has no capability and D has
+        some, NaN when neither has any).
+    deterred : bool
+        ``balance >= rules.margin``, or the target is under a nuclear umbrella and
+        ``rules.nuclear_umbrella``.
+    umbrella : bool
+        Some nuclear-armed state on side D has a pulling commitment to a target that covers
+        the nuclear domain (credibility > 0).
+    umbrella_guarantors : tuple of str
+        Those nuclear guarantors' codes.
+    order, round_ptr : int arrays
+        The joiners in order of (round, index): round r is ``order[round_ptr[r]:round_ptr[r+1]]``.
+    """
+
+    world: Any
+    attacks: tuple
+    rules: Rules
+    domain: str
+    side: np.ndarray
+    round: np.ndarray
+    initiator: np.ndarray
+    n_rounds: int
+    capability_by_round: np.ndarray
+    balance: float
+    deterred: bool
+    umbrella: bool
+    umbrella_guarantors: tuple
+    order: np.ndarray
+    round_ptr: np.ndarray
+
+    # -------------------------------------------------------------------- views
+    @property
+    def aggressors(self) -> list[str]:
+        return sorted({a for a, _ in self.attacks})
+
+    @property
+    def targets(self) -> list[str]:
+        return sorted({t for _, t in self.attacks})
+
+    @property
+    def capability_a(self) -> float:
+        return float(self.capability_by_round[-1, 0])
+
+    @property
+    def capability_d(self) -> float:
+        return float(self.capability_by_round[-1, 1])
+
+    def joined(self, side: str = "any") -> list[str]:
+        """Codes of the states on ``side`` ("A", "D" or "any"), by round then index."""
+        s = {"A": SIDE_A, "D": SIDE_D}.get(str(side).upper())
+        if s is None and str(side).lower() != "any":
+            raise ParameterError(f"side must be 'A', 'D' or 'any', got {side!r}")
+        idx = self.order[: self.round_ptr[self.n_rounds + 1]]
+        if s is not None:
+            idx = idx[self.side[idx] == s]
+        return self.world.codes[idx].tolist()
+
+    def rounds(self) -> list[dict[str, list[str]]]:
+        """Per round, the codes that joined A and D: ``[{"A": [...], "D": [...]}, ...]``."""
+        out = []
+        for r in range(self.n_rounds + 1):
+            idx = self.order[self.round_ptr[r]: self.round_ptr[r + 1]]
+            out.append({
+                "A": self.world.codes[idx[self.side[idx] == SIDE_A]].tolist(),
+                "D": self.world.codes[idx[self.side[idx] == SIDE_D]].tolist(),
+            })
+        return out
+
+    @property
+    def verdict(self) -> str:
+        """One line: the balance and whether the attack is deterred, and why."""
+        why = []
+        if self.balance >= self.rules.margin:
+            why.append(f"balance {self.balance:.3g} >= margin {self.rules.margin:g}")
+        if self.umbrella and self.rules.nuclear_umbrella:
+            why.append("nuclear umbrella of " + ", ".join(self.umbrella_guarantors))
+        if self.deterred:
+            return "deterred (" + "; ".join(why) + ")"
+        return f"not deterred (balance {self.balance:.3g} < margin {self.rules.margin:g})"
+
+    # -------------------------------------------------------------------- why
+    @cached_property
+    def why(self) -> Any:
+        """For each state that joined after round 0, the commitments that pulled it.
+
+        A pandas DataFrame, one row per pulling commitment, sorted by (round, state,
+        edge): ``state``, ``side``, ``round``, ``protege`` (the state it was pulled
+        toward), ``kind``, ``treaty`` (None if none), ``credibility`` (after
+        ``credibility_scale``), ``contribution`` (w * c * trig, its share of the pull),
+        ``edge`` (position in the world's commitment arrays).
+        """
+        import pandas as pd
+
+        w = self.world
+        lo = int(self.round_ptr[1])
+        hi = int(self.round_ptr[self.n_rounds + 1])
+        joiners = self.order[lo:hi].astype(np.int64)
+        starts = w.indptr[joiners]
+        counts = w.indptr[joiners + 1] - starts
+        total = int(counts.sum())
+        offs = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        e = np.arange(total, dtype=np.int64) + offs
+        g = np.repeat(joiners, counts)
+        p = w.indices[e].astype(np.int64)
+        k = w.kind[e]
+        rules = self.rules
+        c = np.minimum(w.credibility[e] * rules.credibility_scale, 1.0)
+        trig = np.where((k == OFFENSE) | ~self.initiator[p], 1.0, rules.defend_initiators)
+        contrib = rules.pull_weight[k] * c * trig
+        dom = DOMAIN_BITS[self.domain]
+        ok = (
+            (self.side[p] == self.side[g])
+            & (self.round[p] >= 0)
+            & (self.round[p] < self.round[g])
+            & ((w.domains[e] & dom) != 0)
+            & (contrib > 0)
+        )
+        e, g, p, k, c, contrib = e[ok], g[ok], p[ok], k[ok], c[ok], contrib[ok]
+        tn = np.asarray(tuple(w.treaty_names) + (None,), dtype=object)
+        t = w.treaty[e]
+        return pd.DataFrame({
+            "state": w.codes[g],
+            "side": np.asarray(SIDE_NAMES, dtype=object)[self.side[g]],
+            "round": self.round[g],
+            "protege": w.codes[p],
+            "kind": np.asarray(KIND_NAMES, dtype=object)[k],
+            "treaty": tn[np.where(t >= 0, t, len(tn) - 1)],
+            "credibility": c,
+            "contribution": contrib,
+            "edge": e,
+        })
+
+    # -------------------------------------------------------------------- tables
+    def to_frame(self, *, all_states: bool = False) -> Any:
+        """The states that joined (or all states) as a pandas DataFrame indexed by code:
+        ``name``, ``side`` ("A", "D", "neutral"), ``round`` (-1 never), ``initiator``,
+        ``capability``, ``pulled_by`` (codes of the proteges that pulled it, ";"-joined)."""
+        import pandas as pd
+
+        w = self.world
+        if all_states:
+            idx = np.arange(w.n_states)
+        else:
+            idx = self.order[: self.round_ptr[self.n_rounds + 1]]
+        why = self.why
+        pulled = why.groupby("state", sort=False)["protege"].agg(";".join) if len(why) else {}
+        codes = w.codes[idx]
+        return pd.DataFrame(
+            {
+                "name": w.names[idx],
+                "side": np.asarray(SIDE_NAMES, dtype=object)[self.side[idx]],
+                "round": self.round[idx],
+                "initiator": self.initiator[idx],
+                "capability": w.capability[idx],
+                "pulled_by": [pulled.get(c, "") for c in codes],
+            },
+            index=pd.Index(codes, name="code"),
+        )
+
+    def summary(self, max_per_round: int = 40) -> str:
+        """The cascade round by round, who joined and why, the balance and the verdict
+        (at most ``max_per_round`` states listed per round and side)."""
+        lines = [
+            "attack: " + ", ".join(f"{a} -> {t}" for a, t in self.attacks)
+            + f" ({self.domain}) on world {self.world.name!r}"
+        ]
+        why = self.why
+        reasons: dict[str, list[str]] = {}
+        for code, p, k, t in zip(why["state"], why["protege"], why["kind"], why["treaty"]):
+            reasons.setdefault(code, []).append(f"{p} {k.lower()}" + (f" [{t}]" if t else ""))
+        for r, sides in enumerate(self.rounds()):
+            cap = self.capability_by_round[r]
+            lines.append(f"round {r}: A {cap[0]:.4g}  D {cap[1]:.4g}")
+            for s in ("A", "D"):
+                codes = sides[s]
+                for code in codes[:max_per_round]:
+                    if r == 0:
+                        role = "aggressor" if s == "A" else "target"
+                        lines.append(f"  {s} {code} ({role})")
+                    else:
+                        lines.append(f"  {s} {code} <- {', '.join(reasons.get(code, []))}")
+                if len(codes) > max_per_round:
+                    lines.append(f"  {s} ... and {len(codes) - max_per_round} more")
+        lines.append(f"balance D/A = {self.balance:.4g}; {self.verdict}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        na = int(np.count_nonzero(self.side == SIDE_A))
+        nd = int(np.count_nonzero(self.side == SIDE_D))
+        atk = ", ".join(f"{a}:{t}" for a, t in self.attacks)
+        return (f"<Cascade {atk} ({self.domain}): A {na} states, D {nd} states, "
+                f"{self.n_rounds} rounds, balance {self.balance:.3g}, "
+                f"{'deterred' if self.deterred else 'not deterred'}>")
+
+
+# --------------------------------------------------------------------------------------
+# the public function
+# --------------------------------------------------------------------------------------
+def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
+            domain: str = "conventional") -> Cascade:
+    """Run the deterministic commitment cascade of an attack (or several at once).
+
+    Parameters
+    ----------
+    world : foederis.World
+    attacks : str, pair or list of pairs
+        ``"RUS:EST"``, ``("RUS", "EST")`` or a list of those (codes or state indices).
+    rules : foederis.Rules, optional
+        The rule's parameters (default ``Rules()``).
+    domain : str, default "conventional"
+        The attack's domain: one of ``foederis.DOMAIN_NAMES``. Only commitments covering
+        it count; the reach rule applies to conventional attacks only.
+
+    Returns
+    -------
+    Cascade
+
+    Raises
+    ------
+    AttackError
+        Empty or malformed attacks, a state attacking itself, a state both aggressor and
+        target.
+    UnknownStateError
+        A code the world does not contain.
+    ParameterError
+        Bad rules or domain.
+
+    Examples
+    --------
+    >>> from foederis import World
+    >>> from foederis.cascade import cascade
+    >>> w = World.from_arrays(["RUS", "EST", "USA"], [0.3, 0.01, 0.5],
+    ...                       guarantor=[2], protege=[1], kind=["defense"])
+    >>> c = cascade(w, "RUS:EST")
+    >>> c.joined("D"), c.n_rounds, round(c.balance, 3), c.deterred
+    (['EST', 'USA'], 1, 1.7, True)
+    """
+    world = _check_world(world)
+    rules = _check_rules(rules)
+    dname, dbit = parse_domain(domain)
+    aggressors, targets, pairs = parse_attacks(world, attacks)
+    p = _prepare(world, aggressors, targets, rules, dbit)
+    n = world.n_states
+    side = np.empty(n, dtype=np.int8)
+    rnd = np.empty(n, dtype=np.int32)
+    init = np.empty(n, dtype=np.bool_)
+    order = np.empty(n, dtype=np.int32)
+    round_ptr = np.zeros(n + 2, dtype=np.int64)
+    cap_round = np.empty((n + 1, 2), dtype=np.float64)
+    with _jit_errstate():
+        n_rounds = int(_k.cascade_kernel(
+            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+            p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
+            p.reach, p.aggressors, p.targets, p.domain,
+            p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
+            p.max_rounds, p.capability,
+            side, rnd, init, order, round_ptr, cap_round,
+        ))
+        tp = p.tindptr
+        size = int(sum(int(tp[t + 1] - tp[t]) for t in targets))
+        ubuf = np.empty(max(size, 1), dtype=np.int64)
+        nu = int(_k.umbrella_kernel(
+            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, p.targets, side,
+            p.nuclear, p.pull_weight, p.credibility_scale, ubuf,
+        ))
+    n_joined = int(round_ptr[n_rounds + 1])
+    cbr = cap_round[: n_rounds + 1].copy()
+    ca, cd = float(cbr[-1, 0]), float(cbr[-1, 1])
+    balance = cd / ca if ca > 0 else (math.inf if cd > 0 else math.nan)
+    umb = tuple(str(x) for x in world.codes[np.unique(ubuf[:nu])]) if nu else ()
+    deterred = bool(balance >= rules.margin) or (bool(umb) and rules.nuclear_umbrella)
+    for a in (side, rnd, init, cbr):
+        a.setflags(write=False)
+    order = order[:n_joined].copy()
+    order.setflags(write=False)
+    round_ptr = round_ptr[: n_rounds + 2].copy()
+    round_ptr.setflags(write=False)
+    return Cascade(
+        world=world, attacks=pairs, rules=rules, domain=dname, side=side, round=rnd,
+        initiator=init, n_rounds=n_rounds, capability_by_round=cbr, balance=balance,
+        deterred=deterred, umbrella=bool(umb), umbrella_guarantors=umb, order=order,
+        round_ptr=round_ptr,
+    )
+
+
+class _NullContext:
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NULL = _NullContext()
+
+
+def _jit_errstate() -> Any:
+    """Under NUMBA_DISABLE_JIT=1 the kernels run as Python on numpy scalars, where the
+    hash's intended uint64 wrap-around raises overflow warnings; silence exactly those."""
+    from numba.core import config
+
+    if config.DISABLE_JIT:
+        return np.errstate(over="ignore")
+    return _NULL
