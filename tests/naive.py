@@ -119,11 +119,12 @@ def _pull_weight(kind: int, rules) -> float:
 
 
 def _restraint(kind: int, rules) -> float:
+    """A state does not fight against its ally (ally_restraint; README "The cascade rule")."""
     if kind == NEUTRALITY:
         return float(rules.neutrality_weight)
     if kind == NONAGGRESSION:
         return float(rules.nonaggression_weight)
-    return 0.0
+    return float(rules.ally_restraint) * _pull_weight(kind, rules)
 
 
 def _balance(ca: float, cd: float) -> float:

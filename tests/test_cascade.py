@@ -70,6 +70,7 @@ def rules_st(draw):
         entente_weight=draw(st.sampled_from([0, 0.25, 0.5, 1.0])),
         neutrality_weight=draw(st.sampled_from([0, 0.5, 1.0, 1.5])),
         nonaggression_weight=draw(st.sampled_from([0, 0.25, 0.5, 1.0])),
+        ally_restraint=draw(st.sampled_from([0, 0, 0.5, 1.0])),
         defend_initiators=draw(st.sampled_from([0, 0.25, 0.5, 1.0])),
         credibility_scale=draw(st.sampled_from([0.5, 1.0, 1.0, 1.5, 2.0])),
         max_rounds=draw(st.sampled_from([None, None, 0, 1, 2, 3])),
@@ -310,7 +311,7 @@ def test_entente_weight_and_restraints():
     assert cascade(w3, "S0:S1", Rules(nonaggression_weight=0.75)).side[2] == 0
     # a restraint can tip a tie: S2 pulled 1 by each side, restrained from A by S1
     w4 = world(3, [(2, 1, DEFENSE), (2, 0, OFFENSE), (2, 1, NONAGGRESSION)])
-    assert cascade(w4, "S0:S1").side[2] == 2
+    assert cascade(w4, "S0:S1", Rules(ally_restraint=0)).side[2] == 2
 
 
 def test_credibility_scale_multiplies_and_clips():
@@ -514,7 +515,8 @@ def test_rules_conveniences():
         r.replace(treshold=1)
     assert r == Rules() and hash(r) == hash(Rules())
     assert r.pull_weight.tolist() == [1, 1, 1, 0.25, 0, 0]
-    assert r.restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
+    assert r.restraint_weight.tolist() == [1, 1, 1, 0.25, 1, 0.5]
+    assert Rules(ally_restraint=0).restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
     w = world(3, [(2, 1, DEFENSE, 0.5)])
     assert cascade(w, "S0:S1", {"threshold": 0.5}).side[2] == 2
     with pytest.raises(ParameterError, match="rules must be"):
@@ -523,3 +525,29 @@ def test_rules_conveniences():
         cascade(w, "S0:S1", domain="air")
     with pytest.raises(ParameterError, match="world must be"):
         cascade("contemporary", "S0:S1")
+
+
+def test_ally_restraint_keeps_a_state_from_fighting_its_ally():
+    # S2 has a DEFENSE pact with the aggressor S0 and ENTENTEs with S1's allies S3, S4;
+    # under DESIGN.md's original rule (ally_restraint=0) the ententes pull it against its
+    # own ally; a state does not fight its ally (default ally_restraint=1).
+    w = world(5, [(3, 1, DEFENSE), (4, 1, DEFENSE), (2, 0, DEFENSE), (2, 3, ENTENTE),
+                  (2, 4, ENTENTE), (2, 1, ENTENTE)])
+    assert cascade(w, "S0:S1", Rules(ally_restraint=0)).side.tolist() == [1, 2, 2, 2, 2]
+    c = cascade(w, "S0:S1")
+    assert c.side.tolist() == [1, 2, 0, 2, 2]
+    # entente with the aggressor restrains by ally_restraint * entente_weight (0.25):
+    w2 = world(3, [(2, 1, DEFENSE), (2, 0, ENTENTE)])
+    assert cascade(w2, "S0:S1").side[2] == 2  # 1 - 0.25 >= 0.5
+    assert cascade(w2, "S0:S1", Rules(ally_restraint=3)).side[2] == 0  # 1 - 0.75 < 0.5
+
+
+def test_contemporary_russia_allies_stay_out_of_a_baltic_war():
+    from foederis import load_world
+
+    w = load_world("contemporary")
+    c = cascade(w, "RUS:EST")
+    d = set(c.joined("D"))
+    assert {"USA", "UKG", "FRN", "GMY", "POL", "LAT", "LIT", "FIN", "SWD"} <= d
+    assert not {"BLR", "ARM", "KZK"} & d
+    assert c.deterred

@@ -75,6 +75,14 @@ class Rules:
         Restraint of a NEUTRALITY commitment (>= 0).
     nonaggression_weight : float, default 0.5
         Restraint of a NONAGGRESSION commitment (>= 0).
+    ally_restraint : float, default 1.0
+        A state does not fight its own ally: a DEFENSE, GUARANTEE or OFFENSE commitment
+        toward a state on the other side restrains with weight ``ally_restraint`` (an
+        ENTENTE with ``ally_restraint * entente_weight``), on top of its pull (>= 0).
+        0 gives DESIGN.md's original rule, under which, in the contemporary world,
+        Belarus and Armenia (Russia's treaty allies) joined the coalition against Russia
+        in a Russian attack on Estonia, pulled by their consultation pacts with its
+        neighbours.
     defend_initiators : float, default 0.0
         Trigger of DEFENSE, GUARANTEE and ENTENTE commitments toward an initiator, in
         [0, 1]: 0 means defensive pacts do not defend an aggressor; raise it to model
@@ -105,6 +113,7 @@ class Rules:
     entente_weight: float = 0.25
     neutrality_weight: float = 1.0
     nonaggression_weight: float = 0.5
+    ally_restraint: float = 1.0
     defend_initiators: float = 0.0
     credibility_scale: float = 1.0
     max_rounds: int | None = None
@@ -119,7 +128,7 @@ class Rules:
         put("threshold", check_number("Rules.threshold", self.threshold, low=0,
                                       low_open=True, allow_inf=True))
         for name in ("entente_weight", "neutrality_weight", "nonaggression_weight",
-                     "credibility_scale"):
+                     "ally_restraint", "credibility_scale"):
             put(name, check_number(f"Rules.{name}", getattr(self, name), low=0))
         put("defend_initiators",
             check_number("Rules.defend_initiators", self.defend_initiators, low=0, high=1))
@@ -153,8 +162,10 @@ class Rules:
 
     @cached_property
     def restraint_weight(self) -> np.ndarray:
-        """Restraint weight per kind code (float64[6], read-only)."""
-        w = np.zeros(len(KIND_NAMES), dtype=np.float64)
+        """Restraint weight per kind code (float64[6], read-only): NEUTRALITY and
+        NONAGGRESSION by their weights, the pulling kinds by ``ally_restraint`` times
+        their pull weight."""
+        w = self.pull_weight * self.ally_restraint
         w[NEUTRALITY] = self.neutrality_weight
         w[NONAGGRESSION] = self.nonaggression_weight
         w.setflags(write=False)
