@@ -10,7 +10,11 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from ._constants import DOMAIN_NAMES, KIND_NAMES, SIDE_NAMES
+from . import kernels
+from ._warmup import warmup
 from .builtin import list_worlds, load_world
+from .cascade import Cascade, Rules, cascade
+from .compare import Comparison, compare
 from .errors import (
     AttackError,
     ConvergenceError,
@@ -24,7 +28,9 @@ from .errors import (
     UnknownWorldError,
     WorldError,
 )
+from .simulate import Ensemble, merge_ensembles, simulate
 from .synthetic import synthetic_world
+from .threat import ThreatExposure, threat_exposure
 from .world import World, parse_edit, read_world
 
 try:
@@ -33,6 +39,18 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
 __all__ = [
+    "Rules",
+    "cascade",
+    "Cascade",
+    "simulate",
+    "Ensemble",
+    "merge_ensembles",
+    "threat_exposure",
+    "ThreatExposure",
+    "compare",
+    "Comparison",
+    "warmup",
+    "kernels",
     "World",
     "read_world",
     "parse_edit",

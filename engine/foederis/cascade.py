@@ -545,9 +545,7 @@ class Cascade:
             + f" ({self.domain}) on world {self.world.name!r}"
         ]
         why = self.why
-        reasons: dict[str, list[str]] = {}
-        for code, p, k, t in zip(why["state"], why["protege"], why["kind"], why["treaty"]):
-            reasons.setdefault(code, []).append(f"{p} {k.lower()}" + (f" [{t}]" if t else ""))
+        reasons = {code: _pulled_by(rows) for code, rows in why.groupby("state", sort=False)}
         for r, sides in enumerate(self.rounds()):
             cap = self.capability_by_round[r]
             lines.append(f"round {r}: A {cap[0]:.4g}  D {cap[1]:.4g}")
@@ -558,7 +556,7 @@ class Cascade:
                         role = "aggressor" if s == "A" else "target"
                         lines.append(f"  {s} {code} ({role})")
                     else:
-                        lines.append(f"  {s} {code} <- {', '.join(reasons.get(code, []))}")
+                        lines.append(f"  {s} {code} <- {reasons.get(code, '')}")
                 if len(codes) > max_per_round:
                     lines.append(f"  {s} ... and {len(codes) - max_per_round} more")
         lines.append(f"balance D/A = {self.balance:.4g}; {self.verdict}")
@@ -571,6 +569,20 @@ class Cascade:
         return (f"<Cascade {atk} ({self.domain}): A {na} states, D {nd} states, "
                 f"{self.n_rounds} rounds, balance {self.balance:.3g}, "
                 f"{'deterred' if self.deterred else 'not deterred'}>")
+
+
+def _pulled_by(rows: Any, most: int = 4) -> str:
+    """The commitments that pulled one state, grouped by treaty:
+    ``NATO defense+entente: USA, UKG, FRN, GMY +12; ATOP 4295 defense: CRO``."""
+    parts = []
+    treaty = rows["treaty"].fillna("").astype(str).to_numpy()
+    for t in dict.fromkeys(treaty):
+        sel = rows[treaty == t]
+        kinds = "+".join(dict.fromkeys(k.lower() for k in sel["kind"]))
+        proteges = list(dict.fromkeys(sel["protege"]))
+        more = f" +{len(proteges) - most}" if len(proteges) > most else ""
+        parts.append(f"{t + ' ' if t else ''}{kinds}: {', '.join(proteges[:most])}{more}")
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------------------
