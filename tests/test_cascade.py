@@ -441,7 +441,7 @@ def test_result_is_frozen_readonly_and_framed():
     assert ukg.kind.tolist() == ["DEFENSE", "ENTENTE"]
     assert ukg.contribution.tolist() == [0.25, 0.25]
     text = c.summary()
-    assert "round 2" in text and "UKG <- EST defense, USA entente" in text
+    assert "round 2" in text and "UKG <- defense: EST; entente: USA" in text
     assert "RUS:EST" in repr(c)
 
 

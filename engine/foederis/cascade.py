@@ -578,10 +578,15 @@ def _pulled_by(rows: Any, most: int = 4) -> str:
     treaty = rows["treaty"].fillna("").astype(str).to_numpy()
     for t in dict.fromkeys(treaty):
         sel = rows[treaty == t]
-        kinds = "+".join(dict.fromkeys(k.lower() for k in sel["kind"]))
-        proteges = list(dict.fromkeys(sel["protege"]))
-        more = f" +{len(proteges) - most}" if len(proteges) > most else ""
-        parts.append(f"{t + ' ' if t else ''}{kinds}: {', '.join(proteges[:most])}{more}")
+        kinds_of: dict[str, list[str]] = {}
+        for p, k in zip(sel["protege"], sel["kind"]):
+            kinds_of.setdefault(p, []).append(k.lower())
+        by_kinds: dict[str, list[str]] = {}
+        for p, ks in kinds_of.items():
+            by_kinds.setdefault("+".join(ks), []).append(p)
+        for kinds, proteges in by_kinds.items():
+            more = f" +{len(proteges) - most}" if len(proteges) > most else ""
+            parts.append(f"{t + ' ' if t else ''}{kinds}: {', '.join(proteges[:most])}{more}")
     return "; ".join(parts)
 
 
