@@ -55,3 +55,30 @@ def test_burden_and_blocs(capsys, tmp_path):
     assert main(["blocs", "--rows", "5"]) == 0
     out = capsys.readouterr().out
     assert "leiden" in out and "CHN" in out and "USA" in out
+
+
+def test_whatif_baltic_and_turkey_leaving(capsys):
+    assert main(["whatif", "--attack", "RUS:EST", "--edit", "leave:TUR:NATO"]) == 0
+    out = capsys.readouterr().out
+    assert "round 1" in out and "D USA <- NATO" in out
+    assert "=== what changed ===" in out and "TUR leaves NATO" in out
+    assert "TUR   stayed out" in out
+    assert "deterred" in out
+
+
+def test_whatif_with_ensemble_and_rules(capsys):
+    assert main(["whatif", "--attack", "CHN:TAW", "--edit", "guarantee:USA:TAW:0.75",
+                 "--samples", "500", "--seed", "3", "--rule", "threshold=0.75",
+                 "--rule", "reach=false"]) == 0
+    out = capsys.readouterr().out
+    assert "Monte Carlo (threshold, 500 samples, seed 3)" in out
+    assert "USA" in out and "P(deterred)" in out
+
+
+def test_whatif_errors_are_one_line(capsys):
+    assert main(["whatif", "--attack", "RUS:XXX"]) == 2
+    assert "unknown state 'XXX'" in capsys.readouterr().err
+    assert main(["whatif", "--attack", "RUS:EST", "--edit", "leave:TUR"]) == 2
+    assert "leave takes code:treaty" in capsys.readouterr().err
+    assert main(["whatif", "--attack", "RUS:EST", "--rule", "treshold=1"]) == 2
+    assert "treshold" in capsys.readouterr().err
