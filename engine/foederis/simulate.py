@@ -14,7 +14,8 @@ all. Two modes:
     ``entente_weight`` for ENTENTE, times ``defend_initiators`` for a non-OFFENSE pull
     toward an initiator) exceeds its strongest honoured restraint against S
     (``neutrality_weight`` / ``nonaggression_weight`` of a commitment to a state on the
-    other side; none = 0). A state pulled to both sides stays neutral (conflicted).
+    other side, or ``ally_restraint`` times the pull weight of a DEFENSE, GUARANTEE,
+    OFFENSE or ENTENTE commitment to one; none = 0). A state pulled to both sides stays neutral (conflicted).
     Thresholds play no part. With no restraints this is exactly the independent cascade;
     a restraint vetoes only the pulls it equals or outweighs, so with the default weights
     a NONAGGRESSION pact with the aggressor (0.5) does not stop a DEFENSE pact (1) from
