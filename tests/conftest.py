@@ -1,0 +1,157 @@
+"""Shared test set-up: the source tree on sys.path, and the real-browser fixtures.
+
+Browser fixtures (see ../shared/JUPYTER-TESTING.md): one ``sync_playwright`` per session,
+Debian's Chromium (``/usr/bin/chromium``) through ``launch_persistent_context``, every
+request that is not to 127.0.0.1 blocked; the app served by ``foederis app`` (Voila) on a
+free port of 127.0.0.1, stopped with SIGTERM to its PID. Tests that need them skip with a
+clear reason when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = [str(ROOT / "engine"), str(ROOT / "widgets")]
+for p in reversed(SRC):  # test the source tree, whatever else is installed
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+CHROMIUM = os.environ.get("FOEDERIS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    """Environment for servers and kernels a test starts: no MPLBACKEND (kernels would
+    inherit it and plt.show() would draw nothing), the source tree on PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    old = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(SRC + old))
+    env.update(extra)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Poll a static path (never '/': each request there starts a kernel) until any HTTP
+    answer; fail at once, with the server's log, if the process dies."""
+    probe = url.rstrip("/") + "/static/foederis-ready-probe"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the app server exited with status {proc.returncode}:\n"
+                        + log.read_text(errors="replace")[-4000:])
+        try:
+            urllib.request.urlopen(probe, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.25)
+    pytest.fail(f"the app server did not answer within {timeout:.0f} s:\n"
+                + log.read_text(errors="replace")[-4000:])
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)  # Voila shuts its kernels down; SIGKILL would not
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _warm_numba_cache() -> None:
+    """Compile what a session needs here, once: numba writes it to its on-disk cache, and
+    the kernels that Voila or nbclient start then load it (a cold compile in a page's
+    kernel could outlast the page's timeout on a fresh machine)."""
+    import foederis
+
+    warm = getattr(foederis, "warmup", None)
+    if warm is None:
+        from foederis._warmup import warmup as warm
+    warm()
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory: pytest.TempPathFactory):
+    """A headless Chromium context (one per session), offline except for 127.0.0.1."""
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium; or set "
+                    "FOEDERIS_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install playwright; the browser comes "
+                    "from apt: chromium)")
+    pw = sync_playwright().start()
+    try:
+        ctx = pw.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1500, "height": 1100},
+        )
+    except Exception as e:  # noqa: BLE001
+        pw.stop()
+        pytest.skip(f"Chromium at {CHROMIUM} could not be started by Playwright: {e}")
+
+    def route(r) -> None:  # noqa: ANN001
+        if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
+            r.continue_()
+        else:
+            r.abort()  # e.g. the Font Awesome CDN: never wait on the network
+
+    ctx.route("**/*", route)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+        pw.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory):
+    """``foederis app`` on a free port of 127.0.0.1; yields (url, scenario folder)."""
+    pytest.importorskip("voila", reason="voila is not installed (pip install 'foederis[jupyter]')")
+    _warm_numba_cache()  # so the app's kernel loads compiled kernels instead of compiling
+    folder = tmp_path_factory.mktemp("app")
+    log = folder / "server.log"
+    port = free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "foederis", "app", "--port", str(port), "--dir", str(folder)],
+            cwd=str(folder), env=server_env(), stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for_server(url, proc, log, timeout=120)
+        yield url, folder
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture
+def have_chromium() -> bool:
+    return shutil.which(CHROMIUM) is not None

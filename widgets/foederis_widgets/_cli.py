@@ -1,0 +1,166 @@
+"""``foederis app``: serve the explorer with Voila on 127.0.0.1 and print its URL.
+
+The engine's command line (``foederis.cli``) imports this module lazily and calls
+:func:`register` with its subparsers, so ``import foederis`` never needs Jupyter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+__all__ = ["register", "app_notebook", "voila_command", "free_port"]
+
+DEFAULT_PORT = 8866
+
+
+def app_notebook() -> str:
+    """Path of the notebook the app serves (shipped inside the package)."""
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "app.ipynb")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def voila_command(notebook: str, port: int) -> list[str]:
+    """The Voila command line the app runs (bound to 127.0.0.1, no browser)."""
+    return [
+        sys.executable, "-m", "voila", notebook,
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--show_tracebacks=True",
+    ]
+
+
+def app_env(world: str, folder: str) -> dict[str, str]:
+    """The server's environment: MPLBACKEND dropped (kernels must not inherit it), the
+    app's world and scenario folder set, and the folders holding foederis and
+    foederis_widgets on PYTHONPATH (so a source checkout works like an install)."""
+    import foederis
+
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["FOEDERIS_APP_WORLD"] = world
+    env["FOEDERIS_APP_DIR"] = folder
+    roots = [os.path.dirname(os.path.dirname(os.path.abspath(foederis.__file__))),
+             os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+    old = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(roots + old))
+    return env
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> bool:
+    """Poll a static path (never '/', which would start a kernel) until the server answers
+    anything; False if the process dies or the time runs out."""
+    probe = url.rstrip("/") + "/static/foederis-ready-probe"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            urllib.request.urlopen(probe, timeout=2).close()
+            return True
+        except urllib.error.HTTPError:
+            return True  # any HTTP answer means the server is up
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.25)
+    return False
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    try:
+        import voila  # noqa: F401
+        import ipywidgets  # noqa: F401
+    except ImportError as e:
+        print(f"foederis app needs the Jupyter extra ({e.name} is missing): "
+              "pip install 'foederis[jupyter]'", file=sys.stderr)
+        return 2
+    from foederis import load_world
+
+    load_world(args.world)  # fail here, clearly, on an unknown world
+    port = free_port() if args.port == 0 else args.port
+    if not 1 <= port <= 65535:
+        print(f"foederis app: --port must be in 1..65535 (or 0 for any free port), got {port}",
+              file=sys.stderr)
+        return 2
+    if _port_in_use(port):
+        print(f"foederis app: port {port} on 127.0.0.1 is in use; choose another with "
+              "--port N (or --port 0 for any free one)", file=sys.stderr)
+        return 2
+    nb = app_notebook()
+    folder = os.path.abspath(args.dir or os.getcwd())
+    url = f"http://127.0.0.1:{port}/"
+    proc = subprocess.Popen(voila_command(nb, port), cwd=os.path.dirname(nb),
+                            env=app_env(args.world, folder))
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        if not wait_until_up(url, proc, timeout=args.timeout):
+            code = proc.poll()
+            print("foederis app: the Voila server did not start"
+                  + (f" (exit status {code})" if code is not None else " in time"),
+                  file=sys.stderr)
+            return 1
+        print(f"foederis app: the explorer is at {url}  (world {args.world}; scenarios saved "
+              f"in {folder}; Ctrl-C to stop)", flush=True)
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(url)
+        return int(proc.wait() or 0)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # Voila shuts its kernels down on SIGTERM
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``app`` subcommand to the ``foederis`` command line."""
+    s = subparsers.add_parser(
+        "app",
+        help="serve the what-if explorer in the browser (Voila on 127.0.0.1)",
+        description="Serve the foederis explorer (what-if cascades, deterrence map, threat "
+                    "exposure) as a web app on 127.0.0.1 and print its URL.",
+    )
+    s.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"port on 127.0.0.1 (default {DEFAULT_PORT}; 0 = any free port)")
+    s.add_argument("--world", default="contemporary",
+                   help="built-in world to open: contemporary (default) or atop:YEAR")
+    s.add_argument("--dir", default=None,
+                   help="folder for saved scenarios (default: the current folder)")
+    s.add_argument("--open", action="store_true", help="also open it in a web browser")
+    s.add_argument("--timeout", type=float, default=120.0,
+                   help="seconds to wait for the server to start (default 120)")
+    s.set_defaults(func=_cmd_app)

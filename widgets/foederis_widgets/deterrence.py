@@ -1,0 +1,300 @@
+"""The deterrence map: aggressor x target heat map of the balance of capability.
+
+``DeterrenceMap(world)`` shows, for every (aggressor, target) pair of a chosen set of
+states, the balance capability(D) / capability(A) at the end of the cascade (blue: the
+defenders out-weigh the attacker; red: they do not; a dot marks a deterred attack). Rows
+and columns sort by capability, region or bloc. Choosing a cell opens that scenario in an
+Explorer below the map.
+
+The matrix comes from ``foederis.analysis.deterrence_map`` when the engine has it, else
+from one cascade per pair (fast enough for the few dozen states a readable map shows).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+import ipywidgets as W
+import numpy as np
+
+from foederis.errors import FoederisError, ParameterError
+
+from ._controls import ErrorBox, close_all, esc, guard, tag
+from .plotting import figure_png, heatmap_figure, png_output
+from .scenario import DEFAULT_RULES
+
+__all__ = ["DeterrenceMap", "deterrence_matrix", "engine_deterrence_map"]
+
+SORTS = ("capability", "region", "bloc", "code")
+
+
+def engine_deterrence_map() -> Callable | None:
+    """The engine's ``deterrence_map`` if this foederis has it, else None."""
+    import importlib
+
+    for mod in ("foederis.analysis", "foederis.analysis.deterrence", "foederis.deterrence",
+                "foederis"):
+        try:
+            m = importlib.import_module(mod)
+        except ImportError:
+            continue
+        fn = getattr(m, "deterrence_map", None)
+        if callable(fn):
+            return fn
+    return None
+
+
+def deterrence_matrix(world: Any, aggressors: list[str], targets: list[str],
+                      rules: Any = None, *, domain: str = "conventional",
+                      use_engine: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
+    """(balance, deterred, how): matrices aggressors x targets; the diagonal (a state
+    attacking itself) is NaN / False. ``how`` says which code path computed it."""
+    from foederis.cascade import Rules, cascade
+
+    rules = rules if rules is not None else Rules()
+    fn = engine_deterrence_map() if use_engine else None
+    how = "one cascade per pair"
+    if fn is not None:
+        try:
+            res = fn(world, aggressors, targets, rules=rules)
+            bal = np.asarray(getattr(res, "balance"), dtype=float)
+            det = np.asarray(getattr(res, "deterred"), dtype=bool)
+        except (TypeError, AttributeError) as e:  # an engine whose API differs
+            how = f"one cascade per pair (foederis deterrence_map: {e})"
+        else:
+            if bal.shape == (len(aggressors), len(targets)):
+                bal = bal.copy()
+                det = det.copy()
+                for i, a in enumerate(aggressors):
+                    for j, t in enumerate(targets):
+                        if a == t:
+                            bal[i, j], det[i, j] = np.nan, False
+                return bal, det, "foederis deterrence_map"
+    bal = np.full((len(aggressors), len(targets)), np.nan)
+    det = np.zeros((len(aggressors), len(targets)), dtype=bool)
+    for i, a in enumerate(aggressors):
+        for j, t in enumerate(targets):
+            if a == t:
+                continue
+            c = cascade(world, [(a, t)], rules, domain=domain)
+            bal[i, j] = c.balance
+            det[i, j] = c.deterred
+    return bal, det, how
+
+
+def _bloc_labels(world: Any) -> np.ndarray | None:
+    try:
+        from foederis.analysis import blocs
+    except ImportError:
+        return None
+    try:
+        b = blocs(world)
+    except (FoederisError, TypeError, ValueError):
+        return None
+    lab = getattr(b, "bloc", getattr(b, "membership", None))
+    return None if lab is None else np.asarray(lab)
+
+
+class DeterrenceMap:
+    """Aggressor x target heat map of the balance; choosing a cell opens an Explorer.
+
+    Parameters
+    ----------
+    world : foederis.World or str
+    states : list of codes, optional
+        Rows and columns (default: the ``top`` states by capability).
+    top : int, default 15
+    on_open : callable(aggressor, target, threshold), optional
+        Called by "Open in Explorer" instead of opening an Explorer below the map (the
+        App uses it to show the scenario in its own Explorer tab).
+    """
+
+    def __init__(self, world: Any, states: list[str] | None = None, *, top: int = 15,
+                 dpi: int = 72, on_open: Callable[[str, str, float], Any] | None = None
+                 ) -> None:
+        if isinstance(world, str):
+            from foederis import load_world
+
+            world = load_world(world)
+        from .explorer import _warmup
+
+        _warmup()
+        self.world = world
+        self.dpi = dpi
+        self.on_open = on_open
+        self.explorer: Any = None
+        self.error = ErrorBox()
+        order = np.argsort(-world.capability, kind="stable")
+        default = [str(world.codes[i]) for i in order[:top]]
+        self.states = tag(W.Text(value=" ".join(states or default),
+                                 description="states", style={"description_width": "50px"},
+                                 layout=W.Layout(width="520px"),
+                                 tooltip="codes of the states to map, separated by spaces"),
+                          "fx-dm-states")
+        self.top = tag(W.BoundedIntText(value=top, min=2, max=80, description="top",
+                                        style={"description_width": "30px"},
+                                        layout=W.Layout(width="110px")), "fx-dm-top")
+        self.sort = tag(W.Dropdown(options=list(SORTS), value="capability",
+                                   description="sort by", style={"description_width": "50px"},
+                                   layout=W.Layout(width="180px")), "fx-dm-sort")
+        self.threshold = tag(W.FloatSlider(value=DEFAULT_RULES["threshold"], min=0.05, max=3,
+                                           step=0.05, description="threshold",
+                                           continuous_update=False,
+                                           layout=W.Layout(width="300px")),
+                             "fx-dm-threshold")
+        self.compute = tag(W.Button(description="Compute map", button_style="primary"),
+                           "fx-dm-compute")
+        self.image = tag(W.Output(), "fx-dm-map")
+        self.info = tag(W.HTML(""), "fx-dm-info")
+        self.cell_aggressor = tag(W.Dropdown(description="aggressor", options=[],
+                                             layout=W.Layout(width="220px")), "fx-dm-aggressor")
+        self.cell_target = tag(W.Dropdown(description="target", options=[],
+                                          layout=W.Layout(width="220px")), "fx-dm-target")
+        self.cell_info = tag(W.HTML(""), "fx-dm-cell")
+        self.open = tag(W.Button(description="Open in Explorer", icon="external-link"),
+                        "fx-dm-open")
+        self.explorer_box = W.VBox([])
+        self.top.observe(self._on_top, "value")
+        self.compute.on_click(self._on_compute)
+        self.sort.observe(self._on_sort, "value")
+        self.threshold.observe(self._on_compute, "value")
+        self.cell_aggressor.observe(self._on_cell, "value")
+        self.cell_target.observe(self._on_cell, "value")
+        self.open.on_click(self._on_open)
+        self.balance: np.ndarray | None = None
+        self.deterred: np.ndarray | None = None
+        self.codes: list[str] = []
+        self.widget = tag(W.VBox([
+            self.error,
+            W.HBox([self.states, self.top]),
+            W.HBox([self.sort, self.threshold, self.compute]),
+            self.info, self.image,
+            W.HBox([self.cell_aggressor, self.cell_target, self.open]), self.cell_info,
+            self.explorer_box,
+        ]), "fx-deterrence")
+        self._on_compute()
+
+    # ------------------------------------------------------------------ display
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def close(self) -> None:
+        if self.explorer is not None:
+            self.explorer.close()
+        close_all(self.widget)
+
+    _guard = guard(lambda self: self.error.show)
+
+    # ------------------------------------------------------------------ handlers
+    @_guard
+    def _on_top(self, change: Any) -> None:
+        order = np.argsort(-self.world.capability, kind="stable")
+        self.states.value = " ".join(str(self.world.codes[i]) for i in order[:change["new"]])
+        self._on_compute()
+
+    def _parse_states(self) -> list[str]:
+        raw = self.states.value.replace(",", " ").split()
+        if len(raw) < 2:
+            raise ParameterError("give at least two state codes to map, separated by spaces")
+        out = []
+        for c in raw:
+            self.world.index(c)  # raises UnknownStateError naming it
+            if c not in out:
+                out.append(c)
+        return out
+
+    def _sorted(self, codes: list[str]) -> list[str]:
+        w = self.world
+        idx = w.indices_of(codes)
+        key = self.sort.value
+        if key == "capability":
+            order = np.argsort(-w.capability[idx], kind="stable")
+        elif key == "region":
+            order = np.lexsort((-w.capability[idx], w.region[idx]))
+        elif key == "bloc":
+            lab = _bloc_labels(w)
+            if lab is None:
+                raise ParameterError("sorting by bloc needs foederis.analysis.blocs")
+            order = np.lexsort((-w.capability[idx], lab[idx]))
+        else:
+            order = np.argsort(np.asarray(codes), kind="stable")
+        return [codes[k] for k in order]
+
+    @_guard
+    def _on_compute(self, _: Any = None) -> None:
+        self.error.show("")
+        from foederis.cascade import Rules
+
+        codes = self._sorted(self._parse_states())
+        t0 = time.perf_counter()
+        bal, det, how = deterrence_matrix(self.world, codes, codes,
+                                          Rules(threshold=float(self.threshold.value)))
+        dt = time.perf_counter() - t0
+        self.codes, self.balance, self.deterred = codes, bal, det
+        self._draw()
+        n_det = int(det.sum())
+        pairs = len(codes) * (len(codes) - 1)
+        self.info.value = (f"{pairs} attacks, {n_det} deterred ({n_det / max(pairs, 1):.0%}); "
+                           f"computed in {dt * 1e3:.0f} ms ({esc(how)})")
+        self.cell_aggressor.options = codes
+        self.cell_target.options = codes
+        if len(codes) > 1:
+            self.cell_aggressor.value = codes[0]
+            self.cell_target.value = codes[1]
+        self._on_cell()
+
+    @_guard
+    def _on_sort(self, change: Any) -> None:
+        if self.codes:
+            self._on_compute()
+
+    def _draw(self) -> None:
+        fig = heatmap_figure(self.balance, self.codes, self.codes, deterred=self.deterred,
+                             title="balance D/A of each attack (dot: deterred)")
+        self.image.outputs = (png_output(figure_png(fig, dpi=self.dpi), "deterrence map"),)
+
+    @_guard
+    def _on_cell(self, change: Any = None) -> None:
+        a, t = self.cell_aggressor.value, self.cell_target.value
+        if not a or not t or self.balance is None:
+            self.cell_info.value = ""
+            return
+        i, j = self.codes.index(a), self.codes.index(t)
+        if a == t:
+            self.cell_info.value = "a state cannot attack itself"
+            return
+        b = self.balance[i, j]
+        self.cell_info.value = (f"<b>{esc(a)} → {esc(t)}</b>: balance D/A {b:.3g}, "
+                                f"{'deterred' if self.deterred[i, j] else 'not deterred'}")
+
+    def select(self, aggressor: str, target: str) -> Any:
+        """Choose a cell and open it in an Explorer; returns the Explorer."""
+        for c in (aggressor, target):
+            if c not in self.codes:
+                raise ParameterError(f"{c!r} is not on the map; its states are "
+                                     f"{', '.join(self.codes)}")
+        self.cell_aggressor.value = aggressor
+        self.cell_target.value = target
+        self._on_open()
+        return self.explorer
+
+    @_guard
+    def _on_open(self, _: Any = None) -> None:
+        from .explorer import Explorer
+
+        a, t = self.cell_aggressor.value, self.cell_target.value
+        if a == t:
+            raise ParameterError("choose two different states: a state cannot attack itself")
+        if self.on_open is not None:
+            self.on_open(a, t, float(self.threshold.value))
+            return
+        if self.explorer is not None:
+            self.explorer.close()
+        self.explorer = Explorer(self.world, attacks=[(a, t)], warmup=False)
+        self.explorer.model.set_rule("threshold", float(self.threshold.value))
+        self.explorer._sync_inputs()
+        self.explorer_box.children = [W.HTML(f"<h4>Explorer: {esc(a)} → {esc(t)}</h4>"),
+                                      self.explorer.widget]

@@ -1,0 +1,216 @@
+"""Scenario files: the what-if state of an Explorer as versioned JSON, written atomically.
+
+A scenario is a plain dict::
+
+    {"format": "foederis-scenario", "version": 1,
+     "world": "contemporary",
+     "edits": [{"op": "without_member", "code": "TUR", "treaty": "NATO"}],
+     "attacks": [["RUS", "EST"]], "domain": "conventional",
+     "rules": {"threshold": 0.5, ...},
+     "mode": "deterministic", "samples": 1000, "seed": 0, "mc_mode": "threshold"}
+
+:func:`save_scenario` writes it to a temporary file in the target folder and moves it in
+place with :func:`os.replace`, so a crash or a full disk never leaves a half-written file
+where a good one was. :func:`load_scenario` checks every field and raises
+:class:`foederis.errors.ScenarioError` naming what is wrong (not JSON, not a scenario, a
+newer version, a malformed field).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from typing import Any
+
+from foederis.errors import ScenarioError
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "RULE_FIELDS",
+    "DEFAULT_RULES",
+    "save_scenario",
+    "load_scenario",
+    "check_scenario",
+    "dumps_scenario",
+]
+
+FORMAT = "foederis-scenario"
+VERSION = 1
+
+#: The fields of :class:`foederis.cascade.Rules` a scenario stores, with DESIGN.md defaults.
+DEFAULT_RULES: dict[str, Any] = {
+    "threshold": 0.5,
+    "entente_weight": 0.25,
+    "neutrality_weight": 1.0,
+    "nonaggression_weight": 0.5,
+    "defend_initiators": 0.0,
+    "credibility_scale": 1.0,
+    "max_rounds": None,
+    "margin": 1.0,
+    "reach": True,
+    "nuclear_umbrella": True,
+}
+RULE_FIELDS = tuple(DEFAULT_RULES)
+MODES = ("deterministic", "monte carlo")
+MC_MODES = ("threshold", "any")
+
+
+def _fail(where: str, msg: str) -> ScenarioError:
+    return ScenarioError(f"{where}: {msg}")
+
+
+def check_scenario(data: Any, where: str = "scenario") -> dict:
+    """Validate a scenario dict and return a normalised copy (defaults filled in).
+
+    Raises ScenarioError naming the field at fault and what would be valid.
+    """
+    if not isinstance(data, dict):
+        raise _fail(where, f"is not a foederis scenario (a JSON object was expected, found "
+                           f"{type(data).__name__})")
+    if data.get("format") != FORMAT:
+        raise _fail(where, f"is not a foederis scenario (its 'format' field is "
+                           f"{data.get('format')!r}, expected {FORMAT!r})")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _fail(where, f"has no valid 'version' (found {version!r}; expected {VERSION})")
+    if version > VERSION:
+        raise _fail(where, f"was written by a newer foederis (scenario version {version}); "
+                           f"this one reads version {VERSION}: upgrade foederis")
+    out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+
+    world = data.get("world")
+    if not isinstance(world, str) or not world.strip():
+        raise _fail(where, f"'world' must be a world name such as 'contemporary', got {world!r}")
+    out["world"] = world.strip()
+
+    edits = data.get("edits", [])
+    if not isinstance(edits, list) or not all(isinstance(e, dict) and isinstance(e.get("op"), str)
+                                              for e in edits):
+        raise _fail(where, "'edits' must be a list of edit objects, each with an 'op' field "
+                           "(e.g. {\"op\": \"without_member\", \"code\": \"TUR\", "
+                           "\"treaty\": \"NATO\"})")
+    out["edits"] = [dict(e) for e in edits]
+
+    attacks = data.get("attacks")
+    if (not isinstance(attacks, list) or not attacks or not all(
+            isinstance(a, (list, tuple)) and len(a) == 2 and all(isinstance(x, str) for x in a)
+            for a in attacks)):
+        raise _fail(where, f"'attacks' must be a non-empty list of [aggressor, target] code "
+                           f"pairs, got {attacks!r}")
+    out["attacks"] = [[str(a), str(t)] for a, t in attacks]
+
+    domain = data.get("domain", "conventional")
+    if not isinstance(domain, str):
+        raise _fail(where, f"'domain' must be a string, got {domain!r}")
+    out["domain"] = domain
+
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict):
+        raise _fail(where, f"'rules' must be an object of rule fields, got {rules!r}")
+    unknown = sorted(set(rules) - set(RULE_FIELDS))
+    if unknown:
+        raise _fail(where, f"unknown rule field {unknown[0]!r}; valid fields are "
+                           f"{', '.join(RULE_FIELDS)}")
+    r = dict(DEFAULT_RULES)
+    for k, v in rules.items():
+        default = DEFAULT_RULES[k]
+        if isinstance(default, bool):
+            if not isinstance(v, bool):
+                raise _fail(where, f"rule {k!r} must be true or false, got {v!r}")
+        elif k == "max_rounds":
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+                raise _fail(where, f"rule 'max_rounds' must be null or an integer >= 0, got {v!r}")
+        elif (not isinstance(v, (int, float)) or isinstance(v, bool)
+              or (isinstance(v, float) and math.isnan(v))):
+            raise _fail(where, f"rule {k!r} must be a number, got {v!r}")
+        else:
+            v = float(v)
+        r[k] = v
+    out["rules"] = r
+
+    mode = data.get("mode", "deterministic")
+    if mode not in MODES:
+        raise _fail(where, f"'mode' must be one of {', '.join(MODES)}, got {mode!r}")
+    out["mode"] = mode
+    mc_mode = data.get("mc_mode", "threshold")
+    if mc_mode not in MC_MODES:
+        raise _fail(where, f"'mc_mode' must be one of {', '.join(MC_MODES)}, got {mc_mode!r}")
+    out["mc_mode"] = mc_mode
+    for k, default, low in (("samples", 1000, 1), ("seed", 0, 0)):
+        v = data.get(k, default)
+        if not isinstance(v, int) or isinstance(v, bool) or v < low:
+            raise _fail(where, f"{k!r} must be an integer >= {low}, got {v!r}")
+        out[k] = v
+    note = data.get("note", "")
+    out["note"] = note if isinstance(note, str) else str(note)
+    return out
+
+
+def dumps_scenario(data: dict) -> str:
+    """The scenario as JSON text (validated first)."""
+    return json.dumps(check_scenario(data), indent=2, allow_nan=False) + "\n"
+
+
+def save_scenario(data: dict, path: str | os.PathLike) -> str:
+    """Write a scenario to ``path`` atomically (temporary file + ``os.replace``).
+
+    Returns the absolute path written. Raises ScenarioError for an invalid scenario or a
+    path that cannot be written; an existing file is left untouched on any failure.
+    """
+    try:
+        text = dumps_scenario(data)
+    except ValueError as e:
+        if isinstance(e, ScenarioError):
+            raise
+        raise ScenarioError(f"scenario cannot be written as JSON: {e}") from None
+    path = os.path.abspath(os.fspath(path))
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise ScenarioError(f"cannot save scenario to {path!r}: folder {folder!r} does not exist")
+    if os.path.isdir(path):
+        raise ScenarioError(f"cannot save scenario to {path!r}: it is a folder; give a file "
+                            "name such as scenario.json")
+    fd = -1
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".scenario-", suffix=".json.tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            fd = -1
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = ""
+    except OSError as e:
+        raise ScenarioError(f"cannot save scenario to {path!r}: {e.strerror or e}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def load_scenario(path: str | os.PathLike) -> dict:
+    """Read and validate a scenario file; raises ScenarioError with a clear message."""
+    p = os.fspath(path)
+    try:
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise ScenarioError(f"no scenario file {p!r}") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{p!r} is a folder, not a scenario file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{p!r} is not a foederis scenario (not UTF-8 text)") from None
+    except OSError as e:
+        raise ScenarioError(f"cannot read {p!r}: {e.strerror or e}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ScenarioError(f"{p!r} is not a foederis scenario: invalid JSON at line {e.lineno}, "
+                            f"column {e.colno} ({e.msg})") from None
+    return check_scenario(data, where=repr(p))
