@@ -259,6 +259,10 @@ def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tup
     tgt: list[int] = []
     pairs = []
     for item in items:
+        if isinstance(item, np.str_):
+            item = str(item)
+        elif isinstance(item, (tuple, list)):  # np.str_ / np.int64 codes read back plainly
+            item = tuple(x.item() if isinstance(x, np.generic) else x for x in item)
         if isinstance(item, str):
             parts = item.split(":")
             if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
@@ -272,7 +276,7 @@ def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tup
         a = _state_index(world, a_raw, item)
         t = _state_index(world, t_raw, item)
         if a == t:
-            raise AttackError(f"attack {item!r}: {world.codes[a]!r} cannot attack itself")
+            raise AttackError(f"attack {item!r}: '{world.codes[a]}' cannot attack itself")
         agg.append(a)
         tgt.append(t)
         pairs.append((str(world.codes[a]), str(world.codes[t])))
