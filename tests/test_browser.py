@@ -2,12 +2,14 @@
 
 Chooses an attack, changes a rule slider (timing the page from the change to the new
 verdict), runs, reads the verdict, applies a what-if edit (Turkey leaves NATO), sees the
-comparison change, and saves a screenshot to docs/explorer.png for the README.
+comparison change, and saves a screenshot: to tests/artifacts/explorer.png, or, with
+FOEDERIS_SCREENSHOT=docs, to docs/explorer.png (the README's picture).
 Fixtures (server, browser) are in conftest.py; see ../shared/JUPYTER-TESTING.md.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -17,7 +19,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOT = ROOT / "docs" / "explorer.png"
+SCREENSHOT = ROOT / (
+    "docs" if os.environ.get("FOEDERIS_SCREENSHOT") == "docs" else "tests/artifacts"
+) / "explorer.png"
 STDERR = "[data-mime-type='application/vnd.jupyter.stderr']"
 # console noise that is not a failure (JUPYTER-TESTING.md, pitfall 13)
 NOISE = ("Unsatisfied version", "not trusted", "without encryption")
