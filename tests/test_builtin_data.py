@@ -345,7 +345,8 @@ def test_historical_invariants(year):
     assert rivalries.empty
     assert states["global_reach"].sum() >= 4  # 1945-1949: USA, UKG, FRN, RUS
     assert commitments["credibility"].eq(1.0).all()
-    assert commitments["treaty"].dropna().str.fullmatch(r"ATOP \d+").all()
+    # "ATOP <id>", or "<name> (ATOP <id>)" for an alliance named in atop_treaty_names.csv
+    assert commitments["treaty"].dropna().str.fullmatch(r"ATOP \d+|\S.* \(ATOP \d+\)").all()
 
 
 def test_1914_alliances():
@@ -367,6 +368,114 @@ def test_1939_alliances():
     assert {("UKG", "POL"), ("POL", "UKG"), ("GMY", "ITA"), ("ITA", "GMY")} <= d
     assert ("GMY", "RUS") in edge_set(commitments, "NEUTRALITY")  # the Molotov-Ribbentrop pact
     assert "AUH" not in set(states["code"]) and "POL" in set(states["code"])
+
+
+# --- treaty names in the historical worlds ----------------------------------------------------
+
+
+def test_treaty_names_file():
+    names = _read_csv("atop_treaty_names.csv")
+    assert set(names["scope"]) == {"all", "historical"}
+    assert names["signed"].str.fullmatch(r"1[89]\d\d-\d\d-\d\d|20\d\d-\d\d-\d\d").all()
+    assert (names["note"].str.len() > 3).all()
+    shown = names["historical_name"].where(names["historical_name"] != "", names["name"])
+    assert shown.is_unique
+    assert not shown.str.contains(r"\(ATOP", regex=True).any()
+
+
+def test_historical_worlds_show_name_and_id():
+    _, c, _, meta = builtin_frames("atop:1914")
+    t = set(c["treaty"].dropna())
+    assert {"Triple Alliance (ATOP 1350)", "Dual Alliance (ATOP 1335)"} <= t
+    assert "Franco-Russian Alliance (ATOP 1385)" in t
+    assert "ATOP 2012" in t  # unnamed ids keep the bare id
+    assert "'<name> (ATOP <id>)'" in meta["description"]
+    # the override for the historical worlds: SEATO, not the contemporary "Manila Pact"
+    c60 = builtin_frames("atop:1960")[1]
+    assert treaty_members(c60, "SEATO (Manila Pact) (ATOP 3260)") == {
+        "USA", "UKG", "FRN", "PAK", "THI", "PHI", "AUL", "NEW"
+    }  # fmt: skip
+    assert "NATO (ATOP 3180)" in set(c60["treaty"])
+
+
+def test_contemporary_keeps_its_names(contemporary):
+    names = _read_csv("atop_treaty_names.csv")
+    t = set(contemporary[1]["treaty"].dropna())
+    assert not any("(ATOP" in x for x in t)
+    assert not t & set(names.loc[names["scope"] == "historical", "name"])
+    assert "Manila Pact" in t and not any("SEATO" in x for x in t)
+
+
+def test_1914_named_alliances():
+    c = builtin_frames("atop:1914")[1]
+    fr = c[c["treaty"].fillna("").str.contains("Franco-Russian")]
+    assert set(zip(fr["guarantor"], fr["protege"])) == {("FRN", "RUS"), ("RUS", "FRN")}
+    assert {("FRN", "RUS"), ("RUS", "FRN")} <= edge_set(
+        c, "DEFENSE", "Franco-Russian Alliance (ATOP 1385)"
+    )
+    # ATOP: the 1882 treaty (1350) binds Germany, Austria-Hungary and Italy; the GMY-AUH defence
+    # tie carries the lower id of the Dual Alliance (1335): the loader takes the lowest id in force
+    ta = "Triple Alliance (ATOP 1350)"
+    assert treaty_members(c, ta) == {"GMY", "AUH", "ITA"}
+    d = edge_set(c, "DEFENSE", ta)
+    assert {("ITA", "GMY"), ("ITA", "AUH"), ("GMY", "ITA"), ("AUH", "ITA")} <= d
+    assert {("GMY", "AUH"), ("AUH", "GMY")} <= edge_set(c, "DEFENSE", "Dual Alliance (ATOP 1335)")
+    # Romania's secret alliance with the Central Powers (1883), Italy a member by accession
+    assert treaty_members(c, "Austro-Romanian Alliance (1883) (ATOP 1355)") == {
+        "GMY", "AUH", "ITA", "ROM"
+    }  # fmt: skip
+    assert edge_set(c, treaty="Anglo-Japanese Alliance (ATOP 1415)") == {
+        ("UKG", "JPN"),
+        ("JPN", "UKG"),
+    }
+    assert ("GMY", "TUR") in edge_set(c, "DEFENSE", "Ottoman-German Alliance (ATOP 2005)")
+
+
+def test_1939_named_alliances():
+    c = builtin_frames("atop:1939")[1]
+    assert {("UKG", "POL"), ("POL", "UKG")} <= edge_set(
+        c, "DEFENSE", "Anglo-Polish Alliance (ATOP 2440)"
+    )
+    mr = "Molotov-Ribbentrop Pact (ATOP 2470)"
+    assert {("GMY", "RUS"), ("RUS", "GMY")} <= edge_set(c, "NEUTRALITY", mr)
+    assert treaty_members(c, mr) == {"GMY", "RUS"}
+    assert {("GMY", "ITA"), ("ITA", "GMY")} <= edge_set(c, "DEFENSE", "Pact of Steel (ATOP 2445)")
+    assert treaty_members(c, "Balkan Entente (ATOP 2330)") == {"YUG", "GRC", "ROM", "TUR"}
+    assert {"GMY", "JPN", "ITA"} <= treaty_members(c, "Anti-Comintern Pact (ATOP 2395)")
+    assert ("FRN", "POL") in edge_set(c, "DEFENSE", "Franco-Polish Alliance (ATOP 2060)")
+
+
+def test_other_eras_named_alliances():
+    c1820 = builtin_frames("atop:1820")[1]
+    assert treaty_members(c1820, "Quadruple Alliance (1815) (ATOP 1035)") == {
+        "UKG",
+        "GMY",
+        "AUH",
+        "RUS",
+    }
+    c1888 = builtin_frames("atop:1888")[1]
+    assert ("GMY", "RUS") in edge_set(c1888, "NEUTRALITY", "Reinsurance Treaty (ATOP 1370)")
+    c1926 = builtin_frames("atop:1926")[1]
+    assert ("UKG", "FRN") in edge_set(
+        c1926, "DEFENSE", "Locarno Treaties (Rhineland Pact) (ATOP 2130)"
+    )
+    c1936 = builtin_frames("atop:1936")[1]
+    assert ("FRN", "RUS") in edge_set(
+        c1936, "DEFENSE", "Franco-Soviet Treaty of Mutual Assistance (ATOP 2360)"
+    )
+    c1941 = builtin_frames("atop:1941")[1]
+    assert treaty_members(c1941, "Tripartite Pact (ATOP 2515)") == {
+        "GMY", "ITA", "JPN", "HUN", "ROM", "BUL"
+    }  # fmt: skip
+    c1955 = builtin_frames("atop:1955")[1]
+    assert ("USA", "TAW") in edge_set(c1955, "DEFENSE", "US-ROC Mutual Defense Treaty (ATOP 3270)")
+    assert ("RUS", "CHN") in edge_set(c1955, "DEFENSE", "Sino-Soviet Alliance (1950) (ATOP 3200)")
+    assert treaty_members(c1955, "Warsaw Pact (ATOP 3285)") == {
+        "GDR", "POL", "HUN", "CZE", "ALB", "BUL", "ROM", "RUS"
+    }  # fmt: skip
+    assert treaty_members(c1955, "Baghdad Pact (CENTO) (ATOP 3275)") == {
+        "TUR", "IRQ", "UKG", "PAK", "IRN"
+    }  # fmt: skip
 
 
 def test_directed_semantics_2018():

@@ -7,8 +7,9 @@ Files (all in this package, read with :mod:`importlib.resources`):
 
 - ``historical.npz``: COW state system v2016, NMC v7 and ATOP 5.1 in compact form, written by
   ``tools/build_data.py`` (the only place that reads the raw data sets);
-- ``atop_treaty_names.csv``: names of ATOP alliances users know (NATO, CSTO, ...), used by the
-  contemporary world;
+- ``atop_treaty_names.csv``: names of ATOP alliances users know (NATO, CSTO, the Triple Alliance,
+  ...): rows of scope ``all`` name treaties in the contemporary world, and every row names treaties
+  in the historical worlds as ``"<name> (ATOP <id>)"``;
 - ``contemporary_updates.csv``: the hand updates since 2018, one fact per row with year and source;
 - ``contemporary_economy.csv``: GDP and defence spending with their year and source;
 - ``contemporary_rivalries.csv``: hand-made hostility between states.
@@ -195,6 +196,50 @@ def _kind_names(codes: np.ndarray) -> np.ndarray:
     return np.asarray(_KIND_NAMES, dtype=object)[codes]
 
 
+# --- treaty names ---------------------------------------------------------------------------
+
+
+_NAME_SCOPES = ("all", "historical")
+
+
+@functools.lru_cache(maxsize=1)
+def _treaty_name_table() -> pd.DataFrame:
+    """``atop_treaty_names.csv``, checked: unique ids, unique names, a known scope per row."""
+    df = _read_csv("atop_treaty_names.csv")
+    bad = sorted(set(df["scope"]) - set(_NAME_SCOPES))
+    if bad:
+        raise ValueError(
+            f"atop_treaty_names.csv: unknown scope {bad}; valid: {', '.join(_NAME_SCOPES)}"
+        )
+    shown = df["historical_name"].where(df["historical_name"] != "", df["name"])
+    for col, values in (("atopid", df["atopid"]), ("name", df["name"]), ("historical name", shown)):
+        dup = sorted(set(values[values.duplicated()]))
+        if dup:
+            raise ValueError(f"atop_treaty_names.csv: {col} not unique: {dup}")
+    df["shown"] = shown
+    return df
+
+
+def _treaty_names() -> dict[int, str]:
+    """Names of the contemporary world: the rows of scope ``all``, by ATOP id."""
+    df = _treaty_name_table()
+    df = df[df["scope"] == "all"]
+    return {int(a): n for a, n in zip(df["atopid"], df["name"])}
+
+
+@functools.lru_cache(maxsize=1)
+def _historical_treaty_names() -> dict[int, str]:
+    """Names of the historical worlds: every row (``historical_name`` where set), by ATOP id."""
+    df = _treaty_name_table()
+    return {int(a): n for a, n in zip(df["atopid"], df["shown"])}
+
+
+def _historical_treaty_label(atopid: int) -> str:
+    """``"<name> (ATOP <id>)"`` for a named alliance, else ``"ATOP <id>"``."""
+    name = _historical_treaty_names().get(atopid)
+    return f"{name} (ATOP {atopid})" if name else f"ATOP {atopid}"
+
+
 # --- historical worlds ----------------------------------------------------------------------
 
 
@@ -227,7 +272,9 @@ def _historical(year: int):
     tre = z["sp_treaty"][m]
     order = np.lexsort((kind, p, g))
     g, p, kind, tre = g[order], p[order], kind[order], tre[order]
-    treaty = np.array([f"ATOP {t}" if t >= 0 else None for t in tre], dtype=object)
+    treaty = np.array(
+        [_historical_treaty_label(int(t)) if t >= 0 else None for t in tre], dtype=object
+    )
     commitments = pd.DataFrame(
         {
             "guarantor": z["state_abb"][g].astype(object),
@@ -258,7 +305,8 @@ def _historical(year: int):
         + f"{len(g)} commitments from ATOP 5.1 directed dyad-year obligations "
         + "(defense->DEFENSE, offense->OFFENSE, neutral->NEUTRALITY, nonagg->NONAGGRESSION, "
         + "consul->ENTENTE; guarantor = ccode1), credibility 1; treaty = lowest ATOP 4.01 alliance id "
-        + "in force that year binding the guarantor with the protege as member"
+        + "in force that year binding the guarantor with the protege as member, as "
+        + "'<name> (ATOP <id>)' for the alliances named in atop_treaty_names.csv, else 'ATOP <id>'"
         + (
             f"; {dropped} ATOP dyads with a state outside the COW system that year dropped"
             if dropped
@@ -276,11 +324,6 @@ def _historical(year: int):
 
 
 # --- the contemporary world --------------------------------------------------------------------
-
-
-def _treaty_names() -> dict[int, str]:
-    df = _read_csv("atop_treaty_names.csv")
-    return {int(a): n for a, n in zip(df["atopid"], df["name"])}
 
 
 def _split(text: str) -> list[str]:
