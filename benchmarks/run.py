@@ -8,7 +8,8 @@ Each ``benchmarks/bench_NAME.py`` exposes ``run(quick: bool) -> list[dict]``: a 
 sections, each ``{"title": str, "columns": [str, ...], "rows": [[...], ...]}`` and an
 optional ``"note"`` (markdown). Inside ``run``, a module measures a case with
 :func:`measure`, which runs one function of the module in a fresh Python process, so that
-its peak memory (the child's ``ru_maxrss``) is its own and not polluted by earlier
+its peak memory (the child's own ``VmHWM``, read in the child; ``wait4``'s ``ru_maxrss``
+would count the forking parent's memory) is its own and not polluted by earlier
 cases. See benchmarks/README.md.
 
 The results file keeps one block per module; ``--only`` rewrites only the blocks of the
@@ -93,7 +94,7 @@ def measure(case: str, *, timeout: float | None = None, **kwargs: Any) -> dict[s
 
     The function is called with ``**kwargs`` (JSON-serialisable) and returns a dict of
     JSON-serialisable figures. The result has those figures plus ``peak_rss_mb`` (the
-    child's peak resident memory, from ``wait4``) and ``process_s`` (the child's whole
+    child's peak resident memory, ``VmHWM``, or ``wait4``'s ru_maxrss where /proc is missing) and ``process_s`` (the child's whole
     wall time, start-up and imports included). Raises :class:`CaseError` if the child
     fails or times out.
     """
@@ -190,8 +191,23 @@ def _run_case(case: str, kwargs_json: str, result: str) -> int:
     figures = getattr(module, func_name)(**json.loads(kwargs_json))
     if not isinstance(figures, dict):
         raise TypeError(f"{case} returned {type(figures).__name__}, expected a dict")
+    hwm = _vm_hwm_mb()
+    if hwm is not None:  # the child's own peak: wait4's ru_maxrss counts the forking parent's
+        figures.setdefault("peak_rss_mb", hwm)
     Path(result).write_text(json.dumps(figures, default=_json_default))
     return 0
+
+
+def _vm_hwm_mb() -> float | None:
+    """Peak resident memory of this process image (Linux ``VmHWM``), in MB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def _json_default(x: Any) -> Any:
