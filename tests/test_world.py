@@ -410,3 +410,14 @@ def test_parse_edit():
         parse_edit("scale:RUS:lots")
     with pytest.raises(EditError, match="leave takes code:treaty"):
         parse_edit("leave:TUR")
+
+
+def test_pickle_round_trip(world):
+    import pickle
+
+    w = world.without_member("EST", "NATO")
+    back = pickle.loads(pickle.dumps(w))
+    assert back.equals(w) and back.history == w.history and back.name == w.name
+    assert not back.capability.flags.writeable
+    with pytest.raises(AttributeError):
+        back.name = "x"

@@ -207,6 +207,12 @@ class World:
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError("World is immutable: use its with_* / without_* edits")
 
+    def __reduce__(self) -> tuple:
+        """Pickle the stored parts only (cached views are rebuilt on use): worlds travel to
+        worker processes (Dask, multiprocessing) this way."""
+        parts = {k: getattr(self, k) for k in self.__slots__ if k != "__dict__"}
+        return (_rebuild_world, (parts,))
+
     def _replace(self, history_item: dict | None = None, **changes: Any) -> "World":
         parts = {k: getattr(self, k) for k in self.__slots__ if k != "__dict__"}
         parts.update(changes)
@@ -1390,6 +1396,13 @@ class World:
         for e in edits:
             w = w.apply(e)
         return w
+
+
+def _rebuild_world(parts: dict) -> World:
+    for v in parts.values():
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+    return World(**parts)
 
 
 EDIT_OPS = (
