@@ -45,6 +45,47 @@ def _cmd_blocs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_deterrence(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .analysis import deterrence_map
+    from .builtin import load_world
+
+    w = load_world(args.world)
+    dm = deterrence_map(w, args.aggressors, args.targets, samples=args.samples,
+                        seed=args.seed, mode=args.mode, domain=args.domain)
+    print(dm.summary())
+    print()
+    top = dm.least_deterred(args.top)
+    print(f"the {len(top)} least deterred pairs"
+          f"{' (lowest P(deterred), then balance)' if args.samples else ' (lowest balance)'}:")
+    cols = ["aggressor", "target", "balance", "deterred", "umbrella", "war_size", "n_rounds"]
+    if args.samples:
+        cols += ["p_deterred", "mean_war_size"]
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(top[cols].to_string(index=False))
+    if args.csv:
+        dm.to_frame().to_csv(args.csv, index=False)
+        print(f"wrote {args.csv} ({dm.n_pairs} pairs)")
+    return 0
+
+
+def _cmd_entrapment(args: argparse.Namespace) -> int:
+    from .analysis import entrapment
+    from .builtin import load_world
+
+    w = load_world(args.world)
+    e = entrapment(w, weights=args.weights, domain=args.domain)
+    print(repr(e))
+    print()
+    _emit(e.to_frame(), args)
+    return 0
+
+
+def _states(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
 def _common(s: argparse.ArgumentParser) -> None:
     s.add_argument("--world", default="contemporary", help="contemporary (default) or atop:YEAR")
     s.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
@@ -63,3 +104,31 @@ def register(sub: Any) -> None:
     _common(s)
     s.add_argument("--seed", type=int, default=0, help="seed of the community detection")
     s.set_defaults(func=_cmd_blocs)
+
+    s = sub.add_parser("deterrence", help="deterrence map: the cascade of every (aggressor, "
+                       "target) pair")
+    _common(s)
+    s.add_argument("--aggressors", type=_states, default=None, metavar="A,B,...",
+                   help="aggressor codes (default: every state)")
+    s.add_argument("--targets", type=_states, default=None, metavar="A,B,...",
+                   help="target codes (default: every state)")
+    s.add_argument("--samples", type=int, default=None,
+                   help="also run a Monte Carlo ensemble of N samples per pair")
+    s.add_argument("--seed", type=int, default=0, help="ensemble seed (default 0)")
+    s.add_argument("--mode", choices=("threshold", "any"), default="threshold",
+                   help="ensemble mode (default threshold)")
+    s.add_argument("--domain", default="conventional", help="attack domain (default "
+                   "conventional)")
+    s.add_argument("--top", type=int, default=20, help="least deterred pairs to print "
+                   "(default 20)")
+    s.set_defaults(func=_cmd_deterrence)
+
+    s = sub.add_parser("entrapment", help="entrapment: share of others' wars each state is "
+                       "drawn into, and the commitment that pulls it in")
+    _common(s)
+    s.add_argument("--weights", choices=("hostility", "uniform"), default="hostility",
+                   help="wars: rivalry dyads weighted by hostility (default) or every "
+                   "ordered pair equally")
+    s.add_argument("--domain", default="conventional", help="attack domain (default "
+                   "conventional)")
+    s.set_defaults(func=_cmd_entrapment)

@@ -72,16 +72,63 @@ class ThreatExposure:
     residual: float
     converged: bool
 
-    def to_frame(self) -> Any:
-        """Per-state ``own``, ``imported``, ``exposure`` as a DataFrame indexed by code."""
+    def to_frame(self, *, ranked: bool = False, top: int | None = None) -> Any:
+        """Per-state ``own``, ``imported``, ``exposure`` as a DataFrame indexed by code.
+
+        ``ranked=True``: the ranked table instead, most exposed first, with columns
+        ``code``, ``name``, ``own`` (h, the threat aimed at the state), ``imported``
+        (t - h, what its commitments import), ``exposure`` (t, the total) and ``rank``
+        (1 = most exposed; ties by code); ``top`` keeps the first rows only.
+        """
         import pandas as pd
 
         w = self.world
-        return pd.DataFrame(
-            {"name": w.names, "own": self.own, "imported": self.imported,
-             "exposure": self.exposure},
-            index=pd.Index(w.codes, name="code"),
-        )
+        if not ranked:
+            return pd.DataFrame(
+                {"name": w.names, "own": self.own, "imported": self.imported,
+                 "exposure": self.exposure},
+                index=pd.Index(w.codes, name="code"),
+            )
+        order = self._ranking()
+        if top is not None:
+            order = order[: check_int("top", top, low=0)]
+        return pd.DataFrame({
+            "code": w.codes[order],
+            "name": w.names[order],
+            "own": self.own[order],
+            "imported": self.imported[order],
+            "exposure": self.exposure[order],
+            "rank": np.arange(1, len(order) + 1),
+        })
+
+    def _ranking(self) -> np.ndarray:
+        return np.lexsort((self.world.codes, -self.exposure))
+
+    def plot(self, ax: Any = None, top: int = 20) -> Any:
+        """The ``top`` most exposed states as horizontal bars: own threat h and imported
+        threat t - h stacked to the total t. Returns a matplotlib Figure (built without
+        pyplot, so it works headless and in any backend)."""
+        top = check_int("top", top, low=1)
+        if ax is None:
+            try:
+                from matplotlib.figure import Figure
+            except ImportError:  # pragma: no cover - matplotlib is optional
+                raise ImportError("plot() needs matplotlib: pip install matplotlib (or "
+                                  "foederis[jupyter])") from None
+            fig = Figure(figsize=(7, 4.5), layout="constrained")
+            ax = fig.add_subplot()
+        else:
+            fig = ax.figure
+        df = self.to_frame(ranked=True, top=top).iloc[::-1]
+        y = np.arange(len(df))
+        ax.barh(y, df["own"], color="C3", label="own threat h")
+        ax.barh(y, df["imported"], left=df["own"], color="C1",
+                label="imported by commitments t - h")
+        ax.set_yticks(y, df["code"], fontsize=8)
+        ax.set_xlabel("threat exposure t")
+        ax.set_title(f"threat exposure (beta = {self.beta:g}, {self.domain})")
+        ax.legend(fontsize=8, loc="lower right")
+        return fig
 
     def __repr__(self) -> str:
         top = int(np.argmax(self.exposure)) if len(self.exposure) else None
