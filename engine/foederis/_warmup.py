@@ -15,7 +15,7 @@ __all__ = ["warmup"]
 
 
 def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True,
-           verbose: bool = False) -> dict[str, float]:
+           analyses: bool = False, verbose: bool = False) -> dict[str, float]:
     """Compile the kernels a session uses, on a tiny world; return seconds per step.
 
     Parameters
@@ -26,6 +26,10 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
         Compile the Monte Carlo kernels (both modes).
     threat : bool, default True
         Compile the threat-exposure kernels.
+    analyses : bool, default False
+        Also compile the kernels of :mod:`foederis.analysis` (the deterrence and
+        entrapment sweeps, landscape, similarity, vulnerability): about 30 s more from a
+        cold cache, a fraction of a second from a warm one.
     verbose : bool, default False
         Print each step's time.
 
@@ -70,6 +74,12 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
         step("threat", lambda: threat_exposure(w, 0.5, parallel=False))
         if parallel:
             step("threat parallel", lambda: threat_exposure(w, 0.5, parallel=True))
+    if analyses:
+        from .analysis import _kernels as analysis_kernels
+        from .analysis import deterrence
+
+        step("deterrence and entrapment sweeps", lambda: deterrence.warmup(parallel))
+        step("analysis kernels", analysis_kernels.warmup)
     return times
 
 

@@ -148,7 +148,7 @@ def commitment_weights(world: Any, rules: Rules, domain_bit: int) -> np.ndarray:
 
 def threat_exposure(
     world: Any,
-    beta: float = 0.5,
+    beta: float | None = None,
     *,
     rules: Rules | None = None,
     domain: str = "conventional",
@@ -161,8 +161,12 @@ def threat_exposure(
     Parameters
     ----------
     world : foederis.World
-    beta : float, default 0.5
-        How much of a protege's threat its guarantor imports (>= 0).
+    beta : float or None, default None
+        How much of a protege's threat its guarantor imports (>= 0). None takes half the
+        largest beta that guarantees convergence, 0.5 / (max row sum of C): a guarantor
+        in a large multilateral treaty has dozens of commitments (a NATO member about 60
+        in the contemporary world), so a fixed default such as 0.5 diverges there. The
+        beta used is the result's ``beta``.
     rules : foederis.Rules, optional
         Supplies the kind weights and ``credibility_scale`` of C.
     domain : str, default "conventional"
@@ -193,7 +197,8 @@ def threat_exposure(
     world = _check_world(world)
     rules = _check_rules(rules)
     dname, dbit = parse_domain(domain)
-    beta = check_number("beta", beta, low=0)
+    if beta is not None:
+        beta = check_number("beta", beta, low=0)
     tol = check_number("tol", tol, low=0, low_open=True)
     max_iter = check_int("max_iter", max_iter, low=1)
     if parallel is not None and not isinstance(parallel, (bool, np.bool_)):
@@ -203,6 +208,8 @@ def threat_exposure(
     weight = commitment_weights(world, rules, dbit)
     row_sum = np.bincount(world.guarantors, weights=weight, minlength=n)
     max_row = float(row_sum.max()) if n else 0.0
+    if beta is None:
+        beta = 0.5 / max_row if max_row > 0 else 0.5
     bound = beta * max_row
     weight.setflags(write=False)
 

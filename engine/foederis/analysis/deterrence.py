@@ -606,6 +606,7 @@ def deterrence_map(
     progress: Callable[[int, int], Any] | None = None,
     stop: Any = None,
     parallel: bool | None = None,
+    client: Any = None,
 ) -> DeterrenceMap:
     """The cascade of every (aggressor, target) pair: balance and deterrence matrices.
 
@@ -640,6 +641,9 @@ def deterrence_map(
     parallel : bool or None
         Force the serial (False) or parallel (True) kernel; None decides by timing the
         first blocks. Results are identical either way.
+    client : dask.distributed.Client, optional
+        Split the aggressors into blocks, map each block on a worker, and stack the
+        blocks: the same map, bit for bit (see :mod:`foederis.distributed`).
 
     Returns
     -------
@@ -696,6 +700,14 @@ def deterrence_map(
             "deterrence_map: no pair to compute: the only aggressor is the only target "
             f"({world.codes[agg[0]]!r}), and a state does not attack itself"
         )
+    if client is not None:
+        from ..distributed import deterrence_map_distributed
+
+        parts = deterrence_map_distributed(
+            client, world, world.codes[agg].tolist(), world.codes[tgt].tolist(), rules,
+            samples=samples, seed=seed, mode=mode, domain=dname, parallel=parallel,
+        )
+        return _stack(parts, world)
     pair_agg = agg[rr[keep]]
     pair_tgt = tgt[cc[keep]]
     res = _sweep(world, pair_agg, pair_tgt, rules, dbit,
@@ -739,6 +751,23 @@ def deterrence_map(
         exc.partial = result  # type: ignore[attr-defined]
         raise exc
     return result
+
+
+def _stack(parts: list, world: Any) -> DeterrenceMap:
+    """Join maps of consecutive blocks of aggressors (same targets) into one."""
+    import dataclasses
+
+    first = parts[0]
+    rows = {}
+    for f in ("aggressors", "computed", "balance", "deterred", "umbrella", "war_size",
+              "n_rounds", "capability_a", "capability_d", "p_deterred", "mean_war_size"):
+        vals = [getattr(p, f) for p in parts]
+        rows[f] = None if vals[0] is None else readonly(np.concatenate(vals, axis=0))
+    return dataclasses.replace(
+        first, world=world, n_pairs=sum(p.n_pairs for p in parts),
+        seconds=max(p.seconds for p in parts), parallel=any(p.parallel for p in parts),
+        interrupted=any(p.interrupted for p in parts), **rows,
+    )
 
 
 def warmup(parallel: bool = True) -> None:
