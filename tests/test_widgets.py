@@ -521,18 +521,19 @@ def test_deterrence_map(world):
         dm.close()
 
 
-def test_deterrence_map_uses_the_engine_function(world):
-    from foederis_widgets.deterrence import deterrence_matrix, engine_deterrence_map
+def test_deterrence_map_matches_one_cascade_per_pair(world):
+    from foederis import cascade
+    from foederis_widgets.deterrence import deterrence_matrix
 
-    if engine_deterrence_map() is None:
-        pytest.skip("foederis.analysis.deterrence_map is not in the engine yet: the view "
-                    "computes one cascade per pair meanwhile")
     codes = ["USA", "RUS", "CHN", "EST"]
-    b1, d1, how = deterrence_matrix(world, codes, codes)
-    b0, d0, _ = deterrence_matrix(world, codes, codes, use_engine=False)
-    assert how == "foederis deterrence_map"
-    off = ~np.eye(4, dtype=bool)
-    assert np.allclose(b1[off], b0[off]) and (d1[off] == d0[off]).all()
+    bal, det = deterrence_matrix(world, codes, codes)
+    for i, a in enumerate(codes):
+        for j, t in enumerate(codes):
+            if a == t:
+                assert np.isnan(bal[i, j]) and not det[i, j]
+            else:
+                c = cascade(world, (a, t))
+                assert bal[i, j] == c.balance and det[i, j] == c.deterred
 
 
 def test_threat_view(world):

@@ -6,81 +6,38 @@ defenders out-weigh the attacker; red: they do not; a dot marks a deterred attac
 and columns sort by capability, region or bloc. Choosing a cell opens that scenario in an
 Explorer below the map.
 
-The matrix comes from ``foederis.analysis.deterrence_map`` when the engine has it, else
-from one cascade per pair (fast enough for the few dozen states a readable map shows).
+The matrix comes from ``foederis.analysis.deterrence_map``: every pair in one kernel call.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 import numpy as np
-
 from foederis.errors import FoederisError, ParameterError
 
 from ._controls import ErrorBox, close_all, esc, guard, tag
 from .plotting import figure_png, heatmap_figure, png_output
 from .scenario import DEFAULT_RULES
 
-__all__ = ["DeterrenceMap", "deterrence_matrix", "engine_deterrence_map"]
+__all__ = ["DeterrenceMap", "deterrence_matrix"]
 
 SORTS = ("capability", "region", "bloc", "code")
 
 
-def engine_deterrence_map() -> Callable | None:
-    """The engine's ``deterrence_map`` if this foederis has it, else None."""
-    import importlib
-
-    for mod in ("foederis.analysis", "foederis.analysis.deterrence", "foederis.deterrence",
-                "foederis"):
-        try:
-            m = importlib.import_module(mod)
-        except ImportError:
-            continue
-        fn = getattr(m, "deterrence_map", None)
-        if callable(fn):
-            return fn
-    return None
-
-
 def deterrence_matrix(world: Any, aggressors: list[str], targets: list[str],
                       rules: Any = None, *, domain: str = "conventional",
-                      use_engine: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
-    """(balance, deterred, how): matrices aggressors x targets; the diagonal (a state
-    attacking itself) is NaN / False. ``how`` says which code path computed it."""
-    from foederis.cascade import Rules, cascade
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(balance, deterred): matrices aggressors x targets from the engine's
+    :func:`foederis.analysis.deterrence_map` (one parallel kernel call); the diagonal (a
+    state attacking itself) is NaN / False."""
+    from foederis.analysis import deterrence_map
 
-    rules = rules if rules is not None else Rules()
-    fn = engine_deterrence_map() if use_engine else None
-    how = "one cascade per pair"
-    if fn is not None:
-        try:
-            res = fn(world, aggressors, targets, rules=rules)
-            bal = np.asarray(getattr(res, "balance"), dtype=float)
-            det = np.asarray(getattr(res, "deterred"), dtype=bool)
-        except (TypeError, AttributeError) as e:  # an engine whose API differs
-            how = f"one cascade per pair (foederis deterrence_map: {e})"
-        else:
-            if bal.shape == (len(aggressors), len(targets)):
-                bal = bal.copy()
-                det = det.copy()
-                for i, a in enumerate(aggressors):
-                    for j, t in enumerate(targets):
-                        if a == t:
-                            bal[i, j], det[i, j] = np.nan, False
-                return bal, det, "foederis deterrence_map"
-    bal = np.full((len(aggressors), len(targets)), np.nan)
-    det = np.zeros((len(aggressors), len(targets)), dtype=bool)
-    for i, a in enumerate(aggressors):
-        for j, t in enumerate(targets):
-            if a == t:
-                continue
-            c = cascade(world, [(a, t)], rules, domain=domain)
-            bal[i, j] = c.balance
-            det[i, j] = c.deterred
-    return bal, det, how
+    dm = deterrence_map(world, aggressors, targets, rules, domain=domain)
+    return np.asarray(dm.balance), np.asarray(dm.deterred)
 
 
 def _bloc_labels(world: Any) -> np.ndarray | None:
@@ -230,15 +187,15 @@ class DeterrenceMap:
 
         codes = self._sorted(self._parse_states())
         t0 = time.perf_counter()
-        bal, det, how = deterrence_matrix(self.world, codes, codes,
-                                          Rules(threshold=float(self.threshold.value)))
+        bal, det = deterrence_matrix(self.world, codes, codes,
+                                     Rules(threshold=float(self.threshold.value)))
         dt = time.perf_counter() - t0
         self.codes, self.balance, self.deterred = codes, bal, det
         self._draw()
         n_det = int(det.sum())
         pairs = len(codes) * (len(codes) - 1)
         self.info.value = (f"{pairs} attacks, {n_det} deterred ({n_det / max(pairs, 1):.0%}); "
-                           f"computed in {dt * 1e3:.0f} ms ({esc(how)})")
+                           f"computed in {dt * 1e3:.0f} ms")
         self.cell_aggressor.options = codes
         self.cell_target.options = codes
         if len(codes) > 1:

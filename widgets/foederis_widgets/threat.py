@@ -1,4 +1,4 @@
-"""The threat view: threat exposure (and entrapment, where the engine has it) ranked, with
+"""The threat view: threat exposure and entrapment ranked, with
 the commitments responsible.
 
 Threat exposure solves t = h + beta * C t (``foederis.threat.threat_exposure``): h is the
@@ -9,31 +9,16 @@ edges i -> j ranked by beta * C_ij * t_j.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as W
 import numpy as np
-
 from foederis.errors import FoederisError
 
 from ._controls import ErrorBox, StatePicker, close_all, esc, guard, tag
 from .plotting import bar_figure, figure_png, png_output
 
-__all__ = ["ThreatView", "responsible_commitments", "engine_entrapment", "safe_beta"]
-
-
-def engine_entrapment() -> Callable | None:
-    """The engine's ``entrapment`` if this foederis has it, else None."""
-    for mod in ("foederis.analysis", "foederis.analysis.entrapment", "foederis"):
-        try:
-            m = importlib.import_module(mod)
-        except ImportError:
-            continue
-        fn = getattr(m, "entrapment", None)
-        if callable(fn):
-            return fn
-    return None
+__all__ = ["ThreatView", "responsible_commitments", "safe_beta"]
 
 
 def safe_beta(world: Any, rules: Any = None) -> float:
@@ -198,25 +183,16 @@ class ThreatView:
         )
 
     def _entrapment(self) -> None:
-        fn = engine_entrapment()
-        if fn is None:
-            self.entrap.value = ('<i>Entrapment: not available in this version of the engine '
-                                 "(foederis.analysis.entrapment).</i>")
-            return
+        from foederis.analysis import entrapment
+
         try:
-            res = fn(self.world)
-            frame = res.to_frame() if hasattr(res, "to_frame") else None
-        except FoederisError as e:
+            res = entrapment(self.world)
+        except FoederisError as e:  # e.g. a world without rivalries
             self.entrap.value = f"<i>Entrapment: {esc(e)}</i>"
             return
-        if frame is None:
-            self.entrap.value = f"<i>Entrapment: {esc(res)!s}</i>"
-            return
-        num = frame.select_dtypes("number")
-        col = num.columns[0] if len(num.columns) else None
-        if col is None:
-            self.entrap.value = ""
-            return
-        top = frame.sort_values(col, ascending=False).head(int(self.top.value))
-        self.entrap.value = ("<b>Entrapment</b> (share of others' wars a state is drawn into)"
-                             + top.to_html(max_rows=50, float_format=lambda x: f"{x:.3g}"))
+        top = res.to_frame().head(int(self.top.value))
+        self.entrap.value = ("<b>Entrapment</b> (share of others' wars a state is drawn into, "
+                             "weighted by rivalry hostility, and the commitment that pulls it "
+                             "in most)"
+                             + top.to_html(index=False, max_rows=50,
+                                           float_format=lambda x: f"{x:.3g}"))
