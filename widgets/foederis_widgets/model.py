@@ -414,33 +414,38 @@ def _side_at(c: Any, r: int | None) -> np.ndarray:
 
 
 def compare(base: Any, whatif: Any) -> dict:
-    """What changed between two cascades of the same attack on worlds with the same states.
+    """What changed between two cascades of the same attack on worlds with the same states
+    (the engine's :func:`foederis.compare`, in the shape the views use).
 
     Returns a dict: ``switched`` [(code, old side, new side)], ``stayed_out`` (joined in
     the baseline, neutral in the what-if), ``drawn_in`` (neutral in the baseline, joined
     in the what-if), ``balance`` (base, what-if, difference), ``deterred`` (base,
     what-if), ``umbrella`` (base, what-if), ``n_a`` / ``n_d`` (base, what-if).
     """
-    codes = base.world.codes
+    from foederis import compare as engine_compare
+
+    ch = engine_compare(base, whatif).changes  # the engine's list of what changed
+    kind = ch["change"].to_numpy()
     sb, sw = np.asarray(base.side), np.asarray(whatif.side)
-    names = ("neutral", "A", "D")
-    sw_idx = np.flatnonzero((sb > 0) & (sw > 0) & (sb != sw))
-    out_idx = np.flatnonzero((sb > 0) & (sw == 0))
-    in_idx = np.flatnonzero((sb == 0) & (sw > 0))
+    switched = [(str(c), b, a) for c, b, a, k in zip(ch["code"], ch["before"], ch["after"], kind)
+                if k.startswith("switched")]
+    stayed_out = [str(c) for c, k in zip(ch["code"], kind) if k == "stayed out"]
+    drawn_in = [(str(c), a) for c, a, k in zip(ch["code"], ch["after"], kind)
+                if k in ("joined A", "joined D")]
     bb, bw = float(base.balance), float(whatif.balance)
     db = bw - bb if math.isfinite(bw - bb) else math.nan
     if math.isfinite(db) and abs(db) <= 1e-12 * max(abs(bb), abs(bw), 1.0):
         db = 0.0  # summation-order noise, not a change
     return {
-        "switched": [(str(codes[i]), names[sb[i]], names[sw[i]]) for i in sw_idx],
-        "stayed_out": [str(codes[i]) for i in out_idx],
-        "drawn_in": [(str(codes[i]), names[sw[i]]) for i in in_idx],
+        "switched": switched,
+        "stayed_out": stayed_out,
+        "drawn_in": drawn_in,
         "balance": (bb, bw, db),
         "deterred": (bool(base.deterred), bool(whatif.deterred)),
         "umbrella": (tuple(base.umbrella_guarantors), tuple(whatif.umbrella_guarantors)),
         "n_a": (int(np.count_nonzero(sb == 1)), int(np.count_nonzero(sw == 1))),
         "n_d": (int(np.count_nonzero(sb == 2)), int(np.count_nonzero(sw == 2))),
-        "same": not (len(sw_idx) or len(out_idx) or len(in_idx)) and (
+        "same": not (switched or stayed_out or drawn_in) and (
             db == 0.0 or bb == bw or (math.isnan(bb) and math.isnan(bw))),
     }
 
