@@ -98,7 +98,7 @@ def test_no_rivalries_is_a_clear_error():
 
 
 def test_plot():
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     w = make([("A", "B"), ("B", "C")], [("A", "C")])
     assert isinstance(structural_balance(w).plot(), Figure)

@@ -126,7 +126,7 @@ def test_polarity_by_hand(two_cliques):
 
 
 def test_plots(two_cliques):
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     b = blocs(two_cliques)
     assert isinstance(b.plot(), Figure)

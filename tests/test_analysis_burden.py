@@ -87,7 +87,7 @@ def test_bad_inputs():
 
 
 def test_plot_headless():
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     r = burden_sharing(pact_world([100.0, 50.0, 20.0, 10.0], [3.0, 1.0, 0.3, 0.2]), "PACT")
     fig = r.plot()

@@ -393,7 +393,7 @@ def test_order_by(contemporary):
 
 
 def test_plot(contemporary):
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     w = contemporary
     dm = deterrence_map(w, ["RUS", "CHN", "USA", "EST"], None, samples=8)

@@ -163,7 +163,7 @@ def test_hand_computed_case(hand_world):
 
 
 def test_repr_summary_plot(hand_world):
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     e = entrapment(hand_world)
     assert "most entrapped E" in repr(e)
@@ -303,7 +303,7 @@ def test_inputs_are_not_mutated(hand_world):
 # threat exposure, ranked
 # --------------------------------------------------------------------------------------
 def test_threat_exposure_ranked_table_and_plot():
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     w = foederis.load_world("contemporary")
     te = threat_exposure(w, 0.01)

@@ -141,7 +141,7 @@ def test_bad_inputs(chain):
 
 
 def test_top_and_plot(chain):
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     r = portfolio_similarity(chain)
     t = r.top("A", 3)

@@ -231,7 +231,7 @@ def test_landscape_bad_inputs():
 
 
 def test_landscape_plot():
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     assert isinstance(landscape(europe_1936()).plot(), Figure)
 
@@ -318,7 +318,7 @@ def test_vulnerability_against_naive(seed, gamma):
 
 
 def test_vulnerability_bad_inputs_and_plot():
-    from matplotlib.figure import Figure
+    Figure = pytest.importorskip("matplotlib.figure", reason="needs matplotlib").Figure
 
     w = vworld([3.0, 2.0, 2.0], [("B", "C")])
     with pytest.raises(ParameterError, match="gamma"):
