@@ -68,6 +68,12 @@ def app_env(world: str, folder: str) -> dict[str, str]:
              os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
     old = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(roots + old))
+    # Voila's page templates live in <prefix>/share/jupyter; in a virtual environment
+    # that borrows the system's packages (--system-site-packages) they are under the base
+    # prefix, which Jupyter does not search by itself.
+    data = [os.path.join(p, "share", "jupyter") for p in (sys.prefix, sys.base_prefix)]
+    old = [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(old + data))
     return env
 
 
