@@ -551,3 +551,91 @@ def test_contemporary_russia_allies_stay_out_of_a_baltic_war():
     assert {"USA", "UKG", "FRN", "GMY", "POL", "LAT", "LIT", "FIN", "SWD"} <= d
     assert not {"BLR", "ARM", "KZK"} & d
     assert c.deterred
+
+
+# --------------------------------------------------------------------------------------
+# the monotone fast path of the kernel (foederis._kernels: _cascade_monotone) against the
+# general path, on questions where it applies and on any question
+# --------------------------------------------------------------------------------------
+def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
+    from foederis import _kernels as k
+    from foederis.cascade import _prepare
+
+    p = _prepare(w, np.unique(np.asarray(agg, np.int64)), np.unique(np.asarray(tgt, np.int64)),
+                 rules, 1 << DOMAINS.index(domain))
+    n = w.n_states
+    outs = []
+    for fn in (k.cascade_kernel, k._cascade_general):
+        o = (np.full(n, 7, np.int8), np.full(n, 7, np.int32), np.ones(n, np.bool_),
+             np.zeros(n, np.int32), np.zeros(n + 2, np.int64), np.zeros((n + 1, 2)))
+        if fn is k._cascade_general:  # its outputs are reset by cascade_kernel
+            o[0][:], o[1][:], o[2][:] = 0, -1, False
+        nr = fn(p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+                p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
+                p.reach, p.aggressors, p.targets, p.domain,
+                p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
+                p.max_rounds, p.capability, *o)
+        outs.append((nr, o))
+    applies = bool(k._monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors,
+                                       p.domain, p.pull_weight, p.restraint_weight,
+                                       p.credibility_scale))
+    (nr1, o1), (nr2, o2) = outs
+    assert nr1 == nr2
+    for x, y in zip(o1[:3], o2[:3]):
+        assert np.array_equal(x, y)
+    m = int(o1[4][nr1 + 1])
+    assert np.array_equal(o1[3][:m], o2[3][:m])
+    assert np.array_equal(o1[4][: nr1 + 2], o2[4][: nr1 + 2])
+    assert np.array_equal(o1[5][: nr1 + 1], o2[5][: nr1 + 1])
+    return applies
+
+
+@st.composite
+def monotone_questions(draw, **kw):
+    """Questions whose aggressors have no commitment toward them: the fast path applies."""
+    arrays, pairs, agg, tgt, rules, domain = draw(questions(**kw))
+    keep = ~np.isin(arrays["protege"], np.asarray(agg, np.int64))
+    for key in ("guarantor", "protege", "kind", "credibility", "domains"):
+        arrays[key] = arrays[key][keep]
+    return arrays, pairs, agg, tgt, rules, domain
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(monotone_questions(max_states=12, max_edges=60))
+def test_monotone_fast_path_equals_general_path_and_naive(q):
+    arrays, pairs, agg, tgt, rules, domain = q
+    w = build(arrays)
+    assert _both_paths(w, agg, tgt, rules, domain)
+    res = cascade(w, [(f"S{a}", f"S{t}") for a, t in pairs], rules, domain=domain)
+    ref = naive.cascade(naive.plain(w), agg, tgt, rules, 1 << DOMAINS.index(domain))
+    assert_matches(res, ref)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(questions(max_states=12, max_edges=60))
+def test_kernel_equals_general_path(q):
+    arrays, pairs, agg, tgt, rules, domain = q
+    _both_paths(build(arrays), agg, tgt, rules, domain)
+
+
+def test_monotone_fast_path_gives_up_on_a_zero_threshold():
+    # the embedding API may pass thresholds <= 0: the fast path must defer to the general
+    # path, where a restraint-only touch joins D at threshold 0
+    from foederis import _kernels as k
+
+    w = world(3, [(2, 1, NEUTRALITY)])
+    from foederis.cascade import _prepare
+
+    p = _prepare(w, np.array([0]), np.array([1]), Rules(), 1)
+    thr = np.zeros(3)
+    outs = []
+    for fn in (k.cascade_kernel, k._cascade_general):
+        o = (np.zeros(3, np.int8), np.full(3, -1, np.int32), np.zeros(3, np.bool_),
+             np.zeros(3, np.int32), np.zeros(5, np.int64), np.zeros((4, 2)))
+        nr = fn(p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, thr, 0.5,
+                p.region_code, p.global_reach, p.theatre, p.reach, p.aggressors, p.targets,
+                p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
+                p.credibility_scale, p.max_rounds, p.capability, *o)
+        outs.append((nr, o[0].tolist(), o[1].tolist()))
+    assert outs[0] == outs[1]
+    assert outs[0][1] == [1, 2, 2]  # S2, touched by its restraint only, joins D

@@ -321,6 +321,142 @@ def _round_capability(order, round_ptr, n_rounds, side, capability, out):
 # --------------------------------------------------------------------------------------
 # the deterministic cascade
 # --------------------------------------------------------------------------------------
+# The monotone fast path. When
+#   (M1) every pull and restraint weight is >= 0 (not NaN) and credibility_scale >= 0, and
+#   (M2) no in-edge of an aggressor covering the domain has a kind with a nonzero pull or
+#        restraint weight,
+# the general rule reduces to "a neutral state joins D in the first round whose summed
+# pull toward D reaches its threshold", and the fast path computes exactly that. Proof,
+# by induction over the rounds of _cascade_core:
+#   - The A-slots (pull toward A, hold against D) of a state are fed only by edges to
+#     states on side A. Round 1's A-joiners are the aggressors, whose in-edges are all
+#     skipped by (M2), so after round 1 every A-slot is 0, hence pa = -hold_A <= 0 and
+#     pd = pull_D >= 0 (weights and credibilities >= 0). Joining A needs pa >= th > 0
+#     (thresholds are > 0: the fast path checks each and falls back otherwise): nobody
+#     joins A, so the A-slots stay 0 in every round.
+#   - Joining D needs pd >= th and pd > pa; since pa <= 0 < th, pd >= th suffices. So
+#     holds against A (restraints toward D joiners: NEUTRALITY, NONAGGRESSION, ally
+#     restraint) never change a decision, and are not accumulated.
+#   - Nobody on D is an initiator (targets are not; a D joiner is one only through an
+#     OFFENSE pull toward an initiator on D): the pull of an edge is pull_weight * c.
+#   - The pull toward D is a sum of non-negative terms taken in the general path's order
+#     (round, protege index, in-edge order); float addition is monotone, so the partial
+#     sum first reaches th in round r iff the whole sum of rounds <= r does and that of
+#     rounds < r does not. Marking the state joined at that moment (accumulator -1) and
+#     skipping its later contributions gives the same round as deciding at the round's end.
+# A contribution that is negative or NaN (inputs outside the documented preconditions)
+# or a threshold <= 0 makes the fast path give up (-1): the caller then runs the general
+# path, so the result never depends on which path ran.
+@jit
+def _monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                      pull_weight, restraint_weight, credibility_scale):
+    """Conditions (M1) and (M2) of the monotone fast path."""
+    if not (credibility_scale >= 0.0):
+        return False
+    for k in range(pull_weight.shape[0]):
+        if not (pull_weight[k] >= 0.0) or not (restraint_weight[k] >= 0.0):
+            return False
+    for x in range(aggressors.shape[0]):
+        a = aggressors[x]
+        for q in range(tindptr[a], tindptr[a + 1]):
+            if (tdomains[q] & domain) == 0:
+                continue
+            kd = tkind[q]
+            if pull_weight[kd] != 0.0 or restraint_weight[kd] != 0.0:
+                return False
+    return True
+
+
+@jit
+def _cascade_monotone(
+    tindptr, tindices, tcred, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+    side, rnd, initiator, order, round_ptr, at,
+):
+    """The cascade under (M1), (M2) (see above); outputs as cascade_kernel's, which must
+    be reset on entry (side 0, round -1, initiator False). ``at`` float64[2n] (scratch):
+    at[2i] = pull toward D (-1 once on a side), at[2i+1] = i's threshold. Returns
+    n_rounds, or -1 when the fast path does not apply (outputs then partly written)."""
+    n = tindptr.shape[0] - 1
+    for i in range(n):
+        th = threshold[i]
+        if np.isnan(th):
+            th = default_threshold
+        if th <= 0.0:
+            return -1
+        at[2 * i] = 0.0
+        at[2 * i + 1] = th
+    k = 0
+    for x in range(aggressors.shape[0]):
+        a = aggressors[x]
+        side[a] = SIDE_A
+        rnd[a] = 0
+        initiator[a] = True
+        at[2 * a] = -1.0
+        order[k] = a
+        k += 1
+    for x in range(targets.shape[0]):
+        t = targets[x]
+        side[t] = SIDE_D
+        rnd[t] = 0
+        at[2 * t] = -1.0
+        order[k] = t
+        k += 1
+    _sort_segment(order, 0, k)
+    round_ptr[0] = 0
+    round_ptr[1] = k
+    n_rounds = 0
+    r = 0
+    while max_rounds < 0 or r < max_rounds:
+        r += 1
+        lo = round_ptr[r - 1]
+        hi = round_ptr[r]
+        k0 = k
+        for p in range(lo, hi):
+            j = order[p]
+            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
+                continue
+            for q in range(tindptr[j], tindptr[j + 1]):
+                if (tdomains[q] & domain) == 0:
+                    continue
+                pw = pull_weight[tkind[q]]
+                if pw == 0.0:
+                    continue
+                i = tindices[q]
+                v = at[2 * i]
+                if v < 0.0:  # on a side
+                    continue
+                if reach and not global_reach[i]:
+                    rc = region_code[i]
+                    if rc >= 0 and not theatre[rc]:
+                        continue
+                c = tcred[q] * credibility_scale
+                c = min(c, 1.0)
+                if c == 0.0:
+                    continue
+                contrib = pw * c
+                if contrib == 0.0:
+                    continue
+                if not (contrib > 0.0):
+                    return -1
+                v += contrib
+                if v >= at[2 * i + 1]:
+                    at[2 * i] = -1.0
+                    side[i] = SIDE_D
+                    rnd[i] = r
+                    order[k] = i
+                    k += 1
+                else:
+                    at[2 * i] = v
+        if k == k0:
+            break
+        _sort_segment(order, k0, k)
+        round_ptr[r + 1] = k
+        n_rounds = r
+    return n_rounds
+
+
 @jit
 def cascade_kernel(
     tindptr, tindices, tcredibility, tkind, tdomains,
@@ -336,6 +472,44 @@ def cascade_kernel(
         side[i] = 0
         round_[i] = -1
         initiator[i] = False
+    if _monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                         pull_weight, restraint_weight, credibility_scale):
+        at = np.empty(2 * n, dtype=np.float64)
+        n_rounds = _cascade_monotone(
+            tindptr, tindices, tcredibility, tkind, tdomains,
+            threshold, default_threshold, region_code, global_reach, theatre, reach,
+            aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+            side, round_, initiator, order, round_ptr, at,
+        )
+        if n_rounds >= 0:
+            _round_capability(order, round_ptr, n_rounds, side, capability,
+                              capability_by_round)
+            return n_rounds
+        for i in range(n):  # the fast path gave up: start afresh
+            side[i] = 0
+            round_[i] = -1
+            initiator[i] = False
+    return _cascade_general(
+        tindptr, tindices, tcredibility, tkind, tdomains,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        capability,
+        side, round_, initiator, order, round_ptr, capability_by_round,
+    )
+
+
+@jit
+def _cascade_general(
+    tindptr, tindices, tcredibility, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """The general path of cascade_kernel (outputs already reset)."""
+    n = side.shape[0]
     acc = np.zeros(4 * n, dtype=np.float64)
     offinit = np.zeros(2 * n, dtype=np.bool_)
     stamp = np.zeros(n, dtype=np.int32)
@@ -631,14 +805,16 @@ def _bits_round_capability(lst, nl, bits, stride, capability, sa, sd, ca, cd):
         x = bits[stride * i + 3]
         y = bits[stride * i + 4]
         cap = capability[i]
-        if x != _ZERO:
-            for b in range(64):
-                if (x >> np.uint64(b)) & _ONE:
-                    sa[b] += cap
-        if y != _ZERO:
-            for b in range(64):
-                if (y >> np.uint64(b)) & _ONE:
-                    sd[b] += cap
+        # set bits only (lowest first): each lane still gets one add per state, in list
+        # order, so the per-lane sums are those of a loop over all 64 bits
+        while x != _ZERO:
+            low = x & (~x + _ONE)
+            sa[popcount64(low - _ONE)] += cap
+            x ^= low
+        while y != _ZERO:
+            low = y & (~y + _ONE)
+            sd[popcount64(low - _ONE)] += cap
+            y ^= low
     for b in range(64):
         ca[b] += sa[b]
         cd[b] += sd[b]
@@ -653,12 +829,25 @@ def _any_word(
     pull_weight, credibility_scale, max_rounds,
     capability, nuclear, margin, umbrella_on,
     nlev, pclass, rlev,
-    bits, stamp, touched, cur, nxt, dirty,
+    bits, stamp, touched, cur, nxt, dirty, ecache, eknown,
     cnt_a, cnt_d, rsum,
     sa, sd, ca, cd, lastr, wsz,
     war_size, n_rounds_out, balance, deterred,
 ):
+    """One word of 64 samples of the bit-parallel ensemble.
+
+    Edge draws are memoised per word: the first time in-edge ``q`` is needed, its lanes
+    are drawn for every valid sample (``ecache[q]``, ``eknown[q] = True``); a later visit
+    (the protege joining in other lanes in a later round) reuses them. This is exact:
+    :func:`bernoulli_bits` decides each lane from its own bit position only, so
+    ``bernoulli_bits(key, p, valid) & need == bernoulli_bits(key, p, need)`` for ``need``
+    inside ``valid``. Workspace on entry and exit: bits 0, stamp 0, eknown False (reset
+    here over the in-edges of the word's joiners, the only edges it can have drawn).
+    Arrays shorter than the edge count (callers of the embedding API that do not size
+    them) turn the memo off: every visit draws afresh, with the same results.
+    """
     n = tindptr.shape[0] - 1
+    memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
     F = 9 + 4 * nlev
     o_pa = 7
     o_pd = 7 + nlev + 1
@@ -747,8 +936,17 @@ def _any_word(
                     rc = region_code[i]
                     if rc >= 0 and not theatre[rc]:
                         continue
-                h = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
-                                   tcred[q] * credibility_scale, need)
+                if not memo:
+                    h = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
+                                       tcred[q] * credibility_scale, need)
+                elif eknown[q]:
+                    h = ecache[q] & need
+                else:
+                    hf = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
+                                        tcred[q] * credibility_scale, valid)
+                    ecache[q] = hf
+                    eknown[q] = True
+                    h = hf & need
                 if h == _ZERO:
                     continue
                 if c0 >= 0:
@@ -824,8 +1022,11 @@ def _any_word(
                     continue
                 m = bits[F * g + 1] & valid & ~umb
                 if m != _ZERO:
-                    umb |= bernoulli_bits(edge_key(wkey, edge_id(g, t, tkind[q], n)),
-                                          tcred[q] * credibility_scale, m)
+                    if memo and eknown[q]:  # the same draw, memoised (same edge, word)
+                        umb |= ecache[q] & m
+                    else:
+                        umb |= bernoulli_bits(edge_key(wkey, edge_id(g, t, tkind[q], n)),
+                                              tcred[q] * credibility_scale, m)
     # counts, war sizes, reset
     for p in range(nd):
         i = dirty[p]
@@ -838,9 +1039,14 @@ def _any_word(
             cnt_d[i] += popcount64(d)
         joined = a | d
         if joined != _ZERO:
-            for b in range(64):
-                if (joined >> np.uint64(b)) & _ONE:
-                    wsz[b] += 1
+            x = joined
+            while x != _ZERO:
+                low = x & (~x + _ONE)
+                wsz[popcount64(low - _ONE)] += 1
+                x ^= low
+            if memo:
+                for q in range(tindptr[i], tindptr[i + 1]):
+                    eknown[q] = False
         for f in range(F):
             bits[bi + f] = _ZERO
         stamp[i] = 0
@@ -863,7 +1069,7 @@ def _any_chunk(
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
     capability, nuclear, margin, umbrella_on,
-    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty,
+    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred,
 ):
@@ -894,6 +1100,7 @@ def _any_chunk(
             capability, nuclear, margin, umbrella_on,
             nlev, pclass, rlev,
             ws_bits[c], ws_stamp[c], ws_touched[c], ws_cur[c], ws_nxt[c], ws_dirty[c],
+            ws_ecache[c], ws_eknown[c],
             count_a[c], count_d[c], round_sum[c],
             sa, sd, ca, cd, lastr, wsz,
             war_size, n_rounds, balance, deterred,
@@ -908,7 +1115,7 @@ def simulate_any_parallel(
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
     capability, nuclear, margin, umbrella_on,
-    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty,
+    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred, status,
 ):
@@ -924,7 +1131,7 @@ def simulate_any_parallel(
             aggressors, targets, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
             capability, nuclear, margin, umbrella_on,
-            ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty,
+            ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
             count_a, count_d, round_sum,
             war_size, n_rounds, balance, deterred,
         )
@@ -939,7 +1146,7 @@ def simulate_any_serial(
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
     capability, nuclear, margin, umbrella_on,
-    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty,
+    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred, status,
 ):
@@ -954,7 +1161,7 @@ def simulate_any_serial(
             aggressors, targets, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
             capability, nuclear, margin, umbrella_on,
-            ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty,
+            ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
             count_a, count_d, round_sum,
             war_size, n_rounds, balance, deterred,
         )

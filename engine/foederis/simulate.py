@@ -78,7 +78,12 @@ PARALLEL_MIN_SECONDS = 0.05
 DECIDE_SECONDS = 0.005
 # Blocks between progress reports / stop checks aim at this duration.
 BLOCK_SECONDS = 0.2
-_FIRST_BLOCK = {"threshold": 64, "any": 256}
+# The first (serial) block: one word of 64 samples in mode "any", so that a run of a few
+# words on a large world is not done serially before the decision is even made.
+_FIRST_BLOCK = {"threshold": 64, "any": 64}
+# A parallel block of mode "any" hands whole words to the chunks: it needs at least one
+# word per chunk (64 x chunks samples), or a chunk (a core) sits idle.
+_WORD = 64
 
 
 # --------------------------------------------------------------------------------------
@@ -281,7 +286,10 @@ class _Workspace:
     """Per-chunk buffers, allocated once per simulate call and reused by every block."""
 
     def __init__(self, mode: str, n: int, nchunks: int,
-                 restraint_weight: np.ndarray | None = None) -> None:
+                 restraint_weight: np.ndarray | None = None, nnz: int = 0) -> None:
+        # mode "any": ``nnz`` (the world's commitments) sizes the per-edge memo of a
+        # word's draws; 0 (callers that do not know it) gives empty arrays, and the kernel
+        # then draws every edge afresh on every visit (same results, slower)
         z = np.zeros
         self.count_a = z((nchunks, n), np.int64)
         self.count_d = z((nchunks, n), np.int64)
@@ -307,6 +315,8 @@ class _Workspace:
                 z((nchunks, n), np.int32),  # cur
                 z((nchunks, n), np.int32),  # nxt
                 z((nchunks, n), np.int32),  # dirty
+                z((nchunks, nnz), np.uint64),  # per-edge draws of the current word
+                z((nchunks, nnz), np.bool_),  # ... drawn yet (False between words)
             )
 
 
@@ -436,7 +446,7 @@ def simulate(
     n = world.n_states
     threads = numba.get_num_threads()
     nchunks = 1 if (parallel is False or threads < 2) else threads
-    ws = _Workspace(mode, n, nchunks, p.restraint_weight)
+    ws = _Workspace(mode, n, nchunks, p.restraint_weight, world.n_commitments)
     out = (
         np.zeros(samples, np.int64),
         np.zeros(samples, np.int32),
@@ -450,6 +460,8 @@ def simulate(
     umbrella_on = bool(rules.nuclear_umbrella)
     use_par = bool(parallel) and nchunks > 1
     block = _FIRST_BLOCK[mode]
+    if use_par:
+        block = max(block, _WORD * nchunks)
     done = start
     interrupted = False
 
@@ -490,6 +502,8 @@ def simulate(
                         block *= 4
                 else:
                     block = _next_block(dt / ran, 1)
+                if use_par:
+                    block = max(block, _WORD * nchunks)
                 if progress is not None:
                     progress(done - start, samples)
                 if stopped is not None and done < end and stopped():

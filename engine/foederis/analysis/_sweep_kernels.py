@@ -90,6 +90,9 @@ def _sweep_lane(
     nlev = 0
     pclass = np.zeros((1, 2), dtype=np.int64)
     rlev = np.zeros(1, dtype=np.int64)
+    # per-edge draws of a word, memoised by _any_word (all False between words)
+    ecache = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.uint64)
+    eknown = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.bool_)
     if mode == 2:
         nlev, pclass, rlev = _any_tables(pull_weight, any_restraint, defend_initiators)
     sa = np.zeros(64)
@@ -265,7 +268,7 @@ def _sweep_lane(
                     pull_weight, credibility_scale, max_rounds,
                     capability, nuclear, margin, umbrella_on,
                     nlev, pclass, rlev,
-                    ws_bits[l], stamp, touched, order, ws_nxt[l], dirty,
+                    ws_bits[l], stamp, touched, order, ws_nxt[l], dirty, ecache, eknown,
                     ws_count[l, 0], ws_count[l, 1], ws_count[l, 2],
                     sa, sd, ca64, cd64, lastr, wsz,
                     war64, nr64, bal64, det64,
