@@ -81,6 +81,9 @@ BLOCK_SECONDS = 0.2
 # The first (serial) block: one word of 64 samples in mode "any", so that a run of a few
 # words on a large world is not done serially before the decision is even made.
 _FIRST_BLOCK = {"threshold": 64, "any": 64}
+# On a world this large one sample's work dwarfs a thread-pool wake-up (and allocating
+# the workspace already costs more): go parallel at once when there is a word per chunk.
+LARGE_WORLD_COMMITMENTS = 1_000_000
 # A parallel block of mode "any" hands whole words to the chunks: it needs at least one
 # word per chunk (64 x chunks samples), or a chunk (a core) sits idle.
 _WORD = 64
@@ -459,6 +462,9 @@ def simulate(
     margin = float(rules.margin)
     umbrella_on = bool(rules.nuclear_umbrella)
     use_par = bool(parallel) and nchunks > 1
+    large = (parallel is None and nchunks > 1 and samples >= _WORD * nchunks
+             and world.n_commitments >= LARGE_WORLD_COMMITMENTS)
+    use_par = use_par or large
     block = _FIRST_BLOCK[mode]
     if use_par:
         block = max(block, _WORD * nchunks)
@@ -476,7 +482,7 @@ def simulate(
             balance=_frozen(out[2][:k].copy()), deterred=_frozen(out[3][:k].copy()),
         )
 
-    decided = parallel is not None or nchunks == 1
+    decided = parallel is not None or nchunks == 1 or large
     serial_time = 0.0
     serial_samples = 0
     try:
