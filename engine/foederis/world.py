@@ -1151,9 +1151,11 @@ class World:
             tf = self.treaties_frame().head(top)
             lines.append("")
             lines.append(f"Largest treaties (of {len(self.treaty_names):,}):")
+            width = min(max(len(t) for t in tf["treaty"]) + 2, 50)
             for r in tf.itertuples():
+                name = r.treaty if len(r.treaty) < width else r.treaty[: width - 4] + "... "
                 lines.append(
-                    f"  {r.treaty:<28}{r.members:>5} members {r.commitments:>7,} commitments "
+                    f"  {name:<{width}}{r.members:>5} members {r.commitments:>7,} commitments "
                     f" {r.kinds}"
                 )
         total = float(self.capability.sum())
