@@ -130,6 +130,44 @@ def test_cascade_matches_naive(q):
     assert list(res.umbrella_guarantors) == codes_of(w, ref["umbrella_guarantors"])
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(questions())
+def test_repeated_cascades_use_the_resolved_pulls_and_agree(q):
+    # the second cascade with the same (domain, pull weights, credibility scale) on a
+    # World builds the per-edge pull array; the third runs on it (cascade_kernel_pull)
+    arrays, pairs, agg, tgt, rules, domain = q
+    w = build(arrays)
+    attacks = [(f"S{a}", f"S{t}") for a, t in pairs]
+    ref = naive.cascade(naive.plain(w), agg, tgt, rules, 1 << DOMAINS.index(domain))
+    for _ in range(3):
+        assert_matches(cascade(w, attacks, rules, domain=domain), ref)
+    assert any(isinstance(v, np.ndarray) for v in w.__dict__["_edge_pull"].values())
+
+
+def test_large_rounds_are_listed_in_index_order():
+    # rounds of >= 256 joiners are rebuilt by a scan of their index span, not sorted
+    rng = np.random.default_rng(5)
+    n = 3000
+    g = rng.integers(1, n, 12000)
+    p = rng.integers(1, n, 12000)
+    keep = g != p
+    g, p = g[keep], p[keep]
+    g = np.concatenate((np.arange(2, n), g))
+    p = np.concatenate((np.ones(n - 2, dtype=np.int64), p))
+    key = np.unique(g * n + p)
+    g, p = key // n, key % n
+    codes = [f"S{i}" for i in range(n)]
+    thr = rng.choice([0.3, 0.9, 1.6, 2.5], n)
+    w = World.from_arrays(codes, np.ones(n), g, p, np.zeros(g.size, np.uint8),
+                          credibility=rng.choice([0.25, 0.5, 0.75, 1.0], g.size),
+                          threshold=thr)
+    ref = naive.cascade(naive.plain(w), [0], [1], Rules(), 1)
+    sizes = np.bincount(np.asarray(ref["round"])[np.asarray(ref["round"]) >= 0])
+    assert sizes.max() >= 256
+    for _ in range(3):
+        assert_matches(cascade(w, "S0:S1"), ref)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(questions(max_states=14, max_edges=80))
 def test_cascade_matches_naive_denser(q):
@@ -564,13 +602,19 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
     p = _prepare(w, np.unique(np.asarray(agg, np.int64)), np.unique(np.asarray(tgt, np.int64)),
                  rules, 1 << DOMAINS.index(domain))
     n = w.n_states
+    tpull = np.empty(p.tcredibility.shape[0])
+    k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
+                       p.credibility_scale, tpull)
     outs = []
-    for fn in (k.cascade_kernel, k._cascade_general):
+    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k._cascade_general):
         o = (np.full(n, 7, np.int8), np.full(n, 7, np.int32), np.ones(n, np.bool_),
              np.zeros(n, np.int32), np.zeros(n + 2, np.int64), np.zeros((n + 1, 2)))
         if fn is k._cascade_general:  # its outputs are reset by cascade_kernel
             o[0][:], o[1][:], o[2][:] = 0, -1, False
-        nr = fn(p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+        edges = (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains)
+        if fn is k.cascade_kernel_pull:
+            edges += (tpull,)
+        nr = fn(*edges,
                 p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
                 p.reach, p.aggressors, p.targets, p.domain,
                 p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
@@ -579,14 +623,15 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
     applies = bool(k._monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors,
                                        p.domain, p.pull_weight, p.restraint_weight,
                                        p.credibility_scale))
-    (nr1, o1), (nr2, o2) = outs
-    assert nr1 == nr2
-    for x, y in zip(o1[:3], o2[:3]):
-        assert np.array_equal(x, y)
-    m = int(o1[4][nr1 + 1])
-    assert np.array_equal(o1[3][:m], o2[3][:m])
-    assert np.array_equal(o1[4][: nr1 + 2], o2[4][: nr1 + 2])
-    assert np.array_equal(o1[5][: nr1 + 1], o2[5][: nr1 + 1])
+    nr2, o2 = outs[-1]
+    for nr1, o1 in outs[:-1]:
+        assert nr1 == nr2
+        for x, y in zip(o1[:3], o2[:3]):
+            assert np.array_equal(x, y)
+        m = int(o1[4][nr1 + 1])
+        assert np.array_equal(o1[3][:m], o2[3][:m])
+        assert np.array_equal(o1[4][: nr1 + 2], o2[4][: nr1 + 2])
+        assert np.array_equal(o1[5][: nr1 + 1], o2[5][: nr1 + 1])
     return applies
 
 
@@ -628,14 +673,50 @@ def test_monotone_fast_path_gives_up_on_a_zero_threshold():
 
     p = _prepare(w, np.array([0]), np.array([1]), Rules(), 1)
     thr = np.zeros(3)
+    tpull = np.empty(p.tcredibility.shape[0])
+    k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
+                       p.credibility_scale, tpull)
     outs = []
-    for fn in (k.cascade_kernel, k._cascade_general):
+    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k._cascade_general):
         o = (np.zeros(3, np.int8), np.full(3, -1, np.int32), np.zeros(3, np.bool_),
              np.zeros(3, np.int32), np.zeros(5, np.int64), np.zeros((4, 2)))
-        nr = fn(p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, thr, 0.5,
+        edges = (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains)
+        if fn is k.cascade_kernel_pull:
+            edges += (tpull,)
+        nr = fn(*edges, thr, 0.5,
                 p.region_code, p.global_reach, p.theatre, p.reach, p.aggressors, p.targets,
                 p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
                 p.credibility_scale, p.max_rounds, p.capability, *o)
         outs.append((nr, o[0].tolist(), o[1].tolist()))
-    assert outs[0] == outs[1]
+    assert outs[0] == outs[1] == outs[2]
     assert outs[0][1] == [1, 2, 2]  # S2, touched by its restraint only, joins D
+
+
+def test_fast_paths_give_up_on_a_negative_pull():
+    # the embedding API may pass negative credibilities: both fast paths (with and without
+    # resolved pulls) must defer to the general path when they meet one
+    from foederis import _kernels as k
+    from foederis.cascade import _prepare
+
+    w = world(4, [(2, 1, DEFENSE), (3, 1, DEFENSE), (3, 2, DEFENSE)])
+    p = _prepare(w, np.array([0]), np.array([1]), Rules(threshold=0.1), 1)
+    cred = np.asarray(p.tcredibility).copy()
+    assert p.tindices[1] == 3  # in-edges of S1 (S2, S3), then of S2 (S3)
+    cred[1] = -0.5  # S3 -> S1, met in round 1 while S3 is neutral
+    tpull = np.empty(cred.shape[0])
+    k.edge_pull_kernel(cred, p.tkind, p.tdomains, p.pull_weight, p.domain,
+                       p.credibility_scale, tpull)
+    assert (tpull < 0).any()
+    outs = []
+    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k._cascade_general):
+        o = (np.zeros(4, np.int8), np.full(4, -1, np.int32), np.zeros(4, np.bool_),
+             np.zeros(4, np.int32), np.zeros(6, np.int64), np.zeros((5, 2)))
+        edges = (p.tindptr, p.tindices, cred, p.tkind, p.tdomains)
+        if fn is k.cascade_kernel_pull:
+            edges += (tpull,)
+        nr = fn(*edges, p.threshold, p.default_threshold,
+                p.region_code, p.global_reach, p.theatre, p.reach, p.aggressors, p.targets,
+                p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
+                p.credibility_scale, p.max_rounds, p.capability, *o)
+        outs.append((nr, o[0].tolist(), o[1].tolist(), o[5][: nr + 1].tolist()))
+    assert outs[0] == outs[1] == outs[2]

@@ -168,6 +168,33 @@ def _sort_segment(order, lo, hi):
 
 
 @jit
+def _sort_round(order, lo, hi, rnd, r):
+    """Sort order[lo:hi], the distinct states with rnd == r (the joiners of round r).
+    A large round spread over few indices is rebuilt by scanning rnd over its index span
+    (linear, branch-free), a small or sparse one sorted: both give the same ascending
+    list."""
+    m = hi - lo
+    if m < 256:
+        _sort_segment(order, lo, hi)
+        return
+    mn = order[lo]
+    mx = mn
+    for p in range(lo + 1, hi):
+        v = order[p]
+        mn = min(mn, v)
+        mx = max(mx, v)
+    if mx - mn + 1 > 32 * m:
+        _sort_segment(order, lo, hi)
+        return
+    k = lo
+    for i in range(mn, mx + 1):
+        order[k] = i
+        k += 1 if rnd[i] == r else 0
+    # writes stay in order[lo:hi]: before the last joiner (mx) is placed, fewer than m
+    # joiners are, so k < hi at every write
+
+
+@jit
 def _cascade_core(
     tindptr, tindices, tcred, tkind, tdomains,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
@@ -451,10 +478,157 @@ def _cascade_monotone(
                     at[2 * i] = v
         if k == k0:
             break
-        _sort_segment(order, k0, k)
+        _sort_round(order, k0, k, rnd, r)
         round_ptr[r + 1] = k
         n_rounds = r
     return n_rounds
+
+
+@jit
+def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_scale, out):
+    """out[q] = the pull of in-edge q in the monotone fast path: pull_weight[kind] *
+    min(credibility * credibility_scale, 1), or 0 when the edge does not cover ``domain``,
+    its kind does not pull or its credibility is 0 (the edges _cascade_monotone skips
+    before it adds). The same float operations as _cascade_monotone's, so the sums agree
+    bit for bit."""
+    for q in range(tcred.shape[0]):
+        if (tdomains[q] & domain) == 0:
+            out[q] = 0.0
+            continue
+        pw = pull_weight[tkind[q]]
+        if pw == 0.0:
+            out[q] = 0.0
+            continue
+        c = tcred[q] * credibility_scale
+        c = min(c, 1.0)
+        if c == 0.0:
+            out[q] = 0.0
+            continue
+        out[q] = pw * c
+
+
+@jit
+def _cascade_monotone_pull(
+    tindptr, tindices, tpull,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, max_rounds,
+    side, rnd, initiator, order, round_ptr, at,
+):
+    """_cascade_monotone with each edge's pull resolved beforehand (edge_pull_kernel):
+    one float64 stream per edge instead of credibility, kind and domains. Same visits,
+    same additions in the same order, same give-up conditions."""
+    n = tindptr.shape[0] - 1
+    for i in range(n):
+        th = threshold[i]
+        if np.isnan(th):
+            th = default_threshold
+        if th <= 0.0:
+            return -1
+        at[2 * i] = 0.0
+        at[2 * i + 1] = th
+    k = 0
+    for x in range(aggressors.shape[0]):
+        a = aggressors[x]
+        side[a] = SIDE_A
+        rnd[a] = 0
+        initiator[a] = True
+        at[2 * a] = -1.0
+        order[k] = a
+        k += 1
+    for x in range(targets.shape[0]):
+        t = targets[x]
+        side[t] = SIDE_D
+        rnd[t] = 0
+        at[2 * t] = -1.0
+        order[k] = t
+        k += 1
+    _sort_segment(order, 0, k)
+    round_ptr[0] = 0
+    round_ptr[1] = k
+    n_rounds = 0
+    r = 0
+    while max_rounds < 0 or r < max_rounds:
+        r += 1
+        lo = round_ptr[r - 1]
+        hi = round_ptr[r]
+        k0 = k
+        for p in range(lo, hi):
+            j = order[p]
+            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
+                continue
+            for q in range(tindptr[j], tindptr[j + 1]):
+                contrib = tpull[q]
+                if contrib == 0.0:
+                    continue
+                i = tindices[q]
+                v = at[2 * i]
+                if v < 0.0:  # on a side
+                    continue
+                if reach and not global_reach[i]:
+                    rc = region_code[i]
+                    if rc >= 0 and not theatre[rc]:
+                        continue
+                if not (contrib > 0.0):
+                    return -1
+                v += contrib
+                if v >= at[2 * i + 1]:
+                    at[2 * i] = -1.0
+                    side[i] = SIDE_D
+                    rnd[i] = r
+                    order[k] = i
+                    k += 1
+                else:
+                    at[2 * i] = v
+        if k == k0:
+            break
+        _sort_round(order, k0, k, rnd, r)
+        round_ptr[r + 1] = k
+        n_rounds = r
+    return n_rounds
+
+
+@jit
+def cascade_kernel_pull(
+    tindptr, tindices, tcredibility, tkind, tdomains, tpull,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """cascade_kernel, with ``tpull`` = edge_pull_kernel(tcredibility, tkind, tdomains,
+    pull_weight, domain, credibility_scale) for its monotone fast path (the same result
+    bit for bit); the general path reads the edge arrays as cascade_kernel does."""
+    n = side.shape[0]
+    for i in range(n):
+        side[i] = 0
+        round_[i] = -1
+        initiator[i] = False
+    if _monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                         pull_weight, restraint_weight, credibility_scale):
+        at = np.empty(2 * n, dtype=np.float64)
+        n_rounds = _cascade_monotone_pull(
+            tindptr, tindices, tpull,
+            threshold, default_threshold, region_code, global_reach, theatre, reach,
+            aggressors, targets, max_rounds,
+            side, round_, initiator, order, round_ptr, at,
+        )
+        if n_rounds >= 0:
+            _round_capability(order, round_ptr, n_rounds, side, capability,
+                              capability_by_round)
+            return n_rounds
+        for i in range(n):  # the fast path gave up: start afresh
+            side[i] = 0
+            round_[i] = -1
+            initiator[i] = False
+    return _cascade_general(
+        tindptr, tindices, tcredibility, tkind, tdomains,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        capability,
+        side, round_, initiator, order, round_ptr, capability_by_round,
+    )
 
 
 @jit

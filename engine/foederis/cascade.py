@@ -360,6 +360,48 @@ def _prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rul
     )
 
 
+_EDGE_PULL_KEYS = 2  # resolved pull arrays kept per World (one float64 per commitment each)
+
+
+def _edge_pull(world: Any, p: _Prepared) -> np.ndarray | None:
+    """The per-edge pulls of the monotone fast path (``_k.edge_pull_kernel``) for this
+    (domain, pull weights, credibility scale), cached on the World, or None.
+
+    The array is built on the second cascade with the same key (a sweep over many rules
+    never pays for it) and kept for the last ``_EDGE_PULL_KEYS`` keys. Worlds are
+    immutable, so a cached array stays valid for the World's life."""
+    key = (p.domain, p.pull_weight.tobytes(), p.credibility_scale)
+    cache = world.__dict__.get("_edge_pull")
+    if cache is None:
+        cache = world.__dict__["_edge_pull"] = {}
+    got = cache.get(key)
+    if isinstance(got, np.ndarray):
+        return got
+    if got is None:  # first use of this key: remember it, build nothing yet
+        cache[key] = 1
+        _trim(cache)
+        return None
+    tpull = np.empty(p.tcredibility.shape[0], dtype=np.float64)
+    _k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
+                        p.credibility_scale, tpull)
+    tpull.setflags(write=False)
+    cache.pop(key, None)
+    cache[key] = tpull
+    _trim(cache)
+    return tpull
+
+
+def _trim(cache: dict) -> None:
+    """Keep the newest _EDGE_PULL_KEYS arrays and as many pending keys (insertion order).
+    Safe under concurrent cascades: list() copies the items under the GIL, and a key
+    another thread removed first is skipped."""
+    items = list(cache.items())
+    for kind in (True, False):
+        keys = [k for k, v in items if isinstance(v, np.ndarray) is kind]
+        for k in keys[:-_EDGE_PULL_KEYS]:
+            cache.pop(k, None)
+
+
 # --------------------------------------------------------------------------------------
 # the result
 # --------------------------------------------------------------------------------------
@@ -649,14 +691,25 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     round_ptr = np.zeros(n + 2, dtype=np.int64)
     cap_round = np.empty((n + 1, 2), dtype=np.float64)
     with _jit_errstate():
-        n_rounds = int(_k.cascade_kernel(
-            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
-            p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
-            p.reach, p.aggressors, p.targets, p.domain,
-            p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-            p.max_rounds, p.capability,
-            side, rnd, init, order, round_ptr, cap_round,
-        ))
+        tpull = _edge_pull(world, p)
+        if tpull is None:
+            n_rounds = int(_k.cascade_kernel(
+                p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+                p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
+                p.reach, p.aggressors, p.targets, p.domain,
+                p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
+                p.max_rounds, p.capability,
+                side, rnd, init, order, round_ptr, cap_round,
+            ))
+        else:
+            n_rounds = int(_k.cascade_kernel_pull(
+                p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, tpull,
+                p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
+                p.reach, p.aggressors, p.targets, p.domain,
+                p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
+                p.max_rounds, p.capability,
+                side, rnd, init, order, round_ptr, cap_round,
+            ))
         tp = p.tindptr
         size = int(sum(int(tp[t + 1] - tp[t]) for t in targets))
         ubuf = np.empty(max(size, 1), dtype=np.int64)
