@@ -42,6 +42,9 @@ def test_simulate_on_a_cluster_is_bit_identical(client, mode):
     local = foederis.simulate(w, "RUS:EST", rules, samples=1000, seed=7, mode=mode)
     remote = simulate_distributed(client, w, "RUS:EST", rules, samples=1000, seed=7,
                                   mode=mode, blocks=3)
+    via_simulate = foederis.simulate(w, "RUS:EST", rules, samples=1000, seed=7, mode=mode,
+                                     client=client)
+    assert np.array_equal(via_simulate.p_join_d, local.p_join_d)
     for f in ("p_join_a", "p_join_d", "mean_round", "war_size", "balance"):
         assert np.array_equal(getattr(local, f), getattr(remote, f), equal_nan=True), f
     assert local.p_deterred == remote.p_deterred

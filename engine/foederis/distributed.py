@@ -81,7 +81,7 @@ def simulate_distributed(client: Any, world: Any, attacks: Any, rules: Any = Non
     if blocks is None:
         blocks = 2 * max(1, sum(client.nthreads().values()))
     blocks = check_int("blocks", blocks, low=1)
-    wf = client.scatter(world, broadcast=True)
+    wf = client.scatter(world, broadcast=True, hash=False)  # own key: no release race
     futures = [
         client.submit(_simulate_block, wf, attacks, rules, n, seed, mode, domain, s,
                       pure=False)
@@ -120,7 +120,7 @@ def deterrence_map_distributed(client: Any, world: Any, aggressors: list, target
     if blocks is None:
         blocks = 2 * max(1, sum(client.nthreads().values()))
     blocks = max(1, min(check_int("blocks", blocks, low=1), len(aggressors)))
-    wf = client.scatter(world, broadcast=True)
+    wf = client.scatter(world, broadcast=True, hash=False)  # own key: no release race
     chunks = [list(c) for c in np.array_split(np.asarray(aggressors, dtype=object), blocks)
               if len(c)]
     futures = [client.submit(_deterrence_block, wf, c, targets, rules, kwargs, pure=False)

@@ -375,6 +375,7 @@ def simulate(
     progress: Callable[[int, int], Any] | None = None,
     stop: Any = None,
     parallel: bool | None = None,
+    client: Any = None,
 ) -> Ensemble:
     """Monte Carlo ensemble of the cascade: credibilities as probabilities.
 
@@ -403,6 +404,10 @@ def simulate(
     parallel : bool or None
         Force serial (False) or parallel (True) kernels; None decides by the work (small
         work never pays for waking the thread pool). Results are identical either way.
+    client : dask.distributed.Client, optional
+        Run blocks of the samples on a Dask cluster and merge them: the same ensemble, bit
+        for bit (:func:`foederis.distributed.simulate_distributed`; ``stop`` is not
+        supported there).
 
     Returns
     -------
@@ -424,6 +429,11 @@ def simulate(
     >>> e.p_join_d.round(3).tolist(), e.p_deterred, float(e.stderr(0.5))
     ([0.0, 1.0, 0.481], 0.48095703125, 0.0078125)
     """
+    if client is not None:
+        from .distributed import simulate_distributed
+
+        return simulate_distributed(client, world, attacks, rules, samples, seed, mode=mode,
+                                    domain=domain, start=start, progress=progress)
     world = _check_world(world)
     rules = _check_rules(rules)
     dname, dbit = parse_domain(domain)
