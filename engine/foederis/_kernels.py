@@ -395,17 +395,12 @@ def _monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
 
 
 @jit
-def _cascade_monotone(
-    tindptr, tindices, tcred, tkind, tdomains,
-    threshold, default_threshold, region_code, global_reach, theatre, reach,
-    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
-    side, rnd, initiator, order, round_ptr, at,
-):
-    """The cascade under (M1), (M2) (see above); outputs as cascade_kernel's, which must
-    be reset on entry (side 0, round -1, initiator False). ``at`` float64[2n] (scratch):
-    at[2i] = pull toward D (-1 once on a side), at[2i+1] = i's threshold. Returns
-    n_rounds, or -1 when the fast path does not apply (outputs then partly written)."""
-    n = tindptr.shape[0] - 1
+def _monotone_start(threshold, default_threshold, aggressors, targets,
+                    side, rnd, initiator, order, round_ptr, at):
+    """Round 0 of the monotone paths: resolve thresholds into ``at``, seed the aggressors
+    and targets. Returns the number of states on a side, or -1 when a threshold <= 0
+    rules the fast path out."""
+    n = threshold.shape[0]
     for i in range(n):
         th = threshold[i]
         if np.isnan(th):
@@ -433,6 +428,24 @@ def _cascade_monotone(
     _sort_segment(order, 0, k)
     round_ptr[0] = 0
     round_ptr[1] = k
+    return k
+
+
+@jit
+def _cascade_monotone(
+    tindptr, tindices, tcred, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+    side, rnd, initiator, order, round_ptr, at,
+):
+    """The cascade under (M1), (M2) (see above); outputs as cascade_kernel's, which must
+    be reset on entry (side 0, round -1, initiator False). ``at`` float64[2n] (scratch):
+    at[2i] = pull toward D (-1 once on a side), at[2i+1] = i's threshold. Returns
+    n_rounds, or -1 when the fast path does not apply (outputs then partly written)."""
+    k = _monotone_start(threshold, default_threshold, aggressors, targets,
+                        side, rnd, initiator, order, round_ptr, at)
+    if k < 0:
+        return -1
     n_rounds = 0
     r = 0
     while max_rounds < 0 or r < max_rounds:
@@ -517,34 +530,10 @@ def _cascade_monotone_pull(
     """_cascade_monotone with each edge's pull resolved beforehand (edge_pull_kernel):
     one float64 stream per edge instead of credibility, kind and domains. Same visits,
     same additions in the same order, same give-up conditions."""
-    n = tindptr.shape[0] - 1
-    for i in range(n):
-        th = threshold[i]
-        if np.isnan(th):
-            th = default_threshold
-        if th <= 0.0:
-            return -1
-        at[2 * i] = 0.0
-        at[2 * i + 1] = th
-    k = 0
-    for x in range(aggressors.shape[0]):
-        a = aggressors[x]
-        side[a] = SIDE_A
-        rnd[a] = 0
-        initiator[a] = True
-        at[2 * a] = -1.0
-        order[k] = a
-        k += 1
-    for x in range(targets.shape[0]):
-        t = targets[x]
-        side[t] = SIDE_D
-        rnd[t] = 0
-        at[2 * t] = -1.0
-        order[k] = t
-        k += 1
-    _sort_segment(order, 0, k)
-    round_ptr[0] = 0
-    round_ptr[1] = k
+    k = _monotone_start(threshold, default_threshold, aggressors, targets,
+                        side, rnd, initiator, order, round_ptr, at)
+    if k < 0:
+        return -1
     n_rounds = 0
     r = 0
     while max_rounds < 0 or r < max_rounds:
