@@ -89,6 +89,26 @@ LARGE_WORLD_COMMITMENTS = 1_000_000
 _WORD = 64
 
 
+def core_workspace(lanes: int, n: int) -> tuple:
+    """Per-lane workspace of ``_kernels._cascade_core`` for ``n`` states, in its argument
+    order (side, round, initiator, order, round_ptr, accumulators, offense-toward-initiator
+    flags, stamp, touched, dirty), each array (lanes, ...), in the state the core expects
+    on entry. Shared by the ensembles and the deterrence sweep."""
+    z = np.zeros
+    return (
+        z((lanes, n), np.int8),  # side
+        np.full((lanes, n), -1, np.int32),  # round
+        z((lanes, n), np.bool_),  # initiator
+        z((lanes, n), np.int32),  # order
+        z((lanes, n + 2), np.int64),  # round_ptr
+        z((lanes, 4 * n), np.float64),  # accumulators
+        z((lanes, 2 * n), np.bool_),  # offense-toward-initiator flags
+        z((lanes, n), np.int32),  # stamp
+        z((lanes, n), np.int32),  # touched
+        z((lanes, n), np.int32),  # dirty
+    )
+
+
 # --------------------------------------------------------------------------------------
 # the result
 # --------------------------------------------------------------------------------------
@@ -298,18 +318,7 @@ class _Workspace:
         self.count_d = z((nchunks, n), np.int64)
         self.round_sum = z((nchunks, n), np.int64)
         if mode == "threshold":
-            self.buffers = (
-                z((nchunks, n), np.int8),  # side
-                np.full((nchunks, n), -1, np.int32),  # round
-                z((nchunks, n), np.bool_),  # initiator
-                z((nchunks, n), np.int32),  # order
-                z((nchunks, n + 2), np.int64),  # round_ptr
-                z((nchunks, 4 * n), np.float64),  # accumulators
-                z((nchunks, 2 * n), np.bool_),  # offense-toward-initiator flags
-                z((nchunks, n), np.int32),  # stamp
-                z((nchunks, n), np.int32),  # touched
-                z((nchunks, n), np.int32),  # dirty
-            )
+            self.buffers = core_workspace(nchunks, n)
         else:
             self.buffers = (
                 z((nchunks, any_stride(restraint_weight) * n), np.uint64),  # bits

@@ -42,6 +42,7 @@ from ..simulate import (
     _check_seed,
     _check_stop,
     any_stride,
+    core_workspace,
 )
 from . import _sweep_kernels as _sk
 from .blocs import _axes
@@ -145,16 +146,7 @@ def _sweep(
     ws = (
         z((nl, nreg), np.bool_),  # theatre
         z((nl, 2), np.int64),  # the pair as two 1-element arrays
-        z((nl, n), np.int8),  # side
-        np.full((nl, n), -1, np.int32),  # round
-        z((nl, n), np.bool_),  # initiator
-        z((nl, n), np.int32),  # order
-        z((nl, n + 2), np.int64),  # round_ptr
-        z((nl, 4 * n), np.float64),  # accumulators
-        z((nl, 2 * n), np.bool_),  # offense-toward-initiator flags
-        z((nl, n), np.int32),  # stamp
-        z((nl, n), np.int32),  # touched
-        z((nl, n), np.int32),  # dirty
+        *core_workspace(nl, n),  # side, round, ..., dirty: what _cascade_core works in
         z((nl, n if mcode == _sk.MODE_ANY else 1), np.int32),  # nxt ("any")
         z((nl, stride * n if mcode == _sk.MODE_ANY else 1), np.uint64),  # bits ("any")
         z((nl, 3, n if mcode == _sk.MODE_ANY else 1), np.int64),  # counts ("any", unused)
