@@ -225,9 +225,9 @@ def _foederis_api() -> tuple[Any, Any, Any]:
                 return obj
         raise ImportError(f"foederis has no {name} yet")
 
-    cascade = find("cascade", ("foederis.cascade",))
-    simulate = find("simulate", ("foederis.simulate",))
-    rules = find("Rules", ("foederis.rules", "foederis.cascade", "foederis.simulate"))
+    cascade = find("cascade", ("foederis",))
+    simulate = find("simulate", ("foederis",))
+    rules = find("Rules", ("foederis",))
     return cascade, simulate, rules
 
 

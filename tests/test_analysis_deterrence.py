@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 from foederis.analysis import DeterrenceMap, deterrence_map
 from foederis.analysis import deterrence as deterrence_module
-from foederis.cascade import cascade
+from foederis import cascade
 from foederis.errors import FoederisError, Interrupted, ParameterError, UnknownStateError
-from foederis.simulate import simulate
+from foederis import simulate
 from foederis.world import World
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from foederis.analysis import Entrapment, entrapment
-from foederis.cascade import Rules, cascade
+from foederis import Rules, cascade
 from foederis.errors import FoederisError, Interrupted, ParameterError, UnknownStateError
 from foederis.threat import threat_exposure
 from foederis.world import World

@@ -9,7 +9,7 @@ import math
 import naive
 import numpy as np
 import pytest
-from foederis.cascade import Cascade, Rules, cascade
+from foederis import Cascade, Rules, cascade
 from foederis.errors import AttackError, FoederisError, ParameterError, UnknownStateError
 from foederis.world import World
 from hypothesis import HealthCheck, assume, given, settings
@@ -597,7 +597,7 @@ def test_contemporary_russia_allies_stay_out_of_a_baltic_war():
 # --------------------------------------------------------------------------------------
 def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
     from foederis import _kernels as k
-    from foederis.cascade import _prepare
+    from foederis._cascade import _prepare
 
     p = _prepare(w, np.unique(np.asarray(agg, np.int64)), np.unique(np.asarray(tgt, np.int64)),
                  rules, 1 << DOMAINS.index(domain))
@@ -669,7 +669,7 @@ def test_monotone_fast_path_gives_up_on_a_zero_threshold():
     from foederis import _kernels as k
 
     w = world(3, [(2, 1, NEUTRALITY)])
-    from foederis.cascade import _prepare
+    from foederis._cascade import _prepare
 
     p = _prepare(w, np.array([0]), np.array([1]), Rules(), 1)
     thr = np.zeros(3)
@@ -696,7 +696,7 @@ def test_fast_paths_give_up_on_a_negative_pull():
     # the embedding API may pass negative credibilities: both fast paths (with and without
     # resolved pulls) must defer to the general path when they meet one
     from foederis import _kernels as k
-    from foederis.cascade import _prepare
+    from foederis._cascade import _prepare
 
     w = world(4, [(2, 1, DEFENSE), (3, 1, DEFENSE), (3, 2, DEFENSE)])
     p = _prepare(w, np.array([0]), np.array([1]), Rules(threshold=0.1), 1)

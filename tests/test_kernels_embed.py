@@ -9,9 +9,9 @@ import foederis.kernels as kernels
 import numba
 import numpy as np
 import pytest
-from foederis.cascade import Rules, cascade
+from foederis import Rules, cascade
 from foederis.errors import ParameterError
-from foederis.simulate import simulate
+from foederis import simulate
 from foederis.world import World
 
 DEFENSE, GUARANTEE, OFFENSE, ENTENTE = 0, 1, 2, 3
@@ -169,8 +169,8 @@ def test_workspace_errors():
         kernels.simulate_workspace("any", 3)
 
 
-@pytest.mark.parametrize("module", ["foederis.kernels", "foederis.cascade", "foederis._warmup",
-                                    "foederis.simulate", "foederis.threat"])
+@pytest.mark.parametrize("module", ["foederis.kernels", "foederis._cascade", "foederis._warmup",
+                                    "foederis._simulate", "foederis.threat"])
 def test_docstring_examples_run(module):
     import importlib
 

@@ -11,9 +11,9 @@ import threading
 import naive
 import numpy as np
 import pytest
-from foederis.cascade import Rules, cascade
+from foederis import Rules, cascade
 from foederis.errors import Interrupted, ParameterError
-from foederis.simulate import Ensemble, merge_ensembles, simulate
+from foederis import Ensemble, merge_ensembles, simulate
 from foederis.world import World
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

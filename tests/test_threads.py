@@ -12,7 +12,7 @@ from pathlib import Path
 import foederis
 import numpy as np
 import pytest
-from foederis.simulate import simulate
+from foederis import simulate
 from foederis.threat import threat_exposure
 
 ENGINE = str(Path(foederis.__file__).resolve().parents[1])
@@ -22,8 +22,8 @@ import hashlib, sys, warnings
 import numpy as np
 import numba
 from foederis.world import World
-from foederis.cascade import Rules, cascade
-from foederis.simulate import simulate
+from foederis import Rules, cascade
+from foederis import simulate
 from foederis.threat import threat_exposure
 
 rng = np.random.default_rng(123)

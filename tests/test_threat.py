@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import scipy.sparse.linalg as spl
-from foederis.cascade import Rules
+from foederis import Rules
 from foederis.errors import ConvergenceError, ParameterError
 from foederis.threat import ThreatExposure, commitment_weights, threat_exposure
 from foederis.world import World

@@ -461,7 +461,7 @@ def test_large_world_draws_the_neighbourhood_only():
 
 # ----------------------------------------------------------------------------- model
 def test_model_pure_helpers(world):
-    from foederis.cascade import cascade
+    from foederis import cascade
 
     c0 = cascade(world, "RUS:EST")
     c1 = cascade(world.without_member("TUR", "NATO"), "RUS:EST")

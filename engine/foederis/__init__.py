@@ -13,8 +13,8 @@ from ._constants import DOMAIN_NAMES, KIND_NAMES, SIDE_NAMES
 from . import kernels
 from ._warmup import warmup
 from .builtin import list_worlds, load_world
-from .cascade import Cascade, Rules, cascade
-from .compare import Comparison, compare
+from ._cascade import Cascade, Rules, cascade
+from ._compare import Comparison, compare
 from .errors import (
     AttackError,
     ConvergenceError,
@@ -28,7 +28,7 @@ from .errors import (
     UnknownWorldError,
     WorldError,
 )
-from .simulate import Ensemble, merge_ensembles, simulate
+from ._simulate import Ensemble, merge_ensembles, simulate
 from .synthetic import synthetic_world
 from .threat import ThreatExposure, threat_exposure
 from .world import World, parse_edit, read_world

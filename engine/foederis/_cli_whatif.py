@@ -10,7 +10,7 @@ from .world import EDIT_SYNTAX_HELP
 
 
 def _rules_from(args: argparse.Namespace) -> Any:
-    from .cascade import Rules
+    from ._cascade import Rules
 
     kw: dict[str, Any] = {}
     for item in args.rule or ():
@@ -53,8 +53,8 @@ def _ensemble_lines(ens: Any, world: Any, top: int = 12) -> list[str]:
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
     from .builtin import load_world
-    from .cascade import cascade
-    from .compare import compare
+    from ._cascade import cascade
+    from ._compare import compare
     from .world import parse_edit
 
     world = load_world(args.world)
@@ -73,7 +73,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
         print("=== what changed ===")
         print(compare(base, alt).summary())
     if args.samples:
-        from .simulate import simulate
+        from ._simulate import simulate
 
         for label, w in (("baseline", world), ("what-if", edited)):
             if w is None:

@@ -42,7 +42,7 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
     """
     import numpy as np
 
-    from .cascade import cascade
+    from ._cascade import cascade
     from .kernels import check_csr
     from .world import World
 
@@ -59,7 +59,7 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
     step("cascade", lambda: cascade(w, "A:B"))
     step("check_csr", lambda: check_csr(w.indptr, w.indices))
     if ensembles:
-        from .simulate import simulate
+        from ._simulate import simulate
 
         for mode in ("threshold", "any"):
             step(f"simulate {mode}",

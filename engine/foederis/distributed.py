@@ -54,7 +54,7 @@ def sample_blocks(start: int, samples: int, blocks: int) -> list[tuple[int, int]
 
 def _simulate_block(world: Any, attacks: Any, rules: Any, samples: int, seed: Any,
                     mode: str, domain: str, start: int) -> Any:
-    from .simulate import simulate
+    from ._simulate import simulate
 
     return simulate(world, attacks, rules, samples=samples, seed=seed, mode=mode,
                     domain=domain, start=start)
@@ -70,8 +70,8 @@ def simulate_distributed(client: Any, world: Any, attacks: Any, rules: Any = Non
     ``blocks`` defaults to twice the cluster's thread count. The world is scattered once
     and shared by every block.
     """
-    from .cascade import _check_rules
-    from .simulate import merge_ensembles
+    from ._cascade import _check_rules
+    from ._simulate import merge_ensembles
 
     client = _check_client(client)
     samples = check_int("samples", samples, low=1)

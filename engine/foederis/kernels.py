@@ -271,7 +271,7 @@ def cascade_inputs(world: Any, attacks: Any, rules: Any = None, *,
     domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
     max_rounds, capability, nuclear). A NamedTuple of arrays can be passed into ``@njit``
     code whole. Arrays are read-only views of the world's."""
-    from .cascade import _check_rules, _check_world, _prepare, parse_attacks, parse_domain
+    from ._cascade import _check_rules, _check_world, _prepare, parse_attacks, parse_domain
 
     world = _check_world(world)
     rules = _check_rules(rules)
@@ -285,7 +285,7 @@ def simulate_workspace(mode: str, n: int, nchunks: int = 1,
     """Workspace arrays for the ensemble kernels: ``(buffers, count_a, count_d,
     round_sum)``; pass ``*buffers`` where the kernels take their workspace. Mode "any"
     needs the ``restraint_weight`` array the kernel will get (it sizes the workspace)."""
-    from .simulate import MODES, _Workspace
+    from ._simulate import MODES, _Workspace
 
     if mode not in MODES:
         raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")

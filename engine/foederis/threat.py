@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _kernels as _k
 from ._validate import check_int, check_number
-from .cascade import Rules, _check_rules, _check_world, _ro, parse_domain
+from ._cascade import Rules, _check_rules, _check_world, _ro, parse_domain
 from .errors import ConvergenceError, ParameterError
 
 __all__ = ["threat_exposure", "ThreatExposure"]

@@ -183,7 +183,7 @@ class DeterrenceMap:
     @_guard
     def _on_compute(self, _: Any = None) -> None:
         self.error.show("")
-        from foederis.cascade import Rules
+        from foederis import Rules
 
         codes = self._sorted(self._parse_states())
         t0 = time.perf_counter()

@@ -908,7 +908,7 @@ def _warmup() -> None:
         warm()
     else:  # an engine without warmup(): one tiny cascade compiles the cascade kernel
         from foederis import World
-        from foederis.cascade import cascade
+        from foederis import cascade
 
         w = World.from_arrays(["A", "B", "C"], [1.0, 1.0, 1.0], guarantor=[2],
                               protege=[1], kind=["defense"])

@@ -203,7 +203,7 @@ class ScenarioModel(HasTraits):
         self.rules = r
 
     def rules_object(self) -> Any:
-        from foederis.cascade import Rules
+        from foederis import Rules
 
         return Rules(**self.rules)
 
@@ -232,7 +232,7 @@ class ScenarioModel(HasTraits):
     def recompute(self) -> bool:
         """Run the deterministic cascades (baseline and what-if). Returns True on success;
         on a user error, sets :attr:`error` (and keeps the previous results)."""
-        from foederis.cascade import cascade
+        from foederis import cascade
 
         t0 = time.perf_counter()
         try:
@@ -270,7 +270,7 @@ class ScenarioModel(HasTraits):
         if self.running:
             self.status = "an ensemble is already running: stop it first"
             return
-        from foederis.simulate import simulate
+        from foederis import simulate
 
         try:
             rules = self.rules_object()
@@ -372,7 +372,7 @@ class ScenarioModel(HasTraits):
                 raise ScenarioError(f"scenario world {s['world']!r}: {e}") from None
         try:
             edited = world.apply_all(s["edits"])
-            from foederis.cascade import Rules, parse_attacks, parse_domain
+            from foederis import Rules, parse_attacks, parse_domain
 
             parse_attacks(world, [tuple(a) for a in s["attacks"]])
             parse_domain(s["domain"])

@@ -23,7 +23,7 @@ __all__ = ["ThreatView", "responsible_commitments", "safe_beta"]
 
 def safe_beta(world: Any, rules: Any = None) -> float:
     """1 / (max row sum of C): any beta below it makes threat exposure converge."""
-    from foederis.cascade import Rules
+    from foederis import Rules
 
     rules = rules if rules is not None else Rules()
     if world.n_commitments == 0:
@@ -39,7 +39,7 @@ def responsible_commitments(te: Any, code: str, rules: Any = None, top: int = 10
     ``protege``, ``kind``, ``treaty``, ``weight`` (C_ij), ``protege_exposure`` (t_j) and
     ``imported`` (beta * C_ij * t_j), largest first."""
     from foederis import KIND_NAMES
-    from foederis.cascade import Rules, parse_domain
+    from foederis import Rules, parse_domain
 
     rules = rules if rules is not None else Rules()
     w = te.world

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._validate import check_int, readonly
-from ..cascade import (
+from .._cascade import (
     Rules,
     _check_rules,
     _check_world,
@@ -34,7 +34,7 @@ from ..cascade import (
     parse_domain,
 )
 from ..errors import Interrupted, ParameterError, UnknownStateError
-from ..simulate import (
+from .._simulate import (
     BLOCK_SECONDS,
     DECIDE_SECONDS,
     MODES,

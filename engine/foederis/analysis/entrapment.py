@@ -21,9 +21,9 @@ import pandas as pd
 
 from .._constants import KIND_NAMES
 from .._validate import check_int, check_number, readonly
-from ..cascade import Rules, _check_rules, _check_world, parse_domain
+from .._cascade import Rules, _check_rules, _check_world, parse_domain
 from ..errors import Interrupted, ParameterError, UnknownStateError
-from ..simulate import _check_stop
+from .._simulate import _check_stop
 from .blocs import _axes
 from .deterrence import _check_parallel, _check_progress, _lane_bytes, _sweep
 

@@ -48,7 +48,7 @@ import numpy as np
 
 from . import _kernels as _k
 from ._validate import check_int
-from .cascade import (
+from ._cascade import (
     Rules,
     _check_rules,
     _check_world,
@@ -431,7 +431,7 @@ def simulate(
     Examples
     --------
     >>> from foederis import World
-    >>> from foederis.simulate import simulate
+    >>> from foederis import simulate
     >>> w = World.from_arrays(["RUS", "EST", "USA"], [0.3, 0.01, 0.5],
     ...     guarantor=[2], protege=[1], kind=["defense"], credibility=[0.5])
     >>> e = simulate(w, "RUS:EST", samples=4096, seed=1)

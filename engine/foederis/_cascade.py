@@ -44,6 +44,7 @@ from ._constants import (
     DOMAIN_NAMES,
     ENTENTE,
     KIND_NAMES,
+    KINDS,
     NEUTRALITY,
     NONAGGRESSION,
     OFFENSE,
@@ -100,7 +101,7 @@ class Rules:
 
     Examples
     --------
-    >>> from foederis.cascade import Rules
+    >>> from foederis import Rules
     >>> Rules(threshold=0.75).threshold
     0.75
     >>> Rules(threshold=0)
@@ -151,23 +152,27 @@ class Rules:
             )
         return dataclasses.replace(self, **changes)
 
+    def _kind_weight(self, kind: Any) -> float:
+        return float(getattr(self, kind.weight) if isinstance(kind.weight, str) else kind.weight)
+
     @cached_property
     def pull_weight(self) -> np.ndarray:
-        """Pull weight per kind code (float64[6], read-only): the kernels' ``pull_weight``."""
-        w = np.zeros(len(KIND_NAMES), dtype=np.float64)
-        w[:3] = 1.0  # DEFENSE, GUARANTEE, OFFENSE
-        w[ENTENTE] = self.entente_weight
+        """Pull weight per kind code (float64[N_KINDS], read-only): the kernels'
+        ``pull_weight``, read from the table of kinds (``foederis._constants.KINDS``)."""
+        w = np.array([self._kind_weight(k) if k.effect == "pull" else 0.0 for k in KINDS],
+                     dtype=np.float64)
         w.setflags(write=False)
         return w
 
     @cached_property
     def restraint_weight(self) -> np.ndarray:
-        """Restraint weight per kind code (float64[6], read-only): NEUTRALITY and
-        NONAGGRESSION by their weights, the pulling kinds by ``ally_restraint`` times
-        their pull weight."""
+        """Restraint weight per kind code (float64[N_KINDS], read-only): the restraining
+        kinds (NEUTRALITY, NONAGGRESSION) by their weights, the pulling kinds by
+        ``ally_restraint`` times their pull weight."""
         w = self.pull_weight * self.ally_restraint
-        w[NEUTRALITY] = self.neutrality_weight
-        w[NONAGGRESSION] = self.nonaggression_weight
+        for code, k in enumerate(KINDS):
+            if k.effect == "restraint":
+                w[code] = self._kind_weight(k)
         w.setflags(write=False)
         return w
 
@@ -671,7 +676,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     Examples
     --------
     >>> from foederis import World
-    >>> from foederis.cascade import cascade
+    >>> from foederis import cascade
     >>> w = World.from_arrays(["RUS", "EST", "USA"], [0.3, 0.01, 0.5],
     ...                       guarantor=[2], protege=[1], kind=["defense"])
     >>> c = cascade(w, "RUS:EST")
