@@ -18,7 +18,7 @@ from foederis.analysis import (
     vulnerability,
     war_stable,
 )
-from foederis.analysis import _kernels as K
+from foederis._kernels import structure as K
 from foederis.errors import ParameterError, UnknownStateError, WorldError
 from naive_analysis import (
     descend_linear,

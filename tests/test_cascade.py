@@ -592,7 +592,7 @@ def test_contemporary_russia_allies_stay_out_of_a_baltic_war():
 
 
 # --------------------------------------------------------------------------------------
-# the monotone fast path of the kernel (foederis._kernels: _cascade_monotone) against the
+# the monotone fast path of the kernel (foederis._kernels.cascade: _cascade_monotone) against the
 # general path, on questions where it applies and on any question
 # --------------------------------------------------------------------------------------
 def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
@@ -606,10 +606,10 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
     k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
                        p.credibility_scale, tpull)
     outs = []
-    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k._cascade_general):
+    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k.cascade_general):
         o = (np.full(n, 7, np.int8), np.full(n, 7, np.int32), np.ones(n, np.bool_),
              np.zeros(n, np.int32), np.zeros(n + 2, np.int64), np.zeros((n + 1, 2)))
-        if fn is k._cascade_general:  # its outputs are reset by cascade_kernel
+        if fn is k.cascade_general:  # its outputs are reset by cascade_kernel
             o[0][:], o[1][:], o[2][:] = 0, -1, False
         edges = (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains)
         if fn is k.cascade_kernel_pull:
@@ -620,7 +620,7 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
                 p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
                 p.max_rounds, p.capability, *o)
         outs.append((nr, o))
-    applies = bool(k._monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors,
+    applies = bool(k.monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors,
                                        p.domain, p.pull_weight, p.restraint_weight,
                                        p.credibility_scale))
     nr2, o2 = outs[-1]
@@ -677,7 +677,7 @@ def test_monotone_fast_path_gives_up_on_a_zero_threshold():
     k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
                        p.credibility_scale, tpull)
     outs = []
-    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k._cascade_general):
+    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k.cascade_general):
         o = (np.zeros(3, np.int8), np.full(3, -1, np.int32), np.zeros(3, np.bool_),
              np.zeros(3, np.int32), np.zeros(5, np.int64), np.zeros((4, 2)))
         edges = (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains)
@@ -708,7 +708,7 @@ def test_fast_paths_give_up_on_a_negative_pull():
                        p.credibility_scale, tpull)
     assert (tpull < 0).any()
     outs = []
-    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k._cascade_general):
+    for fn in (k.cascade_kernel, k.cascade_kernel_pull, k.cascade_general):
         o = (np.zeros(4, np.int8), np.full(4, -1, np.int32), np.zeros(4, np.bool_),
              np.zeros(4, np.int32), np.zeros(6, np.int64), np.zeros((5, 2)))
         edges = (p.tindptr, p.tindices, cred, p.tkind, p.tdomains)

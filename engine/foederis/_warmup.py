@@ -75,7 +75,7 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
         if parallel:
             step("threat parallel", lambda: threat_exposure(w, 0.5, parallel=True))
     if analyses:
-        from .analysis import _kernels as analysis_kernels
+        from ._kernels import structure as analysis_kernels
         from .analysis import deterrence
 
         step("deterrence and entrapment sweeps", lambda: deterrence.warmup(parallel))

@@ -3,7 +3,7 @@ polarity, portfolio similarity, structural balance, and the stability of allianc
 
 Each function validates its input, computes (numba kernels where it pays), and returns a
 frozen result with ``to_frame()`` (and ``plot()`` where a picture helps). Nothing compiles
-at import; :func:`foederis.analysis._kernels.warmup` compiles the kernels ahead of use.
+at import; :func:`foederis._kernels.structure.warmup` compiles the kernels ahead of use.
 """
 
 from __future__ import annotations

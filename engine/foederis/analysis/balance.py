@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._validate import readonly
 from ..errors import ParameterError, WorldError
-from . import _kernels as K
+from .._kernels import structure as K
 from .blocs import ALLIANCE_KINDS, _as_world, _axes, _kind_codes, _undirected_pairs
 
 __all__ = ["StructuralBalance", "signed_graph", "structural_balance"]

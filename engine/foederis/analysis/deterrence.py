@@ -3,7 +3,7 @@
 For each pair the question is the one :func:`foederis.cascade` answers for a single
 attack: who is drawn in, and does the defending coalition out-weigh the attacker (or is
 the target under a nuclear umbrella)? :func:`deterrence_map` asks it for every pair of a
-set of aggressors and a set of targets inside numba (:mod:`._sweep_kernels`), with no
+set of aggressors and a set of targets inside numba (:mod:`foederis._kernels.sweep`), with no
 Python per pair, and returns matrices over codes. With ``samples`` it also runs, per
 pair, the Monte Carlo ensemble of :func:`foederis.simulate` (same draws: the map's
 ``p_deterred[a, t]`` equals ``simulate(world, (a, t), samples=k, seed=seed).p_deterred``).
@@ -44,7 +44,7 @@ from .._simulate import (
     any_stride,
     core_workspace,
 )
-from . import _sweep_kernels as _sk
+from .._kernels import sweep as _sk
 from .blocs import _axes
 
 __all__ = ["MAX_PAIRS", "ORDERS", "VALUES", "DeterrenceMap", "deterrence_map", "warmup"]
@@ -164,17 +164,17 @@ def _sweep(
     pt = _ro(np.ascontiguousarray(pair_tgt, np.int64))
     fw = (_ro(world.indptr), _ro(world.indices), _ro(world.credibility), _ro(world.kind),
           _ro(world.domains))
-    args_graph = (
-        pa, pt, pw, *fw,
-        p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
-        p.threshold, p.default_threshold, p.region_code, p.global_reach, p.reach,
-        p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
-        p.credibility_scale, p.max_rounds,
-        p.capability, p.nuclear, float(rules.margin), bool(rules.nuclear_umbrella),
-        int(mcode), int(samples), np.uint64(seed), any_rw,
-        *ws,
-        accumulate, ent_w, ent_n, credit,
-        *out,
+    args_graph = (  # the tuples of foederis._kernels.sweep
+        (pa, pt, pw), fw,
+        (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains),
+        (p.threshold, p.default_threshold, p.region_code, p.global_reach, p.reach),
+        (p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
+         p.credibility_scale, p.max_rounds),
+        (p.capability, p.nuclear, float(rules.margin), bool(rules.nuclear_umbrella)),
+        (int(mcode), int(samples), np.uint64(seed), any_rw),
+        ws,
+        (accumulate, ent_w, ent_n, credit),
+        out,
     )
 
     def run_block(par: bool, lo: int, hi: int) -> None:

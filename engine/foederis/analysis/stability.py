@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from .._validate import check_int, check_number, readonly
 from ..errors import ParameterError, WorldError
-from . import _kernels as K
+from .._kernels import structure as K
 from .blocs import (
     ALLIANCE_KINDS,
     DEFENSE_KINDS,

@@ -1,4 +1,4 @@
-"""numba kernels of the structural analyses (landscape, balance, vulnerability).
+"""The structural analyses' kernels (landscape, balance, vulnerability).
 
 Pure functions over arrays, compiled through the flag policy of :mod:`foederis._numba`
 (``cache=True, nogil=True``, fastmath off, no eager signatures: nothing compiles at
@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import jit, jit_parallel, prange
+from .random import GOLDEN, MIX2, ONE, mix64
 
 __all__ = [
     "landscape_energy",
@@ -26,34 +27,16 @@ __all__ = [
     "warmup",
 ]
 
-# --------------------------------------------------------------------------------------
-# counter-based randomness (splitmix64 finaliser): a start's bits depend on
-# (seed, start, state) only, never on threads or on how starts are split.
-# --------------------------------------------------------------------------------------
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_ONE = np.uint64(1)
-
-
-@jit
-def _mix64(z):
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
-
-
+# the random starts: a start's bits depend on (seed, start, state) only, never on threads
+# or on how starts are split (the splitmix64 finaliser of foederis._kernels.random)
 @jit
 def _start_key(seed, start):
-    return _mix64(_mix64(np.uint64(seed) + _GOLDEN) ^ (np.uint64(start) * _GOLDEN + _ONE))
+    return mix64(mix64(np.uint64(seed) + GOLDEN) ^ (np.uint64(start) * GOLDEN + ONE))
 
 
 @jit
 def _bit(key, i):
-    return np.uint8(_mix64(key ^ (np.uint64(i) * _M2 + _GOLDEN)) >> np.uint64(63))
+    return np.uint8(mix64(key ^ (np.uint64(i) * MIX2 + GOLDEN)) >> np.uint64(63))
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,457 @@
+"""Monte Carlo, mode "any": 64 samples per uint64 word, bit-parallel independent cascade.
+
+The rule, per sample: a neutral state i (that can reach) is *eligible* for side S when
+its strongest honoured pull toward S (value w(kind) * trig, over honoured pulling
+commitments to states on S) exceeds its strongest honoured restraint against S (weight,
+over honoured restraints toward states on S'; none = 0). It joins S when eligible for S
+and not for S' (pulled both ways: conflicted, stays neutral).
+
+Bit-parallel form. The R distinct positive restraint weights L_0 < ... < L_{R-1} are
+"levels"; a pull of value v has class c(v) = #levels below v, and is outweighed exactly
+by the restraints of level >= c(v). Per state and side the workspace keeps one word of
+lanes per pull class (lanes with an honoured pull of that class) and one per restraint
+level, so eligibility is OR_c(P[c] & ~OR_{l >= c} H[l]), exact, with no sums.
+
+Workspace words per state (stride 9 + 4R, see any_stride): 0 on A, 1 on D, 2 initiator,
+3 joined A in its last joining round, 4 ... D, 5 "always"-kind-to-initiator pull A,
+6 ... D, then P_A[0..R], P_D[0..R], H_A[0..R-1] (restraint against A), H_D[0..R-1].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._numba import jit, jit_parallel, prange
+from .core import always_triggers, balance_of, sort_segment, umbrella_edge
+from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
+                     word_key)
+
+__all__ = ["restraint_levels", "any_stride", "any_tables", "any_word",
+           "simulate_any_parallel", "simulate_any_serial"]
+
+
+@jit
+def restraint_levels(restraint_weight):
+    """Sorted distinct positive restraint weights (float64[R])."""
+    vals = np.empty(restraint_weight.shape[0])
+    r = 0
+    for k in range(restraint_weight.shape[0]):
+        x = restraint_weight[k]
+        if x > 0.0:
+            dup = False
+            for t in range(r):
+                if vals[t] == x:
+                    dup = True
+            if not dup:
+                vals[r] = x
+                r += 1
+    return np.sort(vals[:r])
+
+
+@jit
+def any_stride(restraint_weight):
+    """uint64 words per state in the bit-parallel workspace."""
+    return 9 + 4 * restraint_levels(restraint_weight).shape[0]
+
+
+@jit
+def any_tables(pull_weight, restraint_weight, defend_initiators):
+    """(R, pull class per kind and trigger [kind, 0 = full / 1 = toward an initiator],
+    restraint level per kind); -1 where the kind does not pull / restrain."""
+    levels = restraint_levels(restraint_weight)
+    nl = levels.shape[0]
+    nk = pull_weight.shape[0]
+    pclass = np.full((nk, 2), -1, dtype=np.int64)
+    rlev = np.full(nk, -1, dtype=np.int64)
+    for k in range(nk):
+        for t in range(2):
+            v = pull_weight[k]
+            if t == 1 and not always_triggers(k):
+                v = pull_weight[k] * defend_initiators
+            if v > 0.0:
+                c = 0
+                for x in range(nl):
+                    if levels[x] < v:
+                        c += 1
+                pclass[k, t] = c
+        x = restraint_weight[k]
+        if x > 0.0:
+            for t in range(nl):
+                if levels[t] == x:
+                    rlev[k] = t
+    return nl, pclass, rlev
+
+
+@jit
+def _bits_round_capability(lst, nl, bits, stride, capability, sa, sd, ca, cd):
+    for b in range(64):
+        sa[b] = 0.0
+        sd[b] = 0.0
+    for p in range(nl):
+        i = lst[p]
+        x = bits[stride * i + 3]
+        y = bits[stride * i + 4]
+        cap = capability[i]
+        # set bits only (lowest first): each lane still gets one add per state, in list
+        # order, so the per-lane sums are those of a loop over all 64 bits
+        while x != ZERO:
+            low = x & (~x + ONE)
+            sa[popcount64(low - ONE)] += cap
+            x ^= low
+        while y != ZERO:
+            low = y & (~y + ONE)
+            sd[popcount64(low - ONE)] += cap
+            y ^= low
+    for b in range(64):
+        ca[b] += sa[b]
+        cd[b] += sd[b]
+
+
+@jit
+def any_word(
+    word, valid, start, skey,
+    tindptr, tindices, tcred, tkind, tdomains,
+    region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, credibility_scale, max_rounds,
+    capability, nuclear, margin, umbrella_on,
+    nlev, pclass, rlev,
+    bits, stamp, touched, cur, nxt, dirty, ecache, eknown,
+    cnt_a, cnt_d, rsum,
+    sa, sd, ca, cd, lastr, wsz,
+    war_size, n_rounds_out, balance, deterred,
+):
+    """One word of 64 samples of the bit-parallel ensemble.
+
+    Edge draws are memoised per word: the first time in-edge ``q`` is needed, its lanes
+    are drawn for every valid sample (``ecache[q]``, ``eknown[q] = True``); a later visit
+    (the protege joining in other lanes in a later round) reuses them. This is exact:
+    :func:`bernoulli_bits` decides each lane from its own bit position only, so
+    ``bernoulli_bits(key, p, valid) & need == bernoulli_bits(key, p, need)`` for ``need``
+    inside ``valid``. Workspace on entry and exit: bits 0, stamp 0, eknown False (reset
+    here over the in-edges of the word's joiners, the only edges it can have drawn).
+    Arrays shorter than the edge count (callers of the embedding API that do not size
+    them) turn the memo off: every visit draws afresh, with the same results.
+    """
+    n = tindptr.shape[0] - 1
+    memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
+    F = 9 + 4 * nlev
+    o_pa = 7
+    o_pd = 7 + nlev + 1
+    o_ha = 7 + 2 * (nlev + 1)
+    o_hd = o_ha + nlev
+    wkey = word_key(skey, word)
+    nd = 0
+    ncur = 0
+    for x in range(aggressors.shape[0]):
+        a = aggressors[x]
+        b = F * a
+        bits[b] |= valid
+        bits[b + 2] |= valid
+        bits[b + 3] = valid
+        bits[b + 4] = ZERO
+        stamp[a] = -1
+        dirty[nd] = a
+        nd += 1
+        cur[ncur] = a
+        ncur += 1
+    for x in range(targets.shape[0]):
+        t = targets[x]
+        b = F * t
+        bits[b + 1] |= valid
+        bits[b + 3] = ZERO
+        bits[b + 4] = valid
+        stamp[t] = -1
+        dirty[nd] = t
+        nd += 1
+        cur[ncur] = t
+        ncur += 1
+    sort_segment(cur, 0, ncur)
+    for b in range(64):
+        ca[b] = 0.0
+        cd[b] = 0.0
+        lastr[b] = 0
+        wsz[b] = 0
+    _bits_round_capability(cur, ncur, bits, F, capability, sa, sd, ca, cd)
+    r = 0
+    while ncur > 0 and (max_rounds < 0 or r < max_rounds):
+        r += 1
+        nt = 0
+        # 1. honoured contributions of the joiners of round r-1, lane by lane
+        for p in range(ncur):
+            j = cur[p]
+            bj = F * j
+            newa = bits[bj + 3]
+            newd = bits[bj + 4]
+            ij = bits[bj + 2]
+            for q in range(tindptr[j], tindptr[j + 1]):
+                if (tdomains[q] & domain) == 0:
+                    continue
+                kd = tkind[q]
+                c0 = pclass[kd, 0]
+                c1 = pclass[kd, 1]
+                rl = rlev[kd]
+                if c0 < 0 and c1 < 0 and rl < 0:
+                    continue
+                always = always_triggers(kd)
+                if always:
+                    f0a = newa
+                    f0d = newd
+                    f1a = ZERO
+                    f1d = ZERO
+                else:
+                    f0a = newa & ~ij
+                    f0d = newd & ~ij
+                    f1a = newa & ij
+                    f1d = newd & ij
+                if c0 < 0:
+                    f0a = ZERO
+                    f0d = ZERO
+                if c1 < 0:
+                    f1a = ZERO
+                    f1d = ZERO
+                i = tindices[q]
+                bi = F * i
+                free = valid & ~(bits[bi] | bits[bi + 1])
+                need = f0a | f0d | f1a | f1d
+                if rl >= 0:
+                    need |= newa | newd
+                need &= free
+                if need == ZERO:
+                    continue
+                # reach: global reach, region unknown, or region in the theatre
+                if reach and not global_reach[i]:
+                    rc = region_code[i]
+                    if rc >= 0 and not theatre[rc]:
+                        continue
+                if not memo:
+                    h = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
+                                       tcred[q] * credibility_scale, need)
+                elif eknown[q]:
+                    h = ecache[q] & need
+                else:
+                    hf = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
+                                        tcred[q] * credibility_scale, valid)
+                    ecache[q] = hf
+                    eknown[q] = True
+                    h = hf & need
+                if h == ZERO:
+                    continue
+                if c0 >= 0:
+                    bits[bi + o_pa + c0] |= h & f0a
+                    bits[bi + o_pd + c0] |= h & f0d
+                if c1 >= 0:
+                    bits[bi + o_pa + c1] |= h & f1a
+                    bits[bi + o_pd + c1] |= h & f1d
+                if always and c0 >= 0:
+                    bits[bi + 5] |= h & newa & ij
+                    bits[bi + 6] |= h & newd & ij
+                if rl >= 0:
+                    bits[bi + o_hd + rl] |= h & newa  # a protege on A restrains from D
+                    bits[bi + o_ha + rl] |= h & newd  # a protege on D restrains from A
+                if stamp[i] != r:
+                    if stamp[i] == 0:
+                        dirty[nd] = i
+                        nd += 1
+                    stamp[i] = r
+                    touched[nt] = i
+                    nt += 1
+        # 2. decisions of round r
+        nn = 0
+        union = ZERO
+        for x in range(nt):
+            i = touched[x]
+            bi = F * i
+            free = valid & ~(bits[bi] | bits[bi + 1])
+            ea = ZERO
+            ed = ZERO
+            veto_a = ZERO
+            veto_d = ZERO
+            for c in range(nlev, -1, -1):
+                if c < nlev:
+                    veto_a |= bits[bi + o_ha + c]
+                    veto_d |= bits[bi + o_hd + c]
+                ea |= bits[bi + o_pa + c] & ~veto_a
+                ed |= bits[bi + o_pd + c] & ~veto_d
+            na = ea & ~ed & free
+            ndd = ed & ~ea & free
+            if (na | ndd) == ZERO:
+                continue
+            bits[bi] |= na
+            bits[bi + 1] |= ndd
+            bits[bi + 2] |= (na & bits[bi + 5]) | (ndd & bits[bi + 6])
+            bits[bi + 3] = na
+            bits[bi + 4] = ndd
+            rsum[i] += r * popcount64(na | ndd)
+            union |= na | ndd
+            nxt[nn] = i
+            nn += 1
+        if nn == 0:
+            break
+        sort_segment(nxt, 0, nn)
+        _bits_round_capability(nxt, nn, bits, F, capability, sa, sd, ca, cd)
+        for b in range(64):
+            if (union >> np.uint64(b)) & ONE:
+                lastr[b] = r
+        tmp = cur
+        cur = nxt
+        nxt = tmp
+        ncur = nn
+    # nuclear umbrella per sample
+    umb = ZERO
+    if umbrella_on:
+        for x in range(targets.shape[0]):
+            t = targets[x]
+            for q in range(tindptr[t], tindptr[t + 1]):
+                g = tindices[q]
+                if not nuclear[g]:
+                    continue
+                if not umbrella_edge(tkind[q], tdomains[q], pull_weight):
+                    continue
+                m = bits[F * g + 1] & valid & ~umb
+                if m != ZERO:
+                    if memo and eknown[q]:  # the same draw, memoised (same edge, word)
+                        umb |= ecache[q] & m
+                    else:
+                        umb |= bernoulli_bits(edge_key(wkey, edge_id(g, t, tkind[q], n)),
+                                              tcred[q] * credibility_scale, m)
+    # counts, war sizes, reset
+    for p in range(nd):
+        i = dirty[p]
+        bi = F * i
+        a = bits[bi]
+        d = bits[bi + 1]
+        if a != ZERO:
+            cnt_a[i] += popcount64(a)
+        if d != ZERO:
+            cnt_d[i] += popcount64(d)
+        joined = a | d
+        if joined != ZERO:
+            x = joined
+            while x != ZERO:
+                low = x & (~x + ONE)
+                wsz[popcount64(low - ONE)] += 1
+                x ^= low
+            if memo:
+                for q in range(tindptr[i], tindptr[i + 1]):
+                    eknown[q] = False
+        for f in range(F):
+            bits[bi + f] = ZERO
+        stamp[i] = 0
+    base = np.int64(word) * 64 - start
+    for b in range(64):
+        if (valid >> np.uint64(b)) & ONE:
+            o = base + b
+            war_size[o] = wsz[b]
+            n_rounds_out[o] = lastr[b]
+            bal = balance_of(ca[b], cd[b])
+            balance[o] = bal
+            deterred[o] = (bal >= margin) or ((umb >> np.uint64(b)) & ONE) != ZERO
+
+
+@jit
+def _any_chunk(
+    c, nchunks, start, stop, skey,
+    tindptr, tindices, tcred, tkind, tdomains,
+    region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability, nuclear, margin, umbrella_on,
+    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    count_a, count_d, round_sum,
+    war_size, n_rounds, balance, deterred,
+):
+    w0 = start // 64
+    w1 = (stop - 1) // 64 + 1
+    nw = w1 - w0
+    lo = w0 + (nw * c) // nchunks
+    hi = w0 + (nw * (c + 1)) // nchunks
+    nlev, pclass, rlev = any_tables(pull_weight, restraint_weight, defend_initiators)
+    sa = np.zeros(64)
+    sd = np.zeros(64)
+    ca = np.zeros(64)
+    cd = np.zeros(64)
+    lastr = np.zeros(64, dtype=np.int64)
+    wsz = np.zeros(64, dtype=np.int64)
+    for w in range(lo, hi):
+        first = max(start, w * 64) - w * 64
+        last = min(stop, w * 64 + 64) - w * 64  # exclusive
+        valid = ZERO
+        for b in range(first, last):
+            valid |= ONE << np.uint64(b)
+        any_word(
+            w, valid, start, skey,
+            tindptr, tindices, tcred, tkind, tdomains,
+            region_code, global_reach, theatre, reach,
+            aggressors, targets, domain,
+            pull_weight, credibility_scale, max_rounds,
+            capability, nuclear, margin, umbrella_on,
+            nlev, pclass, rlev,
+            ws_bits[c], ws_stamp[c], ws_touched[c], ws_cur[c], ws_nxt[c], ws_dirty[c],
+            ws_ecache[c], ws_eknown[c],
+            count_a[c], count_d[c], round_sum[c],
+            sa, sd, ca, cd, lastr, wsz,
+            war_size, n_rounds, balance, deterred,
+        )
+
+
+@jit_parallel
+def simulate_any_parallel(
+    start, stop, seed,
+    tindptr, tindices, tcredibility, tkind, tdomains,
+    region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability, nuclear, margin, umbrella_on,
+    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    count_a, count_d, round_sum,
+    war_size, n_rounds, balance, deterred, status,
+):
+    """Samples [start, stop) of the independent-cascade ensemble, 64 per word, chunks of
+    words in parallel (prange)."""
+    nchunks = ws_bits.shape[0]
+    skey = seed_key(seed)
+    for c in prange(nchunks):
+        _any_chunk(
+            c, nchunks, start, stop, skey,
+            tindptr, tindices, tcredibility, tkind, tdomains,
+            region_code, global_reach, theatre, reach,
+            aggressors, targets, domain,
+            pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+            capability, nuclear, margin, umbrella_on,
+            ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+            count_a, count_d, round_sum,
+            war_size, n_rounds, balance, deterred,
+        )
+    status[0] = stop
+
+
+@jit
+def simulate_any_serial(
+    start, stop, seed,
+    tindptr, tindices, tcredibility, tkind, tdomains,
+    region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability, nuclear, margin, umbrella_on,
+    ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    count_a, count_d, round_sum,
+    war_size, n_rounds, balance, deterred, status,
+):
+    """Samples [start, stop) of the independent-cascade ensemble, serially."""
+    nchunks = ws_bits.shape[0]
+    skey = seed_key(seed)
+    for c in range(nchunks):
+        _any_chunk(
+            c, nchunks, start, stop, skey,
+            tindptr, tindices, tcredibility, tkind, tdomains,
+            region_code, global_reach, theatre, reach,
+            aggressors, targets, domain,
+            pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+            capability, nuclear, margin, umbrella_on,
+            ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+            count_a, count_d, round_sum,
+            war_size, n_rounds, balance, deterred,
+        )
+    status[0] = stop
+

@@ -1,0 +1,384 @@
+"""The deterministic cascade: a monotone fast path, the general path, and the umbrella.
+
+The monotone fast path. When
+  (M1) every pull and restraint weight is >= 0 (not NaN) and credibility_scale >= 0, and
+  (M2) no in-edge of an aggressor covering the domain has a kind with a nonzero pull or
+       restraint weight,
+the general rule reduces to "a neutral state joins D in the first round whose summed
+pull toward D reaches its threshold", and the fast path computes exactly that. Proof,
+by induction over the rounds of :func:`foederis._kernels.core.cascade_core`:
+  - The A-slots (pull toward A, hold against D) of a state are fed only by edges to
+    states on side A. Round 1's A-joiners are the aggressors, whose in-edges are all
+    skipped by (M2), so after round 1 every A-slot is 0, hence pa = -hold_A <= 0 and
+    pd = pull_D >= 0 (weights and credibilities >= 0). Joining A needs pa >= th > 0
+    (thresholds are > 0: the fast path checks each and falls back otherwise): nobody
+    joins A, so the A-slots stay 0 in every round.
+  - Joining D needs pd >= th and pd > pa; since pa <= 0 < th, pd >= th suffices. So
+    holds against A (restraints toward D joiners: NEUTRALITY, NONAGGRESSION, ally
+    restraint) never change a decision, and are not accumulated.
+  - Nobody on D is an initiator (targets are not; a D joiner is one only through an
+    "always" pull toward an initiator on D): the pull of an edge is pull_weight * c.
+  - The pull toward D is a sum of non-negative terms taken in the general path's order
+    (round, protege index, in-edge order); float addition is monotone, so the partial
+    sum first reaches th in round r iff the whole sum of rounds <= r does and that of
+    rounds < r does not. Marking the state joined at that moment (accumulator -1) and
+    skipping its later contributions gives the same round as deciding at the round's end.
+A contribution that is negative or NaN (inputs outside the documented preconditions)
+or a threshold <= 0 makes the fast path give up (-1): the caller then runs the general
+path, so the result never depends on which path ran.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._constants import SIDE_A, SIDE_D
+from .._numba import jit
+from .core import cascade_core, round_capability, sort_round, sort_segment, umbrella_scan
+from .random import ZERO
+
+__all__ = [
+    "monotone_applies", "edge_pull_kernel", "cascade_kernel", "cascade_kernel_pull",
+    "cascade_general", "umbrella_kernel",
+]
+
+
+@jit
+def monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                      pull_weight, restraint_weight, credibility_scale):
+    """Conditions (M1) and (M2) of the monotone fast path."""
+    if not (credibility_scale >= 0.0):
+        return False
+    for k in range(pull_weight.shape[0]):
+        if not (pull_weight[k] >= 0.0) or not (restraint_weight[k] >= 0.0):
+            return False
+    for x in range(aggressors.shape[0]):
+        a = aggressors[x]
+        for q in range(tindptr[a], tindptr[a + 1]):
+            if (tdomains[q] & domain) == 0:
+                continue
+            kd = tkind[q]
+            if pull_weight[kd] != 0.0 or restraint_weight[kd] != 0.0:
+                return False
+    return True
+
+
+@jit
+def _monotone_start(threshold, default_threshold, aggressors, targets,
+                    side, rnd, initiator, order, round_ptr, at):
+    """Round 0 of the monotone paths: resolve thresholds into ``at``, seed the aggressors
+    and targets. Returns the number of states on a side, or -1 when a threshold <= 0
+    rules the fast path out."""
+    n = threshold.shape[0]
+    for i in range(n):
+        th = threshold[i]
+        if np.isnan(th):
+            th = default_threshold
+        if th <= 0.0:
+            return -1
+        at[2 * i] = 0.0
+        at[2 * i + 1] = th
+    k = 0
+    for x in range(aggressors.shape[0]):
+        a = aggressors[x]
+        side[a] = SIDE_A
+        rnd[a] = 0
+        initiator[a] = True
+        at[2 * a] = -1.0
+        order[k] = a
+        k += 1
+    for x in range(targets.shape[0]):
+        t = targets[x]
+        side[t] = SIDE_D
+        rnd[t] = 0
+        at[2 * t] = -1.0
+        order[k] = t
+        k += 1
+    sort_segment(order, 0, k)
+    round_ptr[0] = 0
+    round_ptr[1] = k
+    return k
+
+
+@jit
+def _cascade_monotone(
+    tindptr, tindices, tcred, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+    side, rnd, initiator, order, round_ptr, at,
+):
+    """The cascade under (M1), (M2) (see the module docstring); outputs as cascade_kernel's, which must
+    be reset on entry (side 0, round -1, initiator False). ``at`` float64[2n] (scratch):
+    at[2i] = pull toward D (-1 once on a side), at[2i+1] = i's threshold. Returns
+    n_rounds, or -1 when the fast path does not apply (outputs then partly written)."""
+    k = _monotone_start(threshold, default_threshold, aggressors, targets,
+                        side, rnd, initiator, order, round_ptr, at)
+    if k < 0:
+        return -1
+    n_rounds = 0
+    r = 0
+    while max_rounds < 0 or r < max_rounds:
+        r += 1
+        lo = round_ptr[r - 1]
+        hi = round_ptr[r]
+        k0 = k
+        for p in range(lo, hi):
+            j = order[p]
+            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
+                continue
+            for q in range(tindptr[j], tindptr[j + 1]):
+                if (tdomains[q] & domain) == 0:
+                    continue
+                pw = pull_weight[tkind[q]]
+                if pw == 0.0:
+                    continue
+                i = tindices[q]
+                v = at[2 * i]
+                if v < 0.0:  # on a side
+                    continue
+                if reach and not global_reach[i]:
+                    rc = region_code[i]
+                    if rc >= 0 and not theatre[rc]:
+                        continue
+                c = tcred[q] * credibility_scale
+                c = min(c, 1.0)
+                if c == 0.0:
+                    continue
+                contrib = pw * c
+                if contrib == 0.0:
+                    continue
+                if not (contrib > 0.0):
+                    return -1
+                v += contrib
+                if v >= at[2 * i + 1]:
+                    at[2 * i] = -1.0
+                    side[i] = SIDE_D
+                    rnd[i] = r
+                    order[k] = i
+                    k += 1
+                else:
+                    at[2 * i] = v
+        if k == k0:
+            break
+        sort_round(order, k0, k, rnd, r)
+        round_ptr[r + 1] = k
+        n_rounds = r
+    return n_rounds
+
+
+@jit
+def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_scale, out):
+    """out[q] = the pull of in-edge q in the monotone fast path: pull_weight[kind] *
+    min(credibility * credibility_scale, 1), or 0 when the edge does not cover ``domain``,
+    its kind does not pull or its credibility is 0 (the edges _cascade_monotone skips
+    before it adds). The same float operations as _cascade_monotone's, so the sums agree
+    bit for bit."""
+    for q in range(tcred.shape[0]):
+        if (tdomains[q] & domain) == 0:
+            out[q] = 0.0
+            continue
+        pw = pull_weight[tkind[q]]
+        if pw == 0.0:
+            out[q] = 0.0
+            continue
+        c = tcred[q] * credibility_scale
+        c = min(c, 1.0)
+        if c == 0.0:
+            out[q] = 0.0
+            continue
+        out[q] = pw * c
+
+
+@jit
+def _cascade_monotone_pull(
+    tindptr, tindices, tpull,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, max_rounds,
+    side, rnd, initiator, order, round_ptr, at,
+):
+    """_cascade_monotone with each edge's pull resolved beforehand (edge_pull_kernel):
+    one float64 stream per edge instead of credibility, kind and domains. Same visits,
+    same additions in the same order, same give-up conditions."""
+    k = _monotone_start(threshold, default_threshold, aggressors, targets,
+                        side, rnd, initiator, order, round_ptr, at)
+    if k < 0:
+        return -1
+    n_rounds = 0
+    r = 0
+    while max_rounds < 0 or r < max_rounds:
+        r += 1
+        lo = round_ptr[r - 1]
+        hi = round_ptr[r]
+        k0 = k
+        for p in range(lo, hi):
+            j = order[p]
+            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
+                continue
+            for q in range(tindptr[j], tindptr[j + 1]):
+                contrib = tpull[q]
+                if contrib == 0.0:
+                    continue
+                i = tindices[q]
+                v = at[2 * i]
+                if v < 0.0:  # on a side
+                    continue
+                if reach and not global_reach[i]:
+                    rc = region_code[i]
+                    if rc >= 0 and not theatre[rc]:
+                        continue
+                if not (contrib > 0.0):
+                    return -1
+                v += contrib
+                if v >= at[2 * i + 1]:
+                    at[2 * i] = -1.0
+                    side[i] = SIDE_D
+                    rnd[i] = r
+                    order[k] = i
+                    k += 1
+                else:
+                    at[2 * i] = v
+        if k == k0:
+            break
+        sort_round(order, k0, k, rnd, r)
+        round_ptr[r + 1] = k
+        n_rounds = r
+    return n_rounds
+
+
+
+@jit
+def _reset_outputs(side, round_, initiator):
+    for i in range(side.shape[0]):
+        side[i] = 0
+        round_[i] = -1
+        initiator[i] = False
+
+
+@jit
+def _cascade(
+    tindptr, tindices, tcredibility, tkind, tdomains, tpull, resolved,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """The one body of cascade_kernel and cascade_kernel_pull: the monotone fast path when
+    it applies (reading the resolved pulls ``tpull`` when ``resolved``), else or when it
+    gives up the general path."""
+    n = side.shape[0]
+    _reset_outputs(side, round_, initiator)
+    if monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                        pull_weight, restraint_weight, credibility_scale):
+        at = np.empty(2 * n, dtype=np.float64)
+        if resolved:
+            n_rounds = _cascade_monotone_pull(
+                tindptr, tindices, tpull,
+                threshold, default_threshold, region_code, global_reach, theatre, reach,
+                aggressors, targets, max_rounds,
+                side, round_, initiator, order, round_ptr, at,
+            )
+        else:
+            n_rounds = _cascade_monotone(
+                tindptr, tindices, tcredibility, tkind, tdomains,
+                threshold, default_threshold, region_code, global_reach, theatre, reach,
+                aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+                side, round_, initiator, order, round_ptr, at,
+            )
+        if n_rounds >= 0:
+            round_capability(order, round_ptr, n_rounds, side, capability,
+                             capability_by_round)
+            return n_rounds
+        _reset_outputs(side, round_, initiator)  # the fast path gave up: start afresh
+    return cascade_general(
+        tindptr, tindices, tcredibility, tkind, tdomains,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        capability,
+        side, round_, initiator, order, round_ptr, capability_by_round,
+    )
+
+
+@jit
+def cascade_kernel_pull(
+    tindptr, tindices, tcredibility, tkind, tdomains, tpull,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """cascade_kernel, with ``tpull`` = edge_pull_kernel(tcredibility, tkind, tdomains,
+    pull_weight, domain, credibility_scale) for its monotone fast path (the same result
+    bit for bit); the general path reads the edge arrays as cascade_kernel does."""
+    return _cascade(
+        tindptr, tindices, tcredibility, tkind, tdomains, tpull, True,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        capability,
+        side, round_, initiator, order, round_ptr, capability_by_round,
+    )
+
+
+@jit
+def cascade_kernel(
+    tindptr, tindices, tcredibility, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """The deterministic commitment cascade; see foederis.kernels.cascade_kernel."""
+    return _cascade(
+        tindptr, tindices, tcredibility, tkind, tdomains, tcredibility, False,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        capability,
+        side, round_, initiator, order, round_ptr, capability_by_round,
+    )
+
+
+@jit
+def cascade_general(
+    tindptr, tindices, tcredibility, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """The general path of cascade_kernel (outputs already reset: side 0, round -1,
+    initiator False)."""
+    n = side.shape[0]
+    acc = np.zeros(4 * n, dtype=np.float64)
+    offinit = np.zeros(2 * n, dtype=np.bool_)
+    stamp = np.zeros(n, dtype=np.int32)
+    touched = np.empty(n, dtype=np.int32)
+    dirty = np.empty(n, dtype=np.int32)
+    n_rounds, k, nd = cascade_core(
+        tindptr, tindices, tcredibility, tkind, tdomains,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        False, ZERO, ZERO,
+        side, round_, initiator, order, round_ptr,
+        acc, offinit, stamp, touched, dirty,
+    )
+    round_capability(order, round_ptr, n_rounds, side, capability, capability_by_round)
+    return n_rounds
+
+
+@jit
+def umbrella_kernel(
+    tindptr, tindices, tcredibility, tkind, tdomains,
+    targets, side, nuclear, pull_weight, credibility_scale, out,
+):
+    """Nuclear-armed guarantors on side D whose pulling commitment to a target covers the
+    nuclear domain; writes their indices (with repeats across targets) to ``out`` and
+    returns how many (:func:`foederis._kernels.core.umbrella_scan`, deterministic)."""
+    return umbrella_scan(tindptr, tindices, tcredibility, tkind, tdomains, targets, side,
+                         nuclear, pull_weight, credibility_scale, False, ZERO, ZERO, out)

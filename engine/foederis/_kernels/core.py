@@ -1,0 +1,305 @@
+"""The cascade core, and the rules that every kernel which runs it shares.
+
+Written once, here: the "always" trigger (:func:`always_triggers`, read from the table of
+kinds), one synchronous frontier-based cascade (:func:`cascade_core`), the capability of
+each side round by round (:func:`round_capability`), the nuclear umbrella test
+(:func:`umbrella_scan`), the balance, and the reset of the core's workspace
+(:func:`reset_core`). The deterministic cascade, the threshold ensemble and the sweeps
+all call these, so their results agree bit for bit.
+
+Hot loops never call a helper that takes arrays: such a call costs reference-count
+traffic on every array argument even when inlined (inline="always" did not help). A
+`_reaches(i, region_code, ...)` helper on the edge loop made the cascade on the
+contemporary world 5x slower (75 us against 13 us with the test written out inline).
+Scalar helpers (hashes, popcount, :func:`always_triggers`) are fine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._constants import KINDS, NUCLEAR, SIDE_A, SIDE_D
+from .._numba import jit
+from .random import ZERO, bernoulli_bits, edge_id, edge_key
+
+__all__ = [
+    "always_triggers", "balance_of", "sort_segment", "sort_round", "cascade_core",
+    "round_capability", "reset_core", "umbrella_scan", "umbrella_edge",
+]
+
+#: bit c set iff kind c has the "always" trigger in the table of kinds
+_ALWAYS_MASK = np.int64(sum(1 << c for c, k in enumerate(KINDS) if k.trigger == "always"))
+
+
+@jit(inline="always")
+def always_triggers(kind):
+    """Whether a pulling commitment of ``kind`` falls due whenever its protege is at war
+    (trigger ``"always"`` in :data:`foederis._constants.KINDS`): toward an initiator it
+    counts in full, not times ``defend_initiators``, and a state it pulls toward an
+    initiator becomes one. The other pulling kinds are defensive."""
+    return ((_ALWAYS_MASK >> np.int64(kind)) & np.int64(1)) != np.int64(0)
+
+
+@jit(inline="always")
+def umbrella_edge(kind, domains, pull_weight):
+    """Whether a commitment of ``kind`` covering ``domains`` can put its protege under a
+    nuclear umbrella: it covers the nuclear domain and its kind pulls."""
+    return (domains & NUCLEAR) != 0 and pull_weight[kind] > 0.0
+
+
+@jit
+def balance_of(cap_a, cap_d):
+    """capability(D) / capability(A); inf when A has none and D some, NaN when neither."""
+    if cap_a > 0.0:
+        return cap_d / cap_a
+    if cap_d > 0.0:
+        return np.inf
+    return np.nan
+
+
+@jit
+def sort_segment(order, lo, hi):
+    """Sort order[lo:hi] in place."""
+    if hi - lo > 1:
+        order[lo:hi] = np.sort(order[lo:hi])
+
+
+@jit
+def sort_round(order, lo, hi, rnd, r):
+    """Sort order[lo:hi], the distinct states with rnd == r (the joiners of round r).
+    A large round spread over few indices is rebuilt by scanning rnd over its index span
+    (linear, branch-free), a small or sparse one sorted: both give the same ascending
+    list."""
+    m = hi - lo
+    if m < 256:
+        sort_segment(order, lo, hi)
+        return
+    mn = order[lo]
+    mx = mn
+    for p in range(lo + 1, hi):
+        v = order[p]
+        mn = min(mn, v)
+        mx = max(mx, v)
+    if mx - mn + 1 > 32 * m:
+        sort_segment(order, lo, hi)
+        return
+    k = lo
+    for i in range(mn, mx + 1):
+        order[k] = i
+        k += 1 if rnd[i] == r else 0
+    # writes stay in order[lo:hi]: before the last joiner (mx) is placed, fewer than m
+    # joiners are, so k < hi at every write
+
+
+
+
+@jit
+def cascade_core(
+    tindptr, tindices, tcred, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    stochastic, wkey, bitmask,
+    side, rnd, initiator, order, round_ptr,
+    acc, offinit, stamp, touched, dirty,
+):
+    """One synchronous, frontier-based cascade. Returns (n_rounds, n_joined, n_dirty).
+
+    Workspace on entry: side 0, rnd -1, initiator False, acc 0, offinit False, stamp 0.
+    acc[4i + 0/1] = pull toward A/D, acc[4i + 2/3] = hold against A/D; offinit[2i + 0/1]:
+    pulled toward A/D through an "always" kind (OFFENSE) toward an initiator. stamp[i] =
+    last round i was touched (0 = never). dirty[:n_dirty] = states whose acc/offinit/stamp
+    were written (:func:`reset_core` puts them back). Stochastic: an edge counts with credibility 1 if the sample (wkey, bitmask) honours it,
+    else 0.
+    """
+    n = tindptr.shape[0] - 1
+    k = 0
+    for x in range(aggressors.shape[0]):
+        a = aggressors[x]
+        side[a] = SIDE_A
+        rnd[a] = 0
+        initiator[a] = True
+        order[k] = a
+        k += 1
+    for x in range(targets.shape[0]):
+        t = targets[x]
+        side[t] = SIDE_D
+        rnd[t] = 0
+        order[k] = t
+        k += 1
+    sort_segment(order, 0, k)
+    round_ptr[0] = 0
+    round_ptr[1] = k
+    n_rounds = 0
+    nd = 0
+    r = 0
+    while max_rounds < 0 or r < max_rounds:
+        r += 1
+        lo = round_ptr[r - 1]
+        hi = round_ptr[r]
+        nt = 0
+        # 1. contributions of the joiners of round r-1 to their neutral guarantors
+        for p in range(lo, hi):
+            j = order[p]
+            sj = side[j]
+            ps = 0 if sj == SIDE_A else 1  # pull slot of j's side
+            hs = 3 if sj == SIDE_A else 2  # hold slot of the side opposed to j
+            ij = initiator[j]
+            for q in range(tindptr[j], tindptr[j + 1]):
+                i = tindices[q]
+                if side[i] != 0:
+                    continue
+                if (tdomains[q] & domain) == 0:
+                    continue
+                kd = tkind[q]
+                pw = pull_weight[kd]
+                rw = restraint_weight[kd]
+                if pw == 0.0 and rw == 0.0:
+                    continue
+                # reach: global reach, region unknown, or region in the theatre
+                if reach and not global_reach[i]:
+                    rc = region_code[i]
+                    if rc >= 0 and not theatre[rc]:
+                        continue
+                if stochastic:
+                    eid = edge_id(i, j, kd, n)
+                    if bernoulli_bits(edge_key(wkey, eid), tcred[q] * credibility_scale,
+                                      bitmask) != ZERO:
+                        c = 1.0
+                    else:
+                        c = 0.0
+                else:
+                    c = tcred[q] * credibility_scale
+                    c = min(c, 1.0)
+                if c == 0.0:
+                    continue
+                hit = False
+                if pw != 0.0:
+                    always = always_triggers(kd)
+                    if always or not ij:
+                        contrib = pw * c
+                    else:
+                        contrib = pw * c * defend_initiators
+                    if contrib != 0.0:
+                        acc[4 * i + ps] += contrib
+                        hit = True
+                        if always and ij:
+                            offinit[2 * i + ps] = True
+                if rw != 0.0:
+                    acc[4 * i + hs] += rw * c
+                    hit = True
+                if hit and stamp[i] != r:
+                    if stamp[i] == 0:
+                        dirty[nd] = i
+                        nd += 1
+                    stamp[i] = r
+                    touched[nt] = i
+                    nt += 1
+        # 2. decisions of round r, from the accumulators (state at the end of round r-1)
+        k0 = k
+        for x in range(nt):
+            i = touched[x]
+            b = 4 * i
+            pa = acc[b] - acc[b + 2]
+            pd = acc[b + 1] - acc[b + 3]
+            th = threshold[i]
+            if np.isnan(th):
+                th = default_threshold
+            if pa >= th and pa > pd:
+                s = SIDE_A
+            elif pd >= th and pd > pa:
+                s = SIDE_D
+            else:
+                continue
+            side[i] = s
+            rnd[i] = r
+            initiator[i] = offinit[2 * i + s - 1]
+            order[k] = i
+            k += 1
+        if k == k0:
+            break
+        sort_segment(order, k0, k)
+        round_ptr[r + 1] = k
+        n_rounds = r
+    return n_rounds, k, nd
+
+
+
+
+@jit
+def round_capability(order, round_ptr, n_rounds, side, capability, out):
+    """Cumulative capability of sides A and D after rounds 0..n_rounds: each round summed
+    over its joiners in index order (``order``), then accumulated round by round. Writes
+    row r to ``out[r]`` when ``out`` has rows (pass a (0, 2) array to skip them); returns
+    (capability of A, capability of D) at the end."""
+    write = out.shape[0] > 0
+    ca = 0.0
+    cd = 0.0
+    for r in range(n_rounds + 1):
+        sa = 0.0
+        sd = 0.0
+        for p in range(round_ptr[r], round_ptr[r + 1]):
+            i = order[p]
+            if side[i] == SIDE_A:
+                sa += capability[i]
+            else:
+                sd += capability[i]
+        ca += sa
+        cd += sd
+        if write:
+            out[r, 0] = ca
+            out[r, 1] = cd
+    return ca, cd
+
+
+@jit
+def reset_core(order, k, dirty, nd, side, rnd, initiator, acc, offinit, stamp):
+    """Return the workspace of :func:`cascade_core` to its state on entry after a cascade
+    that placed ``order[:k]`` and dirtied ``dirty[:nd]``: O(work of the cascade)."""
+    for p in range(k):
+        i = order[p]
+        side[i] = 0
+        rnd[i] = -1
+        initiator[i] = False
+    for p in range(nd):
+        i = dirty[p]
+        acc[4 * i] = 0.0
+        acc[4 * i + 1] = 0.0
+        acc[4 * i + 2] = 0.0
+        acc[4 * i + 3] = 0.0
+        offinit[2 * i] = False
+        offinit[2 * i + 1] = False
+        stamp[i] = 0
+
+
+@jit
+def umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, targets, side, nuclear,
+                  pull_weight, credibility_scale, stochastic, wkey, bitmask, out):
+    """The nuclear umbrella: nuclear-armed guarantors on side D whose pulling commitment to
+    a target covers the nuclear domain (:func:`umbrella_edge`) and counts: credibility *
+    credibility_scale > 0, or, ``stochastic``, the sample (wkey, bitmask) honours it.
+    Writes them (with repeats across targets) to ``out`` and returns how many; with an
+    ``out`` too short, returns ``len(out) + 1`` at the first one that does not fit (an
+    empty ``out`` asks only whether there is one)."""
+    n = tindptr.shape[0] - 1
+    k = 0
+    for x in range(targets.shape[0]):
+        t = targets[x]
+        for q in range(tindptr[t], tindptr[t + 1]):
+            g = tindices[q]
+            if side[g] != SIDE_D or not nuclear[g]:
+                continue
+            if not umbrella_edge(tkind[q], tdomains[q], pull_weight):
+                continue
+            p = tcred[q] * credibility_scale
+            if stochastic:
+                if bernoulli_bits(edge_key(wkey, edge_id(g, t, tkind[q], n)), p,
+                                  bitmask) == ZERO:
+                    continue
+            elif not (p > 0.0):
+                continue
+            if k >= out.shape[0]:
+                return k + 1
+            out[k] = g
+            k += 1
+    return k
