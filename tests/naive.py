@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 
-DEFENSE, GUARANTEE, OFFENSE, ENTENTE, NEUTRALITY, NONAGGRESSION = range(6)
+from foederis._constants import KINDS
+
 CONVENTIONAL, NUCLEAR = 1, 2
 NEUTRAL, A, D = 0, 1, 2
 
@@ -110,21 +111,28 @@ def plain(world) -> dict:
     )
 
 
+# the kinds, read from the one table (foederis._constants.KINDS): each row's effect
+# (pull / restraint), trigger (defensive / always) and weight (a number, or the name of
+# the Rules field that holds it)
+def _weight(kind: int, rules) -> float:
+    w = KINDS[kind].weight
+    return float(getattr(rules, w)) if isinstance(w, str) else float(w)
+
+
 def _pull_weight(kind: int, rules) -> float:
-    if kind in (DEFENSE, GUARANTEE, OFFENSE):
-        return 1.0
-    if kind == ENTENTE:
-        return float(rules.entente_weight)
-    return 0.0
+    return _weight(kind, rules) if KINDS[kind].effect == "pull" else 0.0
 
 
 def _restraint(kind: int, rules) -> float:
     """A state does not fight against its ally (ally_restraint; README "The cascade rule")."""
-    if kind == NEUTRALITY:
-        return float(rules.neutrality_weight)
-    if kind == NONAGGRESSION:
-        return float(rules.nonaggression_weight)
+    if KINDS[kind].effect == "restraint":
+        return _weight(kind, rules)
     return float(rules.ally_restraint) * _pull_weight(kind, rules)
+
+
+def _always(kind: int) -> bool:
+    """Trigger "always" (OFFENSE): due whenever the protege is at war, whoever started it."""
+    return KINDS[kind].trigger == "always"
 
 
 def _balance(ca: float, cd: float) -> float:
@@ -214,13 +222,13 @@ def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cre
                 c = cred(e)
                 wk = _pull_weight(e["kind"], rules)
                 if wk:
-                    if e["kind"] == OFFENSE:
+                    if _always(e["kind"]):
                         trig = 1.0
                     else:
                         trig = float(rules.defend_initiators) if init[j] else 1.0
                     x = wk * c * trig
                     pull[s] += x
-                    if e["kind"] == OFFENSE and init[j] and x > 0:
+                    if _always(e["kind"]) and init[j] and x > 0:
                         off_init[s] = True
                 hold[other] += _restraint(e["kind"], rules) * c
             th = w["threshold"][i]
@@ -292,13 +300,13 @@ def cascade_any(w: dict, aggressors, targets, rules, domain: int, honour) -> dic
                 other = D if s == A else A
                 wk = _pull_weight(e["kind"], rules)
                 if wk > 0:
-                    if e["kind"] == OFFENSE:
+                    if _always(e["kind"]):
                         v = wk
                     else:
                         v = wk * float(rules.defend_initiators) if init[j] else wk
                     if v > 0:
                         best_pull[s] = max(best_pull[s], v)
-                        if e["kind"] == OFFENSE and init[j]:
+                        if _always(e["kind"]) and init[j]:
                             off_init[s] = True
                 best_hold[other] = max(best_hold[other], _restraint(e["kind"], rules))
             ea = best_pull[A] > best_hold[A]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import itertools
 import math
 
+from foederis._constants import KINDS
 from scipy import stats
 
-LEVEL = {"DEFENSE": 3, "GUARANTEE": 3, "OFFENSE": 3, "NEUTRALITY": 2, "ENTENTE": 2,
-         "NONAGGRESSION": 1}
-ALLIANCE = ("DEFENSE", "GUARANTEE", "OFFENSE", "ENTENTE")
+#: the kinds' ordinal levels and the pulling (alliance) kinds, from the table of kinds
+LEVEL = {k.name: k.ordinal for k in KINDS}
+ALLIANCE = tuple(k.name for k in KINDS if k.effect == "pull")
 
 
 def _codes(world):

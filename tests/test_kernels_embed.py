@@ -14,7 +14,7 @@ from foederis.errors import ParameterError
 from foederis import simulate
 from foederis.world import World
 
-DEFENSE, GUARANTEE, OFFENSE, ENTENTE = 0, 1, 2, 3
+from foederis._constants import KINDS, N_KINDS, PULL_KINDS
 
 
 def example_world() -> World:
@@ -24,7 +24,7 @@ def example_world() -> World:
     keep = g != p
     return World.from_arrays(
         [f"S{i}" for i in range(n)], rng.random(n), g[keep], p[keep],
-        rng.integers(0, 6, m).astype(np.uint8)[keep],
+        rng.integers(0, N_KINDS, m).astype(np.uint8)[keep],
         credibility=rng.choice([0.25, 0.5, 0.75, 1.0], int(keep.sum())), merge="max",
         region=rng.choice(["E", "A"], n), global_reach=rng.random(n) < 0.3,
         nuclear=rng.random(n) < 0.3,
@@ -136,7 +136,8 @@ def test_simulate_kernel_from_plain_arrays():
         (([0, 1, 2], [1, 0]), dict(credibility=[0.5, 1.5]), r"credibility\[1\] = 1.5"),
         (([0, 1, 2], [1, 0]), dict(credibility=[0.5, np.nan]), "credibility"),
         (([0, 1, 2], [1, 0]), dict(credibility=[0.5]), "length 1, expected 2"),
-        (([0, 1, 2], [1, 0]), dict(kind=[0, 6]), r"kind\[1\] = 6; valid kind codes are 0..5"),
+        (([0, 1, 2], [1, 0]), dict(kind=[0, N_KINDS]),
+         rf"kind\[1\] = {N_KINDS}; valid kind codes are 0..{N_KINDS - 1}"),
         (([0, 1, 2], [1, 0]), dict(domains=[1, 0]), r"domains\[1\] = 0"),
         (([0, 1, 2], [1, 2**40]), {}, "must fit int32"),
         (([0, 1, 2], ["a", "b"]), {}, "numeric"),
@@ -177,3 +178,56 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(module)
     res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert res.failed == 0 and res.attempted > 0
+
+
+def test_kernel_kind_logic_reads_the_table_of_kinds():
+    from foederis._kernels.core import always_triggers
+
+    @numba.njit
+    def triggers(codes):
+        out = np.zeros(codes.shape[0], np.bool_)
+        for x in range(codes.shape[0]):
+            out[x] = always_triggers(codes[x])
+        return out
+
+    got = triggers(np.arange(N_KINDS, dtype=np.uint8)).tolist()
+    assert got == [k.trigger == "always" for k in KINDS]
+    assert any(got) and not all(got[c] for c in PULL_KINDS)
+
+
+def test_facade_documents_kinds_by_the_table():
+    doc = kernels.__doc__
+    assert "N_KINDS" in doc and "< 6" not in doc and "float64[6]" not in doc
+    assert "0..5" not in kernels.check_csr.__doc__
+
+
+def test_umbrella_scan_with_no_room_answers_whether_there_is_one():
+    from foederis._kernels.core import umbrella_scan
+
+    rng = np.random.default_rng(5)
+    n, m = 25, 120
+    g, p = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = g != p
+    w = World.from_arrays(
+        [f"S{i}" for i in range(n)], rng.random(n), g[keep], p[keep],
+        rng.integers(0, N_KINDS, m).astype(np.uint8)[keep],
+        credibility=rng.choice([0.0, 0.5, 1.0], int(keep.sum())), merge="max",
+        domains=rng.integers(1, 32, int(keep.sum())).astype(np.uint8),
+        nuclear=rng.random(n) < 0.5,
+    )
+    x = kernels.cascade_inputs(w, "S0:S1")
+    side = np.full(n, 2, np.int8)
+    side[0] = 1
+    found = 0
+    for tgt in range(1, n):
+        t = np.array([tgt], np.int64)
+        out = np.zeros(int(x.tindptr[tgt + 1] - x.tindptr[tgt]), np.int64)
+        k = kernels.umbrella_kernel(x.tindptr, x.tindices, x.tcredibility, x.tkind,
+                                    x.tdomains, t, side, x.nuclear, x.pull_weight,
+                                    x.credibility_scale, out)
+        anyone = umbrella_scan(x.tindptr, x.tindices, x.tcredibility, x.tkind, x.tdomains,
+                               t, side, x.nuclear, x.pull_weight, x.credibility_scale,
+                               False, np.uint64(0), np.uint64(0), np.zeros(0, np.int64))
+        assert anyone == (1 if k > 0 else 0)
+        found += k > 0
+    assert 0 < found < n - 1  # both answers occur

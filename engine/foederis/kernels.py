@@ -11,9 +11,10 @@ array can read or write out of bounds. The public functions (:func:`foederis.cas
 if you build arrays by hand, pass them through :func:`check_csr` (and respect the
 preconditions below), or get them from a World with :func:`cascade_inputs`.
 
-Codes (``foederis._constants``, part of the calling convention): kinds uint8 DEFENSE 0,
-GUARANTEE 1, OFFENSE 2, ENTENTE 3, NEUTRALITY 4, NONAGGRESSION 5; domains a uint8 bit set
-(conventional 1, nuclear 2, cyber 4, space 8, economic 16); sides 0 neutral, 1 A, 2 D.
+Codes (``foederis._constants``, part of the calling convention): a kind is a uint8, its
+row in the table of kinds ``KINDS`` (``KIND_CODES`` maps names to codes, ``N_KINDS`` is
+their number); domains a uint8 bit set (conventional 1, nuclear 2, cyber 4, space 8,
+economic 16); sides 0 neutral, 1 A, 2 D.
 
 Graph arrays (n states, m commitments), the **transposed** CSR (row j lists the
 guarantors i of commitments i -> j), as ``World.transposed`` gives them:
@@ -21,7 +22,7 @@ guarantors i of commitments i -> j), as ``World.transposed`` gives them:
 - ``tindptr`` int64[n+1], non-decreasing, ``tindptr[0] == 0``, ``tindptr[n] == m``
 - ``tindices`` int32[m] (guarantor), each in [0, n)
 - ``tcredibility`` float64[m], finite, in [0, 1]
-- ``tkind`` uint8[m] < 6; ``tdomains`` uint8[m]
+- ``tkind`` uint8[m] < N_KINDS; ``tdomains`` uint8[m]
 - (guarantor, protege, kind) unique: the ensembles key each commitment's random draws by
   :func:`edge_id` (guarantor, protege, kind, n)
 
@@ -31,7 +32,7 @@ State arrays (length n): ``threshold`` float64 (> 0, or NaN for ``default_thresh
 regions where the war is (used only when ``reach`` is True; a state can join iff
 ``global_reach``, region unknown, or ``theatre[region]``). ``aggressors`` and ``targets``
 int64: distinct, disjoint, non-empty, in [0, n). ``domain`` the attack's domain bit.
-``pull_weight`` and ``restraint_weight`` float64[6], finite, >= 0, per kind code (see
+``pull_weight`` and ``restraint_weight`` float64[N_KINDS], finite, >= 0, per kind code (see
 ``Rules.pull_weight``); ``defend_initiators`` in [0, 1]; ``credibility_scale`` finite,
 >= 0; ``max_rounds`` int (-1 = unbounded).
 
@@ -59,7 +60,7 @@ simulate_any_serial / simulate_any_parallel(...)
     :func:`simulate_workspace`; per-sample outputs have length stop - start; per-state
     counts are int64[nchunks, n] and are *added to* (sum over axis 0 at the end);
     ``status[0]`` is set to ``stop`` when done. Argument order: see
-    :func:`foederis.simulate`'s driver (``foederis.simulate._run_block``).
+    :func:`foederis.simulate`'s driver (``foederis._simulate._run_block``).
 threat_source_kernel(riv_indptr, riv_indices, riv_hostility, capability, out)
     out[i] = sum_j hostility[j, i] * capability[j].
 threat_iterate_serial / threat_iterate_parallel(indptr, indices, weight, h, beta, tol,
@@ -194,7 +195,7 @@ def check_csr(indptr: Any, indices: Any, n_cols: int | None = None, *,
     Checks: ``indptr`` 1-d int64-compatible, starts at 0, non-decreasing, ends at
     ``len(indices)``; ``indices`` int32-compatible, each in [0, n_cols) (n_cols defaults to
     ``len(indptr) - 1``, a square matrix); optional per-entry ``credibility`` (finite, in
-    [0, 1]), ``kind`` (codes 0..5), ``domains`` (bit sets 1..31), each of length
+    [0, 1]), ``kind`` (codes 0..N_KINDS-1), ``domains`` (bit sets 1..31), each of length
     ``len(indices)``. Raises ParameterError naming the array, the position and what is
     valid. Returns a :class:`CSR` of contiguous arrays (int64, int32, float64, uint8, uint8);
     inputs are never modified.
