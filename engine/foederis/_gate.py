@@ -22,7 +22,7 @@ Examples
 >>> check_seed(-1)
 Traceback (most recent call last):
 ...
-foederis.errors.ParameterError: seed must be in [0, 18446744073709551615], got -1
+foederis.errors.ParameterError: seed must be an integer in [0, 18446744073709551615], got -1
 """
 
 from __future__ import annotations
