@@ -565,6 +565,14 @@ def test_rules_conveniences():
         cascade("contemporary", "S0:S1")
 
 
+def test_rules_design_is_the_contract_rule():
+    # DESIGN.md's baseline rule: no ally restraint, every other field at today's default
+    d = Rules.design()
+    assert isinstance(d, Rules) and d == Rules(ally_restraint=0)
+    assert d.restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
+    assert Rules.__module__ == "foederis.rules"
+
+
 def test_ally_restraint_keeps_a_state_from_fighting_its_ally():
     # S2 has a DEFENSE pact with the aggressor S0 and ENTENTEs with S1's allies S3, S4;
     # under DESIGN.md's original rule (ally_restraint=0) the ententes pull it against its
