@@ -110,7 +110,10 @@ def check_world(world: Any) -> World:
     """The one gate for a ``world`` argument: a :class:`foederis.World`, returned; anything
     else raises ParameterError."""
     if not isinstance(world, World):
-        raise ParameterError(f"world must be a foederis.World, got {type(world).__name__}")
+        raise ParameterError(
+            f"world must be a foederis.World (e.g. foederis.load_world('contemporary')), "
+            f"got {type(world).__name__}"
+        )
     return world
 
 

@@ -1,5 +1,4 @@
-"""The small helpers the structural analyses share: the world check, kind selection and
-weights (from the one table of kinds, ``foederis._constants.KINDS``), the undirected
+"""The small helpers the structural analyses share: kind selection and weights (from the one table of kinds, ``foederis._constants.KINDS``), the undirected
 alliance graph, a matplotlib Figure without pyplot. Private to :mod:`foederis.analysis`.
 
 Examples
@@ -21,9 +20,8 @@ import numpy as np
 from .._constants import KIND_CODES, KIND_NAMES, KINDS
 from ..errors import ParameterError
 from ..rules import Rules
-from ..world import World
 
-__all__ = ["ALLIANCE_KINDS", "DEFENSE_KINDS", "as_world", "axes", "kind_codes",
+__all__ = ["ALLIANCE_KINDS", "DEFENSE_KINDS", "axes", "kind_codes",
            "kind_weights", "undirected_pairs"]
 
 #: The kinds that make two states allies in the structural analyses: the ones that pull
@@ -34,16 +32,6 @@ ALLIANCE_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS if k.effect == "pu
 #: OFFENSE): the default ties of :func:`blocs` and of Jackson-Nei vulnerability.
 DEFENSE_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS
                                        if k.effect == "pull" and k.weight == 1.0)
-
-
-def as_world(world: Any) -> World:
-    """The analyses' world gate (:func:`foederis._gate.check_world`, with a hint)."""
-    if not isinstance(world, World):
-        raise ParameterError(
-            f"world must be a foederis.World (e.g. foederis.load_world('contemporary')), "
-            f"got {type(world).__name__}"
-        )
-    return world
 
 
 def kind_codes(kinds: Iterable[str] | str | None, default: tuple[str, ...]) -> tuple[int, ...]:

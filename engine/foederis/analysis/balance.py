@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._gate import check_world
 from .._validate import readonly
 from ..errors import ParameterError, WorldError
 from . import _kernels as K
-from ._common import ALLIANCE_KINDS, as_world, axes, kind_codes, undirected_pairs
+from ._common import ALLIANCE_KINDS, axes, kind_codes, undirected_pairs
 
 __all__ = ["StructuralBalance", "signed_graph", "structural_balance"]
 
@@ -31,7 +32,7 @@ def signed_graph(
     that is both takes the sign of the ``mixed`` rule: "negative" (the rivalry wins),
     "positive" (the alliance wins) or "drop" (the pair is left out).
     """
-    world = as_world(world)
+    world = check_world(world)
     if mixed not in _MIXED:
         raise ParameterError(f"mixed must be one of {', '.join(_MIXED)}, got {mixed!r}")
     n = world.n_states
@@ -171,7 +172,7 @@ def structural_balance(
     >>> r.n_triangles, r.n_balanced, r.share
     (4, 4, 1.0)
     """
-    world = as_world(world)
+    world = check_world(world)
     if not isinstance(weak, (bool, np.bool_)):
         raise ParameterError(f"weak must be True or False, got {weak!r}")
     if world.n_rivalries == 0 or not np.any(world.riv_hostility > 0):

@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 
 from .._constants import KIND_NAMES
+from .._gate import check_world
 from .._validate import check_int, check_number, readonly
 from ..errors import ParameterError, WorldError
 from ._common import (
     ALLIANCE_KINDS,
     DEFENSE_KINDS,
-    as_world,
     axes,
     kind_codes,
     kind_weights,
@@ -160,7 +160,7 @@ class Blocs:
             return fig
         import igraph as ig
 
-        world = as_world(world)
+        world = check_world(world)
         u, v, _ = undirected_pairs(world, kind_codes(self.kinds, DEFENSE_KINDS))
         g = ig.Graph(n=world.n_states, edges=np.column_stack([u, v]), directed=False)
         with _seeded_igraph(self.seed if seed is None else seed):
@@ -247,7 +247,7 @@ def blocs(
     """
     import igraph as ig
 
-    world = as_world(world)
+    world = check_world(world)
     seed = check_int("seed", seed, low=0)
     if algorithm not in _ALGORITHMS:
         raise ParameterError(f"algorithm must be one of {', '.join(_ALGORITHMS)}, got {algorithm!r}")
@@ -450,7 +450,7 @@ def polarity(
     >>> round(p.hhi, 2), p.n_poles, p.label, p.poles
     (0.36, 4, 'multipolar', ('A', 'B', 'C', 'D'))
     """
-    world = as_world(world)
+    world = check_world(world)
     threshold = check_number("threshold", threshold, low=0, high=1, low_open=True)
     n = world.n_states
     if n == 0:

@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._gate import check_world
 from .._validate import check_number, readonly
 from ..errors import ParameterError, WorldError
-from ._common import as_world, axes
+from ._common import axes
 
 __all__ = ["BurdenSharing", "burden_sharing"]
 
@@ -164,7 +165,7 @@ def burden_sharing(world: Any, treaty: str, *, target: float = 0.02) -> BurdenSh
     """
     from scipy import stats
 
-    world = as_world(world)
+    world = check_world(world)
     target = check_number("target", target, low=0, high=1, low_open=True)
     if not isinstance(treaty, str):
         raise ParameterError(f"treaty must be a treaty name (str), got {treaty!r}")

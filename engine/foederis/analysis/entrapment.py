@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from .._constants import KIND_NAMES
-from .._validate import check_int, check_number, readonly
 from .._gate import (
     check_parallel,
     check_progress,
@@ -29,6 +28,7 @@ from .._gate import (
     check_world,
     parse_domain,
 )
+from .._validate import check_int, check_number, readonly
 from ..errors import Interrupted, ParameterError, UnknownStateError
 from ..rules import Rules
 from ._common import axes

@@ -12,9 +12,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._constants import KINDS
+from .._gate import check_world
 from .._validate import check_int, readonly
 from ..errors import ParameterError, WorldError
-from ._common import as_world, axes
+from ._common import axes
 
 __all__ = ["TIE_LEVEL", "PortfolioSimilarity", "portfolio_similarity", "tie_levels"]
 
@@ -36,7 +37,7 @@ def tie_levels(world: Any) -> sp.csr_array:
     x_ik = the highest ATOP level (:data:`TIE_LEVEL`) over the commitments between i and
     k in **either direction** (i -> k or k -> i), whatever their credibility; x_ii = 3.
     """
-    world = as_world(world)
+    world = check_world(world)
     n = world.n_states
     g = world.guarantors.astype(np.int64)
     p = world.indices.astype(np.int64)
@@ -304,7 +305,7 @@ def portfolio_similarity(
     >>> round(s.value_of("A", "C"), 4)  # 1 - 2 * (6/3 + 3/3) / 3
     -1.0
     """
-    world = as_world(world)
+    world = check_world(world)
     if measure not in _MEASURES:
         raise ParameterError(f"measure must be 's' or 'tau', got {measure!r}")
     if distance not in _DISTANCES:

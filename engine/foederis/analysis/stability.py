@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._gate import check_world
 from .._validate import check_int, check_number, readonly
 from ..errors import ParameterError, WorldError
 from . import _kernels as K
 from ._common import (
     ALLIANCE_KINDS,
     DEFENSE_KINDS,
-    as_world,
     axes,
     kind_codes,
     kind_weights,
@@ -74,7 +74,7 @@ def propensity(
     ENTENTE ``entente_weight``) and h_ij the larger hostility of i to j and of j to i.
     Rows and columns follow the selected states in world order.
     """
-    world = as_world(world)
+    world = check_world(world)
     entente_weight = check_number("entente_weight", entente_weight, low=0, high=1)
     sel = _select(world, states)
     return _propensity(world, sel, kind_codes(kinds, ALLIANCE_KINDS), entente_weight)
@@ -258,7 +258,7 @@ def landscape(
        energy  basin_share camp_0 camp_1
     0    -0.5          1.0    A B    C D
     """
-    world = as_world(world)
+    world = check_world(world)
     if method not in _METHODS:
         raise ParameterError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
     starts = check_int("starts", starts, low=1, high=10**8)
@@ -518,7 +518,7 @@ def vulnerability(
     >>> v.vulnerable_states  # A (3) falls to B+C (4); B+C (4) stand against A (3)
     ['A']
     """
-    world = as_world(world)
+    world = check_world(world)
     gamma = check_number("gamma", gamma, low=0, low_open=True)
     min_credibility = check_number("min_credibility", min_credibility, low=0, high=1)
     n = world.n_states
