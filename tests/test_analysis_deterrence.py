@@ -324,7 +324,8 @@ def test_ctrl_c_keeps_the_pairs_done(contemporary):
 
 
 def test_warmup():
-    deterrence_module.warmup(parallel=False)
+    times = foederis.warmup(parallel=False, analyses=True)
+    assert "deterrence and entrapment sweeps" in times
 
 
 # --------------------------------------------------------------------------------------

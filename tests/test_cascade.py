@@ -565,6 +565,14 @@ def test_rules_conveniences():
         cascade("contemporary", "S0:S1")
 
 
+def test_rules_design_is_the_contract_rule():
+    # DESIGN.md's baseline rule: no ally restraint, every other field at today's default
+    d = Rules.design()
+    assert isinstance(d, Rules) and d == Rules(ally_restraint=0)
+    assert d.restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
+    assert Rules.__module__ == "foederis.rules"
+
+
 def test_ally_restraint_keeps_a_state_from_fighting_its_ally():
     # S2 has a DEFENSE pact with the aggressor S0 and ENTENTEs with S1's allies S3, S4;
     # under DESIGN.md's original rule (ally_restraint=0) the ententes pull it against its
@@ -597,9 +605,9 @@ def test_contemporary_russia_allies_stay_out_of_a_baltic_war():
 # --------------------------------------------------------------------------------------
 def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
     from foederis import _kernels as k
-    from foederis._cascade import _prepare
+    from foederis._gate import prepare
 
-    p = _prepare(w, np.unique(np.asarray(agg, np.int64)), np.unique(np.asarray(tgt, np.int64)),
+    p = prepare(w, np.unique(np.asarray(agg, np.int64)), np.unique(np.asarray(tgt, np.int64)),
                  rules, 1 << DOMAINS.index(domain))
     n = w.n_states
     tpull = np.empty(p.tcredibility.shape[0])
@@ -669,9 +677,9 @@ def test_monotone_fast_path_gives_up_on_a_zero_threshold():
     from foederis import _kernels as k
 
     w = world(3, [(2, 1, NEUTRALITY)])
-    from foederis._cascade import _prepare
+    from foederis._gate import prepare
 
-    p = _prepare(w, np.array([0]), np.array([1]), Rules(), 1)
+    p = prepare(w, np.array([0]), np.array([1]), Rules(), 1)
     thr = np.zeros(3)
     tpull = np.empty(p.tcredibility.shape[0])
     k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
@@ -696,10 +704,10 @@ def test_fast_paths_give_up_on_a_negative_pull():
     # the embedding API may pass negative credibilities: both fast paths (with and without
     # resolved pulls) must defer to the general path when they meet one
     from foederis import _kernels as k
-    from foederis._cascade import _prepare
+    from foederis._gate import prepare
 
     w = world(4, [(2, 1, DEFENSE), (3, 1, DEFENSE), (3, 2, DEFENSE)])
-    p = _prepare(w, np.array([0]), np.array([1]), Rules(threshold=0.1), 1)
+    p = prepare(w, np.array([0]), np.array([1]), Rules(threshold=0.1), 1)
     cred = np.asarray(p.tcredibility).copy()
     assert p.tindices[1] == 3  # in-edges of S1 (S2, S3), then of S2 (S3)
     cred[1] = -0.5  # S3 -> S1, met in round 1 while S3 is neutral

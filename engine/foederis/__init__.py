@@ -13,7 +13,9 @@ from ._constants import DOMAIN_NAMES, KIND_NAMES, SIDE_NAMES
 from . import kernels
 from ._warmup import warmup
 from .builtin import list_worlds, load_world
-from ._cascade import Cascade, Rules, cascade
+from .rules import Rules
+from ._cascade import Cascade, cascade
+from ._gate import parse_attacks, parse_domain
 from ._compare import Comparison, compare
 from .errors import (
     AttackError,
@@ -41,6 +43,8 @@ except PackageNotFoundError:  # running from a source tree without installing
 __all__ = [
     "Rules",
     "cascade",
+    "parse_attacks",
+    "parse_domain",
     "Cascade",
     "simulate",
     "Ensemble",

@@ -1,4 +1,4 @@
-"""The deterministic commitment cascade: :class:`Rules`, :func:`cascade`, :class:`Cascade`.
+"""The deterministic commitment cascade: :func:`cascade` and its result :class:`Cascade`.
 
 The rule (DESIGN.md). Round 0: every aggressor joins side A as an initiator, every target
 joins side D. In each later round r, computed from the state at the end of round r - 1,
@@ -25,350 +25,41 @@ reach rule (every state can reach).
 
 The kernel is frontier-based over the transposed CSR (work proportional to the in-edges of
 the states that join, not to n x rounds); see :mod:`foederis.kernels`.
+
+The parameters are :class:`foederis.Rules` (:mod:`foederis.rules`); the argument checks
+and the kernels' inputs are the gate's (:mod:`foederis._gate`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from . import _kernels as _k
-from ._constants import (
-    CONVENTIONAL,
-    DOMAIN_BITS,
-    DOMAIN_NAMES,
-    ENTENTE,
-    KIND_NAMES,
-    KINDS,
-    NEUTRALITY,
-    NONAGGRESSION,
-    OFFENSE,
-    SIDE_A,
-    SIDE_D,
-    SIDE_NAMES,
+from ._constants import DOMAIN_BITS, KIND_NAMES, OFFENSE, SIDE_A, SIDE_D, SIDE_NAMES
+from ._gate import (
+    Prepared,
+    check_rules,
+    check_world,
+    jit_errstate,
+    parse_attacks,
+    parse_domain,
+    prepare,
 )
-from ._validate import check_int, check_number
-from .errors import AttackError, ParameterError, UnknownStateError
+from .errors import ParameterError
+from .rules import Rules
 
 __all__ = ["Rules", "Cascade", "cascade", "parse_attacks", "parse_domain"]
-
-
-# --------------------------------------------------------------------------------------
-# Rules
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Rules:
-    """The parameters of the cascade rule (DESIGN.md), validated on construction.
-
-    Parameters
-    ----------
-    threshold : float, default 0.5
-        Press a state needs to join a side (> 0; a state's own ``threshold`` column, when
-        not NaN, overrides it).
-    entente_weight : float, default 0.25
-        Pull of an ENTENTE commitment relative to DEFENSE (>= 0).
-    neutrality_weight : float, default 1.0
-        Restraint of a NEUTRALITY commitment (>= 0).
-    nonaggression_weight : float, default 0.5
-        Restraint of a NONAGGRESSION commitment (>= 0).
-    ally_restraint : float, default 1.0
-        A state does not fight its own ally: a DEFENSE, GUARANTEE or OFFENSE commitment
-        toward a state on the other side restrains with weight ``ally_restraint`` (an
-        ENTENTE with ``ally_restraint * entente_weight``), on top of its pull (>= 0).
-        0 gives DESIGN.md's original rule, under which, in the contemporary world,
-        Belarus and Armenia (Russia's treaty allies) joined the coalition against Russia
-        in a Russian attack on Estonia, pulled by their consultation pacts with its
-        neighbours.
-    defend_initiators : float, default 0.0
-        Trigger of DEFENSE, GUARANTEE and ENTENTE commitments toward an initiator, in
-        [0, 1]: 0 means defensive pacts do not defend an aggressor; raise it to model
-        chain-ganging. OFFENSE always triggers.
-    credibility_scale : float, default 1.0
-        Multiplies every credibility (the product is clipped to 1); >= 0.
-    max_rounds : int or None, default None
-        Stop after this many rounds (>= 0; None = until a round adds nobody).
-    margin : float, default 1.0
-        The attack is deterred when capability(D) / capability(A) >= margin (> 0).
-    reach : bool, default True
-        Apply the reach rule (conventional attacks only).
-    nuclear_umbrella : bool, default True
-        Count a nuclear umbrella over the target as deterrence.
-
-    Examples
-    --------
-    >>> from foederis import Rules
-    >>> Rules(threshold=0.75).threshold
-    0.75
-    >>> Rules(threshold=0)
-    Traceback (most recent call last):
-    ...
-    foederis.errors.ParameterError: Rules.threshold must be in (0, inf], got 0
-    """
-
-    threshold: float = 0.5
-    entente_weight: float = 0.25
-    neutrality_weight: float = 1.0
-    nonaggression_weight: float = 0.5
-    ally_restraint: float = 1.0
-    defend_initiators: float = 0.0
-    credibility_scale: float = 1.0
-    max_rounds: int | None = None
-    margin: float = 1.0
-    reach: bool = True
-    nuclear_umbrella: bool = True
-
-    def __post_init__(self) -> None:
-        def put(name: str, value: Any) -> None:
-            object.__setattr__(self, name, value)
-
-        put("threshold", check_number("Rules.threshold", self.threshold, low=0,
-                                      low_open=True, allow_inf=True))
-        for name in ("entente_weight", "neutrality_weight", "nonaggression_weight",
-                     "ally_restraint", "credibility_scale"):
-            put(name, check_number(f"Rules.{name}", getattr(self, name), low=0))
-        put("defend_initiators",
-            check_number("Rules.defend_initiators", self.defend_initiators, low=0, high=1))
-        put("margin", check_number("Rules.margin", self.margin, low=0, low_open=True))
-        if self.max_rounds is not None:
-            put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0))
-        for name in ("reach", "nuclear_umbrella"):
-            v = getattr(self, name)
-            if not isinstance(v, (bool, np.bool_)):
-                raise ParameterError(f"Rules.{name} must be True or False, got {v!r}")
-            put(name, bool(v))
-
-    def replace(self, **changes: Any) -> Rules:
-        """A copy with some fields changed (validated)."""
-        bad = set(changes) - {f.name for f in dataclasses.fields(self)}
-        if bad:
-            raise ParameterError(
-                f"Rules has no field {sorted(bad)[0]!r}; fields are "
-                f"{', '.join(f.name for f in dataclasses.fields(self))}"
-            )
-        return dataclasses.replace(self, **changes)
-
-    def _kind_weight(self, kind: Any) -> float:
-        return float(getattr(self, kind.weight) if isinstance(kind.weight, str) else kind.weight)
-
-    @cached_property
-    def pull_weight(self) -> np.ndarray:
-        """Pull weight per kind code (float64[N_KINDS], read-only): the kernels'
-        ``pull_weight``, read from the table of kinds (``foederis._constants.KINDS``)."""
-        w = np.array([self._kind_weight(k) if k.effect == "pull" else 0.0 for k in KINDS],
-                     dtype=np.float64)
-        w.setflags(write=False)
-        return w
-
-    @cached_property
-    def restraint_weight(self) -> np.ndarray:
-        """Restraint weight per kind code (float64[N_KINDS], read-only): the restraining
-        kinds (NEUTRALITY, NONAGGRESSION) by their weights, the pulling kinds by
-        ``ally_restraint`` times their pull weight."""
-        w = self.pull_weight * self.ally_restraint
-        for code, k in enumerate(KINDS):
-            if k.effect == "restraint":
-                w[code] = self._kind_weight(k)
-        w.setflags(write=False)
-        return w
-
-
-def _check_rules(rules: Any) -> Rules:
-    if rules is None:
-        return _DEFAULT_RULES
-    if isinstance(rules, Rules):
-        return rules
-    if isinstance(rules, dict):
-        try:
-            return Rules(**rules)
-        except TypeError as e:
-            raise ParameterError(f"rules: {e}") from None
-    raise ParameterError(f"rules must be a foederis.Rules (or a dict of its fields), got "
-                         f"{type(rules).__name__}")
-
-
-_DEFAULT_RULES = Rules()
-
-
-# --------------------------------------------------------------------------------------
-# input gates shared by cascade, simulate, threat_exposure
-# --------------------------------------------------------------------------------------
-def _check_world(world: Any) -> Any:
-    from .world import World
-
-    if not isinstance(world, World):
-        raise ParameterError(f"world must be a foederis.World, got {type(world).__name__}")
-    return world
-
-
-def parse_domain(domain: Any) -> tuple[str, int]:
-    """``"conventional"`` (any case) -> ("conventional", 1); raises ParameterError."""
-    if isinstance(domain, str) and domain.strip().lower() in DOMAIN_BITS:
-        name = domain.strip().lower()
-        return name, DOMAIN_BITS[name]
-    raise ParameterError(
-        f"domain must be one of {', '.join(DOMAIN_NAMES)} (an attack has one domain), "
-        f"got {domain!r}"
-    )
-
-
-def _is_scalar_state(x: Any) -> bool:
-    return (isinstance(x, str) and ":" not in x) or (
-        isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
-    )
-
-
-def _state_index(world: Any, x: Any, item: Any) -> int:
-    if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
-        i = int(x)
-        if not 0 <= i < world.n_states:
-            raise UnknownStateError(
-                f"attack {item!r}: state index {i} is out of range; valid indices are "
-                f"0..{world.n_states - 1}"
-            )
-        return i
-    if not isinstance(x, str):
-        raise AttackError(f"attack {item!r}: a state must be a code (str) or an index, got "
-                          f"{type(x).__name__}")
-    return world.index(x.strip())
-
-
-def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """Validate attacks -> (aggressor indices, target indices, pairs of codes).
-
-    Accepts ``"RUS:EST"``, ``("RUS", "EST")``, or a list of those; states may be codes or
-    integer indices. Raises AttackError (empty, malformed, self-attack, a state both
-    aggressor and target) or UnknownStateError (unknown code), naming the culprit.
-    """
-    if isinstance(attacks, str):
-        items: list = [attacks]
-    elif (isinstance(attacks, (tuple, list)) and len(attacks) == 2
-          and all(_is_scalar_state(x) for x in attacks)):
-        items = [tuple(attacks)]
-    else:
-        try:
-            items = list(attacks)
-        except TypeError:
-            raise AttackError(
-                f"attacks must be 'AGG:TGT', an (aggressor, target) pair or a list of them, "
-                f"got {attacks!r}"
-            ) from None
-    if not items:
-        raise AttackError("attacks is empty: give at least one (aggressor, target) pair, "
-                          "e.g. ('RUS', 'EST') or 'RUS:EST'")
-    agg: list[int] = []
-    tgt: list[int] = []
-    pairs = []
-    for item in items:
-        if isinstance(item, np.str_):
-            item = str(item)
-        elif isinstance(item, (tuple, list)):  # np.str_ / np.int64 codes read back plainly
-            item = tuple(x.item() if isinstance(x, np.generic) else x for x in item)
-        if isinstance(item, str):
-            parts = item.split(":")
-            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-                raise AttackError(f"attack {item!r} must look like 'AGGRESSOR:TARGET'")
-            a_raw, t_raw = parts[0].strip(), parts[1].strip()
-        elif isinstance(item, (tuple, list)) and len(item) == 2:
-            a_raw, t_raw = item
-        else:
-            raise AttackError(f"attack {item!r} must be 'AGG:TGT' or an (aggressor, target) "
-                              "pair")
-        a = _state_index(world, a_raw, item)
-        t = _state_index(world, t_raw, item)
-        if a == t:
-            raise AttackError(f"attack {item!r}: '{world.codes[a]}' cannot attack itself")
-        agg.append(a)
-        tgt.append(t)
-        pairs.append((str(world.codes[a]), str(world.codes[t])))
-    both = set(agg) & set(tgt)
-    if both:
-        i = min(both)
-        code = str(world.codes[i])
-        a_in = next(p for p in pairs if p[0] == code)
-        t_in = next(p for p in pairs if p[1] == code)
-        raise AttackError(
-            f"{code!r} is both an aggressor ({a_in[0]}:{a_in[1]}) and a target "
-            f"({t_in[0]}:{t_in[1]}); a state fights on one side only"
-        )
-    aggressors = np.unique(np.asarray(agg, dtype=np.int64))
-    targets = np.unique(np.asarray(tgt, dtype=np.int64))
-    # drop repeated pairs, keep order
-    seen = set()
-    uniq = []
-    for p in pairs:
-        if p not in seen:
-            seen.add(p)
-            uniq.append(p)
-    return aggressors, targets, tuple(uniq)
-
-
-def _ro(a: np.ndarray) -> np.ndarray:
-    """A read-only view (the kernels are compiled once, for read-only inputs)."""
-    if a.flags.writeable:
-        a = a.view()
-        a.setflags(write=False)
-    return a
-
-
-class _Prepared(NamedTuple):
-    """Kernel inputs of one (world, attacks, rules, domain); see foederis.kernels."""
-
-    tindptr: np.ndarray
-    tindices: np.ndarray
-    tcredibility: np.ndarray
-    tkind: np.ndarray
-    tdomains: np.ndarray
-    threshold: np.ndarray
-    default_threshold: float
-    region_code: np.ndarray
-    global_reach: np.ndarray
-    theatre: np.ndarray
-    reach: bool
-    aggressors: np.ndarray
-    targets: np.ndarray
-    domain: int
-    pull_weight: np.ndarray
-    restraint_weight: np.ndarray
-    defend_initiators: float
-    credibility_scale: float
-    max_rounds: int
-    capability: np.ndarray
-    nuclear: np.ndarray
-
-
-def _prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rules,
-             domain_bit: int) -> _Prepared:
-    tr = world.transposed
-    reach = bool(rules.reach and domain_bit == CONVENTIONAL and world.has_reach_column)
-    rc = world.region_code
-    theatre = np.zeros(max(len(world.region_names), 1), dtype=np.bool_)
-    if reach:
-        codes = np.concatenate((rc[aggressors], rc[targets]))
-        theatre[codes[codes >= 0]] = True
-    theatre.setflags(write=False)
-    aggressors = _ro(aggressors)
-    targets = _ro(targets)
-    return _Prepared(
-        _ro(tr.indptr), _ro(tr.indices), _ro(tr.credibility), _ro(tr.kind), _ro(tr.domains),
-        _ro(world.threshold), float(rules.threshold), _ro(rc), _ro(world.global_reach),
-        theatre, reach,
-        aggressors, targets, int(domain_bit),
-        rules.pull_weight, rules.restraint_weight, float(rules.defend_initiators),
-        float(rules.credibility_scale),
-        -1 if rules.max_rounds is None else int(rules.max_rounds),
-        _ro(world.capability), _ro(world.nuclear),
-    )
 
 
 _EDGE_PULL_KEYS = 2  # resolved pull arrays kept per World (one float64 per commitment each)
 
 
-def _edge_pull(world: Any, p: _Prepared) -> np.ndarray | None:
+def _edge_pull(world: Any, p: Prepared) -> np.ndarray | None:
     """The per-edge pulls of the monotone fast path (``_k.edge_pull_kernel``) for this
     (domain, pull weights, credibility scale), cached on the World, or None.
 
@@ -405,6 +96,7 @@ def _trim(cache: dict) -> None:
         keys = [k for k, v in items if isinstance(v, np.ndarray) is kind]
         for k in keys[:-_EDGE_PULL_KEYS]:
             cache.pop(k, None)
+
 
 
 # --------------------------------------------------------------------------------------
@@ -683,11 +375,11 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     >>> c.joined("D"), c.n_rounds, round(c.balance, 3), c.deterred
     (['EST', 'USA'], 1, 1.7, True)
     """
-    world = _check_world(world)
-    rules = _check_rules(rules)
+    world = check_world(world)
+    rules = check_rules(rules)
     dname, dbit = parse_domain(domain)
     aggressors, targets, pairs = parse_attacks(world, attacks)
-    p = _prepare(world, aggressors, targets, rules, dbit)
+    p = prepare(world, aggressors, targets, rules, dbit)
     n = world.n_states
     side = np.empty(n, dtype=np.int8)
     rnd = np.empty(n, dtype=np.int32)
@@ -695,7 +387,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     order = np.empty(n, dtype=np.int32)
     round_ptr = np.zeros(n + 2, dtype=np.int64)
     cap_round = np.empty((n + 1, 2), dtype=np.float64)
-    with _jit_errstate():
+    with jit_errstate():
         tpull = _edge_pull(world, p)
         if tpull is None:
             n_rounds = int(_k.cascade_kernel(
@@ -741,25 +433,3 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
         round_ptr=round_ptr,
     )
 
-
-class _NullContext:
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-_NULL = _NullContext()
-
-
-def _jit_errstate() -> Any:
-    """Under NUMBA_DISABLE_JIT=1 the kernels run as Python on numpy scalars, where the
-    hash's intended uint64 wrap-around raises overflow warnings; silence exactly those."""
-    from numba.core import config
-
-    if config.DISABLE_JIT:
-        return np.errstate(over="ignore")
-    return _NULL

@@ -10,7 +10,7 @@ from .world import EDIT_SYNTAX_HELP
 
 
 def _rules_from(args: argparse.Namespace) -> Any:
-    from ._cascade import Rules
+    from .rules import Rules
 
     kw: dict[str, Any] = {}
     for item in args.rule or ():

@@ -36,8 +36,8 @@ joins such parts bit for bit.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,66 +47,26 @@ import numba
 import numpy as np
 
 from . import _kernels as _k
-from ._validate import check_int
-from ._cascade import (
-    Rules,
-    _check_rules,
-    _check_world,
-    _jit_errstate,
-    _prepare,
+from ._blocks import LARGE_WORLD_COMMITMENTS, WORD, Workspace, run_blocks
+from ._cluster import check_blocks, check_client, run_on_cluster, sample_blocks
+from ._gate import (
+    MODES,
+    check_mode,
+    check_parallel,
+    check_progress,
+    check_rules,
+    check_seed,
+    check_stop,
+    check_world,
     parse_attacks,
     parse_domain,
+    prepare,
 )
+from ._validate import check_int
 from .errors import Interrupted, ParameterError
+from .rules import Rules
 
-__all__ = ["simulate", "Ensemble", "merge_ensembles", "MODES"]
-
-MODES = ("threshold", "any")
-
-# Serial or parallel? Waking numba's thread pool costs far more than small work. Measured
-# on the 2-core development machine (2026-11-25, threading layer "omp", 2 threads): a
-# prange launch of trivial work costs ~2 us back to back, ~0.1-0.15 ms after 10-100 ms
-# idle, ~8 ms once the pool has gone to sleep (>= 0.5 s idle), and 16-25 ms when other
-# jobs hold the second core; the same work serially costs ~1 us. So simulate times its
-# first blocks of samples serially and goes parallel only when the estimated remaining
-# serial time exceeds PARALLEL_MIN_SECONDS: a wake-up then costs at most half of what the
-# second core can save. (Contemporary world, 10,000 "any" samples: 4.3 ms serial, so it
-# stays serial; 10,000 "threshold" samples: ~140 ms serial, so it goes parallel.)
-PARALLEL_MIN_SECONDS = 0.05
-# The choice is made after at least this much serial work was timed (a single short block
-# is at the mercy of timer noise and of other jobs on the machine).
-DECIDE_SECONDS = 0.005
-# Blocks between progress reports / stop checks aim at this duration.
-BLOCK_SECONDS = 0.2
-# The first (serial) block: one word of 64 samples in mode "any", so that a run of a few
-# words on a large world is not done serially before the decision is even made.
-_FIRST_BLOCK = {"threshold": 64, "any": 64}
-# On a world this large one sample's work dwarfs a thread-pool wake-up (and allocating
-# the workspace already costs more): go parallel at once when there is a word per chunk.
-LARGE_WORLD_COMMITMENTS = 1_000_000
-# A parallel block of mode "any" hands whole words to the chunks: it needs at least one
-# word per chunk (64 x chunks samples), or a chunk (a core) sits idle.
-_WORD = 64
-
-
-def core_workspace(lanes: int, n: int) -> tuple:
-    """Per-lane workspace of ``_kernels._cascade_core`` for ``n`` states, in its argument
-    order (side, round, initiator, order, round_ptr, accumulators, offense-toward-initiator
-    flags, stamp, touched, dirty), each array (lanes, ...), in the state the core expects
-    on entry. Shared by the ensembles and the deterrence sweep."""
-    z = np.zeros
-    return (
-        z((lanes, n), np.int8),  # side
-        np.full((lanes, n), -1, np.int32),  # round
-        z((lanes, n), np.bool_),  # initiator
-        z((lanes, n), np.int32),  # order
-        z((lanes, n + 2), np.int64),  # round_ptr
-        z((lanes, 4 * n), np.float64),  # accumulators
-        z((lanes, 2 * n), np.bool_),  # offense-toward-initiator flags
-        z((lanes, n), np.int32),  # stamp
-        z((lanes, n), np.int32),  # touched
-        z((lanes, n), np.int32),  # dirty
-    )
+__all__ = ["simulate", "simulate_distributed", "Ensemble", "merge_ensembles", "MODES"]
 
 
 # --------------------------------------------------------------------------------------
@@ -288,60 +248,10 @@ def merge_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
 # --------------------------------------------------------------------------------------
 # the driver
 # --------------------------------------------------------------------------------------
-def _check_stop(stop: Any) -> Callable[[], bool] | None:
-    if stop is None:
-        return None
-    if hasattr(stop, "is_set"):
-        return lambda: bool(stop.is_set())
-    if callable(stop):
-        return lambda: bool(stop())
-    raise ParameterError("stop must be None, a threading.Event (anything with is_set()) or a "
-                         f"callable returning True to stop, got {type(stop).__name__}")
-
-
-def _check_seed(seed: Any) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().entropy) & ((1 << 64) - 1)
-    return check_int("seed", seed, low=0, high=(1 << 64) - 1)
-
-
-class _Workspace:
-    """Per-chunk buffers, allocated once per simulate call and reused by every block."""
-
-    def __init__(self, mode: str, n: int, nchunks: int,
-                 restraint_weight: np.ndarray | None = None, nnz: int = 0) -> None:
-        # mode "any": ``nnz`` (the world's commitments) sizes the per-edge memo of a
-        # word's draws; 0 (callers that do not know it) gives empty arrays, and the kernel
-        # then draws every edge afresh on every visit (same results, slower)
-        z = np.zeros
-        self.count_a = z((nchunks, n), np.int64)
-        self.count_d = z((nchunks, n), np.int64)
-        self.round_sum = z((nchunks, n), np.int64)
-        if mode == "threshold":
-            self.buffers = core_workspace(nchunks, n)
-        else:
-            self.buffers = (
-                z((nchunks, any_stride(restraint_weight) * n), np.uint64),  # bits
-                z((nchunks, n), np.int32),  # stamp
-                z((nchunks, n), np.int32),  # touched
-                z((nchunks, n), np.int32),  # cur
-                z((nchunks, n), np.int32),  # nxt
-                z((nchunks, n), np.int32),  # dirty
-                z((nchunks, nnz), np.uint64),  # per-edge draws of the current word
-                z((nchunks, nnz), np.bool_),  # ... drawn yet (False between words)
-            )
-
-
-def any_stride(restraint_weight: Any) -> int:
-    """uint64 words per state of the bit-parallel workspace (as ``_kernels.any_stride``):
-    9 + 4 * (number of distinct positive restraint weights)."""
-    rw = np.asarray(restraint_weight, dtype=np.float64)
-    return 9 + 4 * len(np.unique(rw[rw > 0]))
-
-
 def _run_block(mode: str, parallel: bool, p: Any, seed: np.uint64, lo: int, hi: int,
-               start: int, margin: float, umbrella_on: bool, ws: _Workspace,
-               out: tuple, status: np.ndarray) -> None:
+               start: int, margin: float, umbrella_on: bool, ws: Workspace,
+               out: tuple, status: np.ndarray) -> int:
+    """Samples [lo, hi) into ``out`` and ``ws``; returns how far the kernel got."""
     war_size, n_rounds, balance, deterred = (a[lo - start: hi - start] for a in out)
     if mode == "threshold":
         kern = _k.simulate_threshold_parallel if parallel else _k.simulate_threshold_serial
@@ -369,6 +279,7 @@ def _run_block(mode: str, parallel: bool, p: Any, seed: np.uint64, lo: int, hi: 
             ws.count_a, ws.count_d, ws.round_sum,
             war_size, n_rounds, balance, deterred, status,
         )
+    return int(status[0])
 
 
 def simulate(
@@ -415,8 +326,7 @@ def simulate(
         work never pays for waking the thread pool). Results are identical either way.
     client : dask.distributed.Client, optional
         Run blocks of the samples on a Dask cluster and merge them: the same ensemble, bit
-        for bit (:func:`foederis.distributed.simulate_distributed`; ``stop`` is not
-        supported there).
+        for bit (:func:`simulate_distributed`; ``stop`` is not supported there).
 
     Returns
     -------
@@ -439,26 +349,21 @@ def simulate(
     ([0.0, 1.0, 0.481], 0.48095703125, 0.0078125)
     """
     if client is not None:
-        from .distributed import simulate_distributed
-
         return simulate_distributed(client, world, attacks, rules, samples, seed, mode=mode,
                                     domain=domain, start=start, progress=progress)
-    world = _check_world(world)
-    rules = _check_rules(rules)
+    world = check_world(world)
+    rules = check_rules(rules)
     dname, dbit = parse_domain(domain)
     aggressors, targets, pairs = parse_attacks(world, attacks)
-    if mode not in MODES:
-        raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")
+    mode = check_mode(mode)
     samples = check_int("samples", samples, low=1, high=1 << 62)
     start = check_int("start", start, low=0, high=(1 << 62) - samples)
-    seed = _check_seed(seed)
-    stopped = _check_stop(stop)
-    if progress is not None and not callable(progress):
-        raise ParameterError(f"progress must be a callable(done, total), got {progress!r}")
-    if parallel is not None and not isinstance(parallel, (bool, np.bool_)):
-        raise ParameterError(f"parallel must be True, False or None, got {parallel!r}")
+    seed = check_seed(seed)
+    stopped = check_stop(stop)
+    progress = check_progress(progress)
+    parallel = check_parallel(parallel)
 
-    p = _prepare(world, aggressors, targets, rules, dbit)
+    p = prepare(world, aggressors, targets, rules, dbit)
     if mode == "any":
         # restraint kinds absent from the world need no lanes in the bit-parallel workspace
         present = np.bincount(world.kind, minlength=len(p.restraint_weight)) > 0
@@ -468,7 +373,7 @@ def simulate(
     n = world.n_states
     threads = numba.get_num_threads()
     nchunks = 1 if (parallel is False or threads < 2) else threads
-    ws = _Workspace(mode, n, nchunks, p.restraint_weight, world.n_commitments)
+    ws = Workspace(mode, n, nchunks, p.restraint_weight, world.n_commitments)
     out = (
         np.zeros(samples, np.int64),
         np.zeros(samples, np.int32),
@@ -480,15 +385,9 @@ def simulate(
     useed = np.uint64(seed)
     margin = float(rules.margin)
     umbrella_on = bool(rules.nuclear_umbrella)
-    use_par = bool(parallel) and nchunks > 1
-    large = (parallel is None and nchunks > 1 and samples >= _WORD * nchunks
+    large = (parallel is None and nchunks > 1 and samples >= WORD * nchunks
              and world.n_commitments >= LARGE_WORLD_COMMITMENTS)
-    use_par = use_par or large
-    block = _FIRST_BLOCK[mode]
-    if use_par:
-        block = max(block, _WORD * nchunks)
-    done = start
-    interrupted = False
+    use_par = (bool(parallel) and nchunks > 1) or large
 
     def result(upto: int, was_interrupted: bool) -> Ensemble:
         k = upto - start
@@ -501,56 +400,52 @@ def simulate(
             balance=_frozen(out[2][:k].copy()), deterred=_frozen(out[3][:k].copy()),
         )
 
-    decided = parallel is not None or nchunks == 1 or large
-    serial_time = 0.0
-    serial_samples = 0
-    try:
-        with _jit_errstate():
-            while done < end:
-                hi = min(end, _align(done + block))
-                t0 = time.perf_counter()
-                _run_block(mode, use_par, p, useed, done, hi, start, margin, umbrella_on,
-                           ws, out, status)
-                dt = time.perf_counter() - t0
-                ran = hi - done
-                done = int(status[0])
-                if not decided:
-                    # serial blocks growing x4 until >= DECIDE_SECONDS of work was timed
-                    serial_time += dt
-                    serial_samples += ran
-                    per = serial_time / serial_samples
-                    if serial_time >= DECIDE_SECONDS:
-                        use_par = per * (end - done) > PARALLEL_MIN_SECONDS
-                        decided = True
-                        block = _next_block(per, nchunks if use_par else 1)
-                    else:
-                        block *= 4
-                else:
-                    block = _next_block(dt / ran, 1)
-                if use_par:
-                    block = max(block, _WORD * nchunks)
-                if progress is not None:
-                    progress(done - start, samples)
-                if stopped is not None and done < end and stopped():
-                    interrupted = True
-                    break
-    except KeyboardInterrupt:
+    def run(par: bool, lo: int, hi: int) -> int:
+        return _run_block(mode, par, p, useed, lo, hi, start, margin, umbrella_on, ws, out,
+                          status)
+
+    ran = run_blocks(run, start, end, block=WORD, min_block=WORD, parallel=use_par,
+                     decided=parallel is not None or nchunks == 1 or large, speedup=nchunks,
+                     align=WORD, parallel_block=WORD * nchunks,
+                     progress=progress, stop=stopped)
+    if ran.keyboard:
         upto = int(status[0])
-        part = result(upto, True)
         exc = Interrupted(
             f"simulate interrupted after {upto - start} of {samples} samples; the partial "
             "ensemble is in this exception's .partial attribute"
         )
-        exc.partial = part  # type: ignore[attr-defined]
+        exc.partial = result(upto, True)  # type: ignore[attr-defined]
         raise exc from None
-    return result(done, interrupted)
+    return result(ran.done, ran.interrupted)
 
 
-def _next_block(per_sample: float, speedup: int) -> int:
-    """Samples in a block of ~BLOCK_SECONDS given the serial time per sample."""
-    return max(64, int(BLOCK_SECONDS * speedup / max(per_sample, 1e-9)))
+def _simulate_block(world: Any, attacks: Any, rules: Rules, samples: int, seed: int,
+                    mode: str, domain: str, start: int) -> Ensemble:
+    return simulate(world, attacks, rules, samples=samples, seed=seed, mode=mode,
+                    domain=domain, start=start)
 
 
-def _align(x: int) -> int:
-    """Round up to a multiple of 64 so that blocks of mode "any" never split a word."""
-    return (x + 63) // 64 * 64
+def simulate_distributed(client: Any, world: Any, attacks: Any, rules: Any = None,
+                         samples: int = 1000, seed: Any = 0, *, mode: str = "threshold",
+                         domain: str = "conventional", start: int = 0,
+                         blocks: int | None = None, progress: Any = None) -> Ensemble:
+    """:func:`simulate` with the samples split into blocks run on a Dask cluster and
+    merged with :func:`merge_ensembles` (bit-identical to one local call).
+
+    ``blocks`` defaults to twice the cluster's thread count. The world is scattered once
+    and shared by every block. Also :func:`foederis.distributed.simulate_distributed`.
+    """
+    client = check_client(client)
+    samples = check_int("samples", samples, low=1)
+    rules = check_rules(rules)
+    seed = check_seed(seed)
+    progress = check_progress(progress)
+    blocks = check_blocks(client, blocks)
+    parts = run_on_cluster(
+        client, _simulate_block, world,
+        [(attacks, rules, n, seed, mode, domain, s)
+         for s, n in sample_blocks(start, samples, blocks)],
+        progress=progress, size=lambda e: e.samples, total=samples,
+    )
+    # the merged ensemble should name the caller's world object, not a worker's copy
+    return dataclasses.replace(merge_ensembles(parts), world=world)

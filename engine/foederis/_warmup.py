@@ -35,7 +35,7 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
 
     Examples
     --------
-    >>> from foederis._warmup import warmup
+    >>> from foederis import warmup
     >>> times = warmup()
     >>> {"cascade", "simulate threshold", "simulate any", "threat"} <= set(times)
     True
@@ -76,11 +76,21 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
             step("threat parallel", lambda: threat_exposure(w, 0.5, parallel=True))
     if analyses:
         from ._kernels import structure as analysis_kernels
-        from .analysis import deterrence
 
-        step("deterrence and entrapment sweeps", lambda: deterrence.warmup(parallel))
+        step("deterrence and entrapment sweeps", lambda: _warm_sweeps(w, parallel))
         step("analysis kernels", analysis_kernels.warmup)
     return times
+
+
+def _warm_sweeps(w: Any, parallel: bool) -> None:
+    """The sweep kernels: the deterministic map, both ensemble modes and entrapment."""
+    from .analysis import deterrence_map, entrapment
+
+    for par in (False, True) if parallel else (False,):
+        deterrence_map(w, parallel=par)
+        deterrence_map(w, samples=64, mode="threshold", parallel=par)
+        deterrence_map(w, samples=64, mode="any", parallel=par)
+        entrapment(w, parallel=par)
 
 
 def _tiny_world(World: Any, np: Any) -> Any:

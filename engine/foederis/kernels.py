@@ -272,13 +272,13 @@ def cascade_inputs(world: Any, attacks: Any, rules: Any = None, *,
     domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
     max_rounds, capability, nuclear). A NamedTuple of arrays can be passed into ``@njit``
     code whole. Arrays are read-only views of the world's."""
-    from ._cascade import _check_rules, _check_world, _prepare, parse_attacks, parse_domain
+    from ._gate import check_rules, check_world, parse_attacks, parse_domain, prepare
 
-    world = _check_world(world)
-    rules = _check_rules(rules)
+    world = check_world(world)
+    rules = check_rules(rules)
     _, dbit = parse_domain(domain)
     agg, tgt, _ = parse_attacks(world, attacks)
-    return _prepare(world, agg, tgt, rules, dbit)
+    return prepare(world, agg, tgt, rules, dbit)
 
 
 def simulate_workspace(mode: str, n: int, nchunks: int = 1,
@@ -286,7 +286,8 @@ def simulate_workspace(mode: str, n: int, nchunks: int = 1,
     """Workspace arrays for the ensemble kernels: ``(buffers, count_a, count_d,
     round_sum)``; pass ``*buffers`` where the kernels take their workspace. Mode "any"
     needs the ``restraint_weight`` array the kernel will get (it sizes the workspace)."""
-    from ._simulate import MODES, _Workspace
+    from ._blocks import Workspace
+    from ._gate import MODES
 
     if mode not in MODES:
         raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")
@@ -294,5 +295,5 @@ def simulate_workspace(mode: str, n: int, nchunks: int = 1,
         raise ParameterError("n must be >= 0 and nchunks >= 1")
     if mode == "any" and restraint_weight is None:
         raise ParameterError("mode 'any' needs restraint_weight to size the workspace")
-    ws = _Workspace(mode, int(n), int(nchunks), restraint_weight)
+    ws = Workspace(mode, int(n), int(nchunks), restraint_weight)
     return ws.buffers, ws.count_a, ws.count_d, ws.round_sum

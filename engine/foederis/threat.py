@@ -25,8 +25,9 @@ import numpy as np
 
 from . import _kernels as _k
 from ._validate import check_int, check_number
-from ._cascade import Rules, _check_rules, _check_world, _ro, parse_domain
-from .errors import ConvergenceError, ParameterError
+from ._gate import check_parallel, check_rules, check_world, frozen_view, parse_domain
+from .errors import ConvergenceError
+from .rules import Rules
 
 __all__ = ["threat_exposure", "ThreatExposure"]
 
@@ -194,15 +195,14 @@ def threat_exposure(
     >>> te.own.tolist(), te.exposure.tolist()
     ([0.0, 0.5, 0.0], [0.25, 0.5, 0.0])
     """
-    world = _check_world(world)
-    rules = _check_rules(rules)
+    world = check_world(world)
+    rules = check_rules(rules)
     dname, dbit = parse_domain(domain)
     if beta is not None:
         beta = check_number("beta", beta, low=0)
     tol = check_number("tol", tol, low=0, low_open=True)
     max_iter = check_int("max_iter", max_iter, low=1)
-    if parallel is not None and not isinstance(parallel, (bool, np.bool_)):
-        raise ParameterError(f"parallel must be True, False or None, got {parallel!r}")
+    parallel = check_parallel(parallel)
 
     n = world.n_states
     weight = commitment_weights(world, rules, dbit)
@@ -220,11 +220,12 @@ def threat_exposure(
     big = (len(weight) + n) >= PARALLEL_MIN_ENTRIES
     use_par = (big if parallel is None else bool(parallel)) and threads > 1
     stats = np.zeros((threads if use_par else 1, 2), dtype=np.float64)
-    _k.threat_source_kernel(_ro(world.riv_indptr), _ro(world.riv_indices),
-                            _ro(world.riv_hostility), _ro(world.capability), h)
+    ro = frozen_view
+    _k.threat_source_kernel(ro(world.riv_indptr), ro(world.riv_indices),
+                            ro(world.riv_hostility), ro(world.capability), h)
     h.setflags(write=False)
     kern = _k.threat_iterate_parallel if use_par else _k.threat_iterate_serial
-    status, iters, delta = kern(_ro(world.indptr), _ro(world.indices), weight, h, float(beta),
+    status, iters, delta = kern(ro(world.indptr), ro(world.indices), weight, h, float(beta),
                                 float(tol), int(max_iter), t, work, stats)
     if status != 0:
         safe = f"beta < {1.0 / max_row:.6g}" if max_row > 0 else "any beta"

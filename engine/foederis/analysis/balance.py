@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._gate import check_world
 from .._validate import readonly
 from ..errors import ParameterError, WorldError
 from .._kernels import structure as K
-from .blocs import ALLIANCE_KINDS, _as_world, _axes, _kind_codes, _undirected_pairs
+from ._common import ALLIANCE_KINDS, axes, kind_codes, undirected_pairs
 
 __all__ = ["StructuralBalance", "signed_graph", "structural_balance"]
 
@@ -31,12 +32,12 @@ def signed_graph(
     that is both takes the sign of the ``mixed`` rule: "negative" (the rivalry wins),
     "positive" (the alliance wins) or "drop" (the pair is left out).
     """
-    world = _as_world(world)
+    world = check_world(world)
     if mixed not in _MIXED:
         raise ParameterError(f"mixed must be one of {', '.join(_MIXED)}, got {mixed!r}")
     n = world.n_states
-    kc = _kind_codes(kinds, ALLIANCE_KINDS)
-    pu, pv, _ = _undirected_pairs(world, kc, combine="max")
+    kc = kind_codes(kinds, ALLIANCE_KINDS)
+    pu, pv, _ = undirected_pairs(world, kc, combine="max")
     src = np.repeat(np.arange(n, dtype=np.int64), np.diff(world.riv_indptr))
     tgt = world.riv_indices.astype(np.int64)
     h = world.riv_hostility > 0
@@ -119,7 +120,7 @@ class StructuralBalance:
 
     def plot(self, ax: Any = None) -> Any:
         """Triangles by type, balanced ones in blue. Returns the matplotlib Figure."""
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         df = self.counts_frame()
         ax.bar(df["type"], df["triangles"], color=np.where(df["balanced"], "C0", "C3"))
         ax.set_ylabel("triangles")
@@ -171,7 +172,7 @@ def structural_balance(
     >>> r.n_triangles, r.n_balanced, r.share
     (4, 4, 1.0)
     """
-    world = _as_world(world)
+    world = check_world(world)
     if not isinstance(weak, (bool, np.bool_)):
         raise ParameterError(f"weak must be True or False, got {weak!r}")
     if world.n_rivalries == 0 or not np.any(world.riv_hostility > 0):

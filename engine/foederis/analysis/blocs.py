@@ -1,8 +1,4 @@
-"""Alliance blocs by community detection, and the polarity of the system.
-
-Also home of the small helpers the structural analyses share (world check, kind
-selection, the undirected alliance graph, a matplotlib Figure without pyplot).
-"""
+"""Alliance blocs by community detection, and the polarity of the system."""
 
 from __future__ import annotations
 
@@ -14,121 +10,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._constants import DEFENSE, ENTENTE, GUARANTEE, KIND_CODES, KIND_NAMES, OFFENSE
+from .._constants import KIND_NAMES
+from .._gate import check_world
 from .._validate import check_int, check_number, readonly
 from ..errors import ParameterError, WorldError
+from ._common import (
+    ALLIANCE_KINDS,
+    DEFENSE_KINDS,
+    axes,
+    kind_codes,
+    kind_weights,
+    undirected_pairs,
+)
 
 __all__ = ["ALLIANCE_KINDS", "DEFENSE_KINDS", "Blocs", "Polarity", "blocs", "polarity"]
-
-#: The kinds that make two states allies in the structural analyses: the ones that pull
-#: a state into a war (DEFENSE, GUARANTEE, OFFENSE, and ENTENTE, which pulls with a weight).
-#: NEUTRALITY and NONAGGRESSION only restrain, so by default they do not make a bloc.
-ALLIANCE_KINDS: tuple[str, ...] = ("DEFENSE", "GUARANTEE", "OFFENSE", "ENTENTE")
-#: The promises to fight: the default ties of :func:`blocs` and of Jackson-Nei
-#: vulnerability.
-DEFENSE_KINDS: tuple[str, ...] = ("DEFENSE", "GUARANTEE", "OFFENSE")
-
-
-# --------------------------------------------------------------------------------------
-# shared helpers (private to foederis.analysis)
-# --------------------------------------------------------------------------------------
-def _as_world(world: Any) -> Any:
-    from ..world import World
-
-    if not isinstance(world, World):
-        raise ParameterError(
-            f"world must be a foederis.World (e.g. foederis.load_world('contemporary')), "
-            f"got {type(world).__name__}"
-        )
-    return world
-
-
-def _kind_codes(kinds: Iterable[str] | str | None, default: tuple[str, ...]) -> tuple[int, ...]:
-    """Kind names (any case) -> sorted unique kind codes; ParameterError names ``kinds``."""
-    if kinds is None:
-        kinds = default
-    if isinstance(kinds, str):
-        kinds = [kinds]
-    out = set()
-    for k in kinds:
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and 0 <= k < len(KIND_NAMES):
-            out.add(int(k))
-            continue
-        name = str(k).strip().upper()
-        if name not in KIND_CODES:
-            raise ParameterError(
-                f"kinds: unknown kind {k!r}; valid kinds are {', '.join(KIND_NAMES)}"
-            )
-        out.add(KIND_CODES[name])
-    if not out:
-        raise ParameterError(f"kinds must name at least one of {', '.join(KIND_NAMES)}")
-    return tuple(sorted(out))
-
-
-def _undirected_pairs(
-    world: Any,
-    kinds: tuple[int, ...],
-    *,
-    kind_weight: np.ndarray | None = None,
-    combine: str = "sum",
-    min_credibility: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The undirected alliance graph: pairs ``u < v`` (int64) and their weight.
-
-    A commitment ``g -> p`` of a kind in ``kinds`` with credibility > ``min_credibility``
-    adds ``credibility * kind_weight[kind]`` to the pair {g, p}; ``combine`` is "sum"
-    (a mutual pact weighs twice a one-way guarantee) or "max" (the strongest tie in either
-    direction). Pairs of weight 0 are dropped. Vectorised; sorted by (u, v).
-    """
-    n = world.n_states
-    kind = world.kind
-    cred = world.credibility
-    mask = np.isin(kind, np.asarray(kinds, dtype=kind.dtype)) & (cred > min_credibility)
-    g = world.guarantors[mask].astype(np.int64)
-    p = world.indices[mask].astype(np.int64)
-    w = cred[mask].astype(np.float64)
-    if kind_weight is not None:
-        w = w * kind_weight[kind[mask]]
-    u = np.minimum(g, p)
-    v = np.maximum(g, p)
-    if not len(u):
-        z = np.zeros(0, np.int64)
-        return z, z.copy(), np.zeros(0, np.float64)
-    key = u * max(n, 1) + v
-    order = np.argsort(key, kind="stable")
-    key, w = key[order], w[order]
-    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    if combine == "sum":
-        ws = np.add.reduceat(w, start)
-    else:
-        ws = np.maximum.reduceat(w, start)
-    k = key[start]
-    keep = ws > 0
-    return k[keep] // max(n, 1), k[keep] % max(n, 1), ws[keep]
-
-
-def _kind_weights(entente_weight: float) -> np.ndarray:
-    kw = np.zeros(len(KIND_NAMES), np.float64)
-    kw[[DEFENSE, GUARANTEE, OFFENSE]] = 1.0
-    kw[ENTENTE] = entente_weight
-    kw[4:] = 1.0  # NEUTRALITY, NONAGGRESSION count fully when asked for through `kinds`
-    return kw
-
-
-def _axes(ax: Any = None) -> tuple[Any, Any]:
-    """(figure, axes): a new ``matplotlib.figure.Figure`` (no pyplot, works headless) or
-    the figure of the given axes."""
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:  # pragma: no cover - matplotlib is an optional dependency
-        raise ImportError(
-            "plot() needs matplotlib: pip install matplotlib (or foederis[jupyter])"
-        ) from None
-    if ax is None:
-        fig = Figure(figsize=(7, 4.5), layout="constrained")
-        ax = fig.add_subplot()
-        return fig, ax
-    return ax.figure, ax
 
 
 def _seeded_igraph(seed: int) -> Any:
@@ -253,7 +148,7 @@ class Blocs:
         """Blocs' capability shares as bars (or, given ``world``, the alliance network
         drawn with a seeded Fruchterman-Reingold layout, states coloured by bloc).
         Returns the matplotlib Figure."""
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         if world is None:
             df = self.summary_frame()
             labels = [f"{r.leader}\n({r.members})" for r in df.itertuples()]
@@ -265,8 +160,8 @@ class Blocs:
             return fig
         import igraph as ig
 
-        world = _as_world(world)
-        u, v, _ = _undirected_pairs(world, _kind_codes(self.kinds, DEFENSE_KINDS))
+        world = check_world(world)
+        u, v, _ = undirected_pairs(world, kind_codes(self.kinds, DEFENSE_KINDS))
         g = ig.Graph(n=world.n_states, edges=np.column_stack([u, v]), directed=False)
         with _seeded_igraph(self.seed if seed is None else seed):
             xy = np.asarray(g.layout_fruchterman_reingold().coords)
@@ -352,17 +247,17 @@ def blocs(
     """
     import igraph as ig
 
-    world = _as_world(world)
+    world = check_world(world)
     seed = check_int("seed", seed, low=0)
     if algorithm not in _ALGORITHMS:
         raise ParameterError(f"algorithm must be one of {', '.join(_ALGORITHMS)}, got {algorithm!r}")
     resolution = check_number("resolution", resolution, low=0, low_open=True)
     entente_weight = check_number("entente_weight", entente_weight, low=0, high=1)
-    kc = _kind_codes(kinds, DEFENSE_KINDS)
+    kc = kind_codes(kinds, DEFENSE_KINDS)
     n = world.n_states
     if n == 0:
         raise WorldError("blocs: the world has no states")
-    u, v, w = _undirected_pairs(world, kc, kind_weight=_kind_weights(entente_weight))
+    u, v, w = undirected_pairs(world, kc, kind_weight=kind_weights(entente_weight))
     bloc = np.full(n, -1, np.int64)
     modularity = 0.0
     if len(u):
@@ -500,7 +395,7 @@ class Polarity:
     def plot(self, ax: Any = None, *, top: int = 12) -> Any:
         """Capability shares of the largest states and blocs with the pole threshold.
         Returns the matplotlib Figure."""
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         df = self.to_frame()
         st = df[df.level == "state"].head(top)
         bl = df[df.level == "bloc"].head(top)
@@ -555,7 +450,7 @@ def polarity(
     >>> round(p.hhi, 2), p.n_poles, p.label, p.poles
     (0.36, 4, 'multipolar', ('A', 'B', 'C', 'D'))
     """
-    world = _as_world(world)
+    world = check_world(world)
     threshold = check_number("threshold", threshold, low=0, high=1, low_open=True)
     n = world.n_states
     if n == 0:

@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._gate import check_world
 from .._validate import check_number, readonly
 from ..errors import ParameterError, WorldError
-from .blocs import _as_world, _axes
+from ._common import axes
 
 __all__ = ["BurdenSharing", "burden_sharing"]
 
@@ -103,7 +104,7 @@ class BurdenSharing:
     def plot(self, ax: Any = None) -> Any:
         """Spending / GDP against GDP (log scale), the target as a line, free riders in
         red. Returns the matplotlib Figure."""
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         col = np.where(self.free_rider, "C3", "C0")
         ax.scatter(self.gdp, self.ratio * 100, c=col, s=25, zorder=2)
         for x, y, c in zip(self.gdp, self.ratio * 100, self.codes):
@@ -164,7 +165,7 @@ def burden_sharing(world: Any, treaty: str, *, target: float = 0.02) -> BurdenSh
     """
     from scipy import stats
 
-    world = _as_world(world)
+    world = check_world(world)
     target = check_number("target", target, low=0, high=1, low_open=True)
     if not isinstance(treaty, str):
         raise ParameterError(f"treaty must be a treaty name (str), got {treaty!r}")

@@ -8,46 +8,39 @@ Python per pair, and returns matrices over codes. With ``samples`` it also runs,
 pair, the Monte Carlo ensemble of :func:`foederis.simulate` (same draws: the map's
 ``p_deterred[a, t]`` equals ``simulate(world, (a, t), samples=k, seed=seed).p_deterred``).
 
-The sweep driver here is shared with :mod:`.entrapment`.
+The sweep driver (:mod:`._sweep`) is shared with :mod:`.entrapment`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numba
 import numpy as np
 import pandas as pd
 
-from .._validate import check_int, readonly
-from .._cascade import (
-    Rules,
-    _check_rules,
-    _check_world,
-    _jit_errstate,
-    _prepare,
-    _ro,
+from .._cluster import check_blocks, check_client, run_on_cluster
+from .._gate import (
+    check_mode,
+    check_parallel,
+    check_progress,
+    check_rules,
+    check_seed,
+    check_stop,
+    check_world,
     parse_domain,
 )
+from .._validate import check_int, readonly
 from ..errors import Interrupted, ParameterError, UnknownStateError
-from .._simulate import (
-    BLOCK_SECONDS,
-    DECIDE_SECONDS,
-    MODES,
-    PARALLEL_MIN_SECONDS,
-    _check_seed,
-    _check_stop,
-    any_stride,
-    core_workspace,
-)
-from .._kernels import sweep as _sk
-from .blocs import _axes
+from ..rules import Rules
+from ._common import axes
+from ._sweep import sweep
 
-__all__ = ["MAX_PAIRS", "ORDERS", "VALUES", "DeterrenceMap", "deterrence_map", "warmup"]
+__all__ = ["MAX_PAIRS", "ORDERS", "VALUES", "DeterrenceMap", "deterrence_map",
+           "deterrence_map_distributed"]
 
 #: Keys of :meth:`DeterrenceMap.order_by`.
 ORDERS = ("region", "bloc", "capability", "code", "input")
@@ -57,203 +50,6 @@ VALUES = ("balance", "deterred", "umbrella", "war_size", "n_rounds", "capability
 #: Most (aggressor x target) cells one map may hold (its matrices take ~40 bytes a cell):
 #: beyond it, pass a sample of aggressors and targets.
 MAX_PAIRS = 25_000_000
-
-
-# --------------------------------------------------------------------------------------
-# the sweep driver (shared with entrapment)
-# --------------------------------------------------------------------------------------
-@dataclass
-class _SweepOut:
-    balance: np.ndarray
-    deterred: np.ndarray
-    umbrella: np.ndarray
-    war_size: np.ndarray
-    n_rounds: np.ndarray
-    cap_a: np.ndarray
-    cap_d: np.ndarray
-    n_deterred: np.ndarray
-    war_sum: np.ndarray
-    ent_w: np.ndarray
-    ent_n: np.ndarray
-    credit: np.ndarray
-    done: int
-    interrupted: bool
-    parallel: bool
-    seconds: float
-    keyboard: bool = False
-
-
-_MODE_CODE = {None: _sk.MODE_DETERMINISTIC, "threshold": _sk.MODE_THRESHOLD,
-              "any": _sk.MODE_ANY}
-
-
-def _lane_bytes(n: int, nnz: int, mode: int, stride: int, accumulate: bool) -> int:
-    """Workspace bytes of one lane."""
-    b = 65 * n + 64
-    if mode == _sk.MODE_ANY:
-        b += 8 * stride * n + 28 * n
-    if accumulate:
-        b += 32 * n + 8 * nnz
-    return b
-
-
-def _sweep(
-    world: Any,
-    pair_agg: np.ndarray,
-    pair_tgt: np.ndarray,
-    rules: Rules,
-    domain_bit: int,
-    *,
-    mode: str | None = None,
-    samples: int = 0,
-    seed: int = 0,
-    weights: np.ndarray | None = None,
-    lanes: int | None = None,
-    progress: Callable[[int, int], Any] | None = None,
-    stop: Callable[[], bool] | None = None,
-    parallel: bool | None = None,
-) -> _SweepOut:
-    """Run the cascade (and, with ``mode``, ``samples`` ensemble samples) of every pair.
-
-    ``weights`` given: accumulate entrapment (per lane) with these pair weights.
-    ``lanes``: number of workspaces (None: the thread count, or 1 when serial is forced);
-    entrapment passes a count that does not depend on the threads, so that its float
-    sums do not either. Blocks of pairs are timed as in :func:`foederis.simulate`: the
-    first ones run serially, and the rest goes parallel only when its estimated serial
-    time exceeds ``PARALLEL_MIN_SECONDS`` (waking a sleeping thread pool costs ms).
-    """
-    t_start = time.perf_counter()
-    n = world.n_states
-    npairs = len(pair_agg)
-    mcode = _MODE_CODE[mode]
-    accumulate = weights is not None
-    empty = np.zeros(0, np.int64)
-    p = _prepare(world, empty, empty, rules, domain_bit)
-    any_rw = p.restraint_weight
-    if mcode == _sk.MODE_ANY:
-        # as simulate: restraint kinds absent from the world need no lanes of bits
-        present = np.bincount(world.kind, minlength=len(any_rw)) > 0
-        any_rw = np.where(present, any_rw, 0.0)
-        any_rw.setflags(write=False)
-    stride = any_stride(any_rw) if mcode == _sk.MODE_ANY else 0
-    threads = numba.get_num_threads()
-    if lanes is None:
-        lanes = 1 if (parallel is False or threads < 2) else threads
-    nl = int(lanes)
-    nnz = world.n_commitments
-    nreg = max(len(world.region_names), 1)
-    z = np.zeros
-    ws = (
-        z((nl, nreg), np.bool_),  # theatre
-        z((nl, 2), np.int64),  # the pair as two 1-element arrays
-        *core_workspace(nl, n),  # side, round, ..., dirty: what _cascade_core works in
-        z((nl, n if mcode == _sk.MODE_ANY else 1), np.int32),  # nxt ("any")
-        z((nl, stride * n if mcode == _sk.MODE_ANY else 1), np.uint64),  # bits ("any")
-        z((nl, 3, n if mcode == _sk.MODE_ANY else 1), np.int64),  # counts ("any", unused)
-    )
-    ent_w = z((nl, 2 * n if accumulate else 1), np.float64)
-    ent_n = z((nl, 2 * n if accumulate else 1), np.int64)
-    credit = z((nl, nnz if accumulate else 1), np.float64)
-    out = (
-        np.full(npairs, np.nan), z(npairs, np.bool_), z(npairs, np.bool_),
-        z(npairs, np.int64), np.full(npairs, -1, np.int32), np.full(npairs, np.nan),
-        np.full(npairs, np.nan), z(npairs, np.int64), z(npairs, np.int64),
-    )
-    pw = _ro(np.ones(npairs) if weights is None else np.ascontiguousarray(weights, np.float64))
-    pa = _ro(np.ascontiguousarray(pair_agg, np.int64))
-    pt = _ro(np.ascontiguousarray(pair_tgt, np.int64))
-    fw = (_ro(world.indptr), _ro(world.indices), _ro(world.credibility), _ro(world.kind),
-          _ro(world.domains))
-    args_graph = (  # the tuples of foederis._kernels.sweep
-        (pa, pt, pw), fw,
-        (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains),
-        (p.threshold, p.default_threshold, p.region_code, p.global_reach, p.reach),
-        (p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
-         p.credibility_scale, p.max_rounds),
-        (p.capability, p.nuclear, float(rules.margin), bool(rules.nuclear_umbrella)),
-        (int(mcode), int(samples), np.uint64(seed), any_rw),
-        ws,
-        (accumulate, ent_w, ent_n, credit),
-        out,
-    )
-
-    def run_block(par: bool, lo: int, hi: int) -> None:
-        kern = _sk.sweep_parallel if par else _sk.sweep_serial
-        kern(lo, hi, *args_graph)
-
-    # numba's one-off compile or cache load (tenths of a second) is not the sweep's time:
-    # an empty call of each variant used takes it out of ``seconds``
-    loading = 0.0
-
-    def load(par: bool) -> None:
-        nonlocal loading
-        kern = _sk.sweep_parallel if par else _sk.sweep_serial
-        if not getattr(kern, "signatures", True):  # (a plain function under DISABLE_JIT)
-            t0 = time.perf_counter()
-            with _jit_errstate():
-                run_block(par, 0, 0)
-            loading += time.perf_counter() - t0
-
-    can_par = nl > 1 and threads > 1
-    use_par = bool(parallel) and can_par
-    decided = parallel is not None or not can_par
-    load(use_par)
-    block = 32 if mcode == _sk.MODE_DETERMINISTIC else max(1, 2048 // max(samples, 1))
-    done = 0
-    interrupted = False
-    keyboard = False
-    serial_time = 0.0
-    serial_pairs = 0
-    try:
-        with _jit_errstate():
-            while done < npairs:
-                hi = min(npairs, done + block)
-                t0 = time.perf_counter()
-                run_block(use_par, done, hi)
-                dt = time.perf_counter() - t0
-                ran = hi - done
-                done = hi
-                if not decided:
-                    serial_time += dt
-                    serial_pairs += ran
-                    per = serial_time / serial_pairs
-                    if serial_time >= DECIDE_SECONDS:
-                        use_par = per * (npairs - done) > PARALLEL_MIN_SECONDS
-                        decided = True
-                        if use_par:
-                            load(True)
-                        block = _next_block(per, nl if use_par else 1)
-                    else:
-                        block *= 4
-                else:
-                    block = _next_block(dt / ran, 1)
-                if progress is not None:
-                    progress(done, npairs)
-                if stop is not None and done < npairs and stop():
-                    interrupted = True
-                    break
-    except KeyboardInterrupt:  # between blocks: the pairs [0, done) are complete
-        interrupted = keyboard = True
-    return _SweepOut(*out, ent_w=ent_w, ent_n=ent_n, credit=credit, done=done,
-                     interrupted=interrupted, parallel=use_par,
-                     seconds=time.perf_counter() - t_start - loading, keyboard=keyboard)
-
-
-def _next_block(per_pair: float, speedup: int) -> int:
-    """Pairs in a block of ~BLOCK_SECONDS given the serial time per pair."""
-    return max(8, int(BLOCK_SECONDS * speedup / max(per_pair, 1e-9)))
-
-
-def _check_progress(progress: Any) -> Any:
-    if progress is not None and not callable(progress):
-        raise ParameterError(f"progress must be a callable(done, total), got {progress!r}")
-    return progress
-
-
-def _check_parallel(parallel: Any) -> Any:
-    if parallel is not None and not isinstance(parallel, (bool, np.bool_)):
-        raise ParameterError(f"parallel must be True, False or None, got {parallel!r}")
-    return None if parallel is None else bool(parallel)
 
 
 # --------------------------------------------------------------------------------------
@@ -530,7 +326,7 @@ class DeterrenceMap:
         ``labels``: tick labels with the codes (default: when at most 80 rows and
         columns). Returns the matplotlib Figure."""
         m = self.order_by(order) if order != "input" else self
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         if value not in VALUES:
             raise ParameterError(f"value must be one of {', '.join(VALUES)}, got {value!r}")
         data = getattr(m, value)
@@ -664,19 +460,18 @@ def deterrence_map(
     >>> round(dm["RUS", "EST"]["balance"], 3), dm["RUS", "EST"]["war_size"]
     (1.7, 3)
     """
-    world = _check_world(world)
-    rules = _check_rules(rules)
+    world = check_world(world)
+    rules = check_rules(rules)
     dname, dbit = parse_domain(domain)
     agg = _selection(world, aggressors, "aggressors")
     tgt = _selection(world, targets, "targets")
     if samples is not None:
         samples = check_int("samples", samples, low=1, high=1 << 40)
-    if mode not in MODES:
-        raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")
-    seed = _check_seed(seed)
-    stopped = _check_stop(stop)
-    progress = _check_progress(progress)
-    parallel = _check_parallel(parallel)
+    mode = check_mode(mode)
+    seed = check_seed(seed)
+    stopped = check_stop(stop)
+    progress = check_progress(progress)
+    parallel = check_parallel(parallel)
     R, C = len(agg), len(tgt)
     if R * C > MAX_PAIRS:
         raise ParameterError(
@@ -693,8 +488,6 @@ def deterrence_map(
             f"({world.codes[agg[0]]!r}), and a state does not attack itself"
         )
     if client is not None:
-        from ..distributed import deterrence_map_distributed
-
         parts = deterrence_map_distributed(
             client, world, world.codes[agg].tolist(), world.codes[tgt].tolist(), rules,
             samples=samples, seed=seed, mode=mode, domain=dname, parallel=parallel,
@@ -702,9 +495,9 @@ def deterrence_map(
         return _stack(parts, world)
     pair_agg = agg[rr[keep]]
     pair_tgt = tgt[cc[keep]]
-    res = _sweep(world, pair_agg, pair_tgt, rules, dbit,
-                 mode=mode if samples else None, samples=samples or 0, seed=seed,
-                 progress=progress, stop=stopped, parallel=parallel)
+    res = sweep(world, pair_agg, pair_tgt, rules, dbit,
+                mode=mode if samples else None, samples=samples or 0, seed=seed,
+                progress=progress, stop=stopped, parallel=parallel)
     k = res.done
     cells = flat[:k]
 
@@ -747,8 +540,6 @@ def deterrence_map(
 
 def _stack(parts: list, world: Any) -> DeterrenceMap:
     """Join maps of consecutive blocks of aggressors (same targets) into one."""
-    import dataclasses
-
     first = parts[0]
     rows = {}
     for f in ("aggressors", "computed", "balance", "deterred", "umbrella", "war_size",
@@ -762,16 +553,20 @@ def _stack(parts: list, world: Any) -> DeterrenceMap:
     )
 
 
-def warmup(parallel: bool = True) -> None:
-    """Compile (or load from numba's cache) the sweep kernels on a tiny world: the
-    deterministic map, both ensemble modes and entrapment."""
-    from .._warmup import _tiny_world
-    from ..world import World
-    from .entrapment import entrapment
+def _deterrence_block(world: Any, aggressors: list, targets: Any, rules: Any,
+                      kwargs: dict) -> DeterrenceMap:
+    return deterrence_map(world, aggressors, targets, rules, **kwargs)
 
-    w = _tiny_world(World, np)
-    for par in (False, True) if parallel else (False,):
-        deterrence_map(w, parallel=par)
-        deterrence_map(w, samples=64, mode="threshold", parallel=par)
-        deterrence_map(w, samples=64, mode="any", parallel=par)
-        entrapment(w, parallel=par)
+
+def deterrence_map_distributed(client: Any, world: Any, aggressors: list, targets: Any,
+                               rules: Any, *, blocks: int | None = None,
+                               **kwargs: Any) -> list:
+    """Run :func:`deterrence_map` over blocks of aggressors on a Dask cluster; returns the
+    per-block results in aggressor order (``deterrence_map(..., client=)`` stacks them).
+    Also :func:`foederis.distributed.deterrence_map_distributed`."""
+    client = check_client(client)
+    blocks = check_blocks(client, blocks, len(aggressors))
+    chunks = [list(c) for c in np.array_split(np.asarray(aggressors, dtype=object), blocks)
+              if len(c)]
+    return run_on_cluster(client, _deterrence_block, world,
+                          [(c, targets, rules, kwargs) for c in chunks])

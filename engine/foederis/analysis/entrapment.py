@@ -20,12 +20,19 @@ import numpy as np
 import pandas as pd
 
 from .._constants import KIND_NAMES
+from .._gate import (
+    check_parallel,
+    check_progress,
+    check_rules,
+    check_stop,
+    check_world,
+    parse_domain,
+)
 from .._validate import check_int, check_number, readonly
-from .._cascade import Rules, _check_rules, _check_world, parse_domain
 from ..errors import Interrupted, ParameterError, UnknownStateError
-from .._simulate import _check_stop
-from .blocs import _axes
-from .deterrence import _check_parallel, _check_progress, _lane_bytes, _sweep
+from ..rules import Rules
+from ._common import axes
+from ._sweep import lane_bytes, sweep
 
 __all__ = ["LANES", "MAX_WARS", "WEIGHTS", "Entrapment", "entrapment"]
 
@@ -206,7 +213,7 @@ class Entrapment:
         """The ``top`` most entrapped states as horizontal bars, split by side (A: with
         the aggressor, D: with the target). Returns the matplotlib Figure."""
         top = check_int("top", top, low=1)
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         df = self.to_frame().head(top).iloc[::-1]
         y = np.arange(len(df))
         ax.barh(y, df["side_d"], color="C0", label="drawn in on D (defending)")
@@ -412,18 +419,18 @@ def entrapment(
       code  entrapment  side_d protege       kind
     0    A         1.0     1.0       B  GUARANTEE
     """
-    world = _check_world(world)
-    rules = _check_rules(rules)
+    world = check_world(world)
+    rules = check_rules(rules)
     dname, dbit = parse_domain(domain)
     top = check_int("top", top, low=1)
-    stopped = _check_stop(stop)
-    progress = _check_progress(progress)
-    parallel = _check_parallel(parallel)
+    stopped = check_stop(stop)
+    progress = check_progress(progress)
+    parallel = check_parallel(parallel)
     label, agg, tgt, wgt = _wars(world, weights)
     n = world.n_states
     lanes = max(1, min(LANES, len(agg),
-                       _LANE_BUDGET // _lane_bytes(n, world.n_commitments, 0, 0, True)))
-    res = _sweep(world, agg, tgt, rules, dbit, weights=wgt, lanes=lanes,
+                       _LANE_BUDGET // lane_bytes(n, world.n_commitments, 0, 0, True)))
+    res = sweep(world, agg, tgt, rules, dbit, weights=wgt, lanes=lanes,
                  progress=progress, stop=stopped, parallel=parallel)
     if res.interrupted:
         raise Interrupted(

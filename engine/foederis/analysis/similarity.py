@@ -11,24 +11,19 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._constants import DEFENSE, ENTENTE, GUARANTEE, NEUTRALITY, NONAGGRESSION, OFFENSE
+from .._constants import KINDS
+from .._gate import check_world
 from .._validate import check_int, readonly
 from ..errors import ParameterError, WorldError
-from .blocs import _as_world, _axes
+from ._common import axes
 
 __all__ = ["TIE_LEVEL", "PortfolioSimilarity", "portfolio_similarity", "tie_levels"]
 
-#: ATOP ordinal coding of a tie by commitment kind. GUARANTEE (a unilateral defense
-#: promise) counts as a defense pact; ENTENTE stands for ATOP's consultation pacts.
-TIE_LEVEL: dict[int, int] = {
-    DEFENSE: 3,
-    GUARANTEE: 3,
-    OFFENSE: 3,
-    NEUTRALITY: 2,
-    ENTENTE: 2,
-    NONAGGRESSION: 1,
-}
-_LEVEL = np.array([TIE_LEVEL[k] for k in range(6)], np.int8)
+#: ATOP ordinal coding of a tie by commitment kind code, read from the table of kinds
+#: (``KINDS[k].ordinal``). GUARANTEE (a unilateral defense promise) counts as a defense
+#: pact; ENTENTE stands for ATOP's consultation pacts.
+TIE_LEVEL: dict[int, int] = {code: k.ordinal for code, k in enumerate(KINDS)}
+_LEVEL = np.array([k.ordinal for k in KINDS], np.int8)
 SELF_LEVEL = 3
 MAX_ALL_PAIRS = 4000
 _MEASURES = ("s", "tau")
@@ -42,7 +37,7 @@ def tie_levels(world: Any) -> sp.csr_array:
     x_ik = the highest ATOP level (:data:`TIE_LEVEL`) over the commitments between i and
     k in **either direction** (i -> k or k -> i), whatever their credibility; x_ii = 3.
     """
-    world = _as_world(world)
+    world = check_world(world)
     n = world.n_states
     g = world.guarantors.astype(np.int64)
     p = world.indices.astype(np.int64)
@@ -191,7 +186,7 @@ class PortfolioSimilarity:
 
     def plot(self, ax: Any = None, *, bins: int = 40) -> Any:
         """Histogram of the listed pairs' values. Returns the matplotlib Figure."""
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         ax.hist(self.value[np.isfinite(self.value)], bins=bins, color="C0")
         name = "S" if self.measure == "s" else "tau-b"
         ax.set_xlabel(name)
@@ -310,7 +305,7 @@ def portfolio_similarity(
     >>> round(s.value_of("A", "C"), 4)  # 1 - 2 * (6/3 + 3/3) / 3
     -1.0
     """
-    world = _as_world(world)
+    world = check_world(world)
     if measure not in _MEASURES:
         raise ParameterError(f"measure must be 's' or 'tau', got {measure!r}")
     if distance not in _DISTANCES:

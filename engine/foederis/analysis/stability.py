@@ -10,17 +10,17 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._gate import check_world
 from .._validate import check_int, check_number, readonly
 from ..errors import ParameterError, WorldError
 from .._kernels import structure as K
-from .blocs import (
+from ._common import (
     ALLIANCE_KINDS,
     DEFENSE_KINDS,
-    _as_world,
-    _axes,
-    _kind_codes,
-    _kind_weights,
-    _undirected_pairs,
+    axes,
+    kind_codes,
+    kind_weights,
+    undirected_pairs,
 )
 
 __all__ = [
@@ -74,15 +74,15 @@ def propensity(
     ENTENTE ``entente_weight``) and h_ij the larger hostility of i to j and of j to i.
     Rows and columns follow the selected states in world order.
     """
-    world = _as_world(world)
+    world = check_world(world)
     entente_weight = check_number("entente_weight", entente_weight, low=0, high=1)
     sel = _select(world, states)
-    return _propensity(world, sel, _kind_codes(kinds, ALLIANCE_KINDS), entente_weight)
+    return _propensity(world, sel, kind_codes(kinds, ALLIANCE_KINDS), entente_weight)
 
 
 def _propensity(world: Any, sel: np.ndarray, kc: tuple[int, ...], ew: float) -> sp.csr_array:
     n = world.n_states
-    u, v, a = _undirected_pairs(world, kc, kind_weight=_kind_weights(ew), combine="max")
+    u, v, a = undirected_pairs(world, kc, kind_weight=kind_weights(ew), combine="max")
     src = np.repeat(np.arange(n, dtype=np.int64), np.diff(world.riv_indptr))
     tgt = world.riv_indices.astype(np.int64)
     h = world.riv_hostility.astype(np.float64)
@@ -176,7 +176,7 @@ class Landscape:
 
     def plot(self, ax: Any = None, *, top: int = 10) -> Any:
         """The ``top`` minima: energy (bars) and basin share (dots). Returns the Figure."""
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         k = min(top, self.n_minima)
         x = np.arange(k)
         ax.bar(x, self.energy[:k], color="C0")
@@ -258,13 +258,13 @@ def landscape(
        energy  basin_share camp_0 camp_1
     0    -0.5          1.0    A B    C D
     """
-    world = _as_world(world)
+    world = check_world(world)
     if method not in _METHODS:
         raise ParameterError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
     starts = check_int("starts", starts, low=1, high=10**8)
     seed = check_int("seed", seed, low=0, high=2**63 - 1)
     entente_weight = check_number("entente_weight", entente_weight, low=0, high=1)
-    kc = _kind_codes(kinds, ALLIANCE_KINDS)
+    kc = kind_codes(kinds, ALLIANCE_KINDS)
     sel = _select(world, states)
     cap = world.capability[sel].astype(np.float64)
     total = float(cap.sum())
@@ -459,7 +459,7 @@ class Vulnerability:
     def plot(self, ax: Any = None, *, top: int = 25) -> Any:
         """Attack-to-defense ratio of the most threatened states, with the gamma line.
         Returns the matplotlib Figure."""
-        fig, ax = _axes(ax)
+        fig, ax = axes(ax)
         df = self.to_frame()
         df = df[df["attacker"] != ""].sort_values("ratio", ascending=False).head(top)
         r = df["ratio"].to_numpy(dtype=float)
@@ -518,14 +518,14 @@ def vulnerability(
     >>> v.vulnerable_states  # A (3) falls to B+C (4); B+C (4) stand against A (3)
     ['A']
     """
-    world = _as_world(world)
+    world = check_world(world)
     gamma = check_number("gamma", gamma, low=0, low_open=True)
     min_credibility = check_number("min_credibility", min_credibility, low=0, high=1)
     n = world.n_states
     if n == 0:
         raise WorldError("vulnerability: the world has no states")
-    kc = _kind_codes(kinds, DEFENSE_KINDS)
-    u, v, _ = _undirected_pairs(world, kc, combine="max", min_credibility=min_credibility)
+    kc = kind_codes(kinds, DEFENSE_KINDS)
+    u, v, _ = undirected_pairs(world, kc, combine="max", min_credibility=min_credibility)
     r = np.r_[u, v]
     c = np.r_[v, u]
     o = np.lexsort((c, r))

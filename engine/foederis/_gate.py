@@ -1,0 +1,304 @@
+"""The one validation gate of the public API: every public entry (cascade, simulate,
+threat_exposure, the analyses, ``foederis.kernels.cascade_inputs``, the Dask functions and
+the CLI) checks its arguments here, and gets back what it will use.
+
+- ``world``: :func:`check_world`; ``attacks``: :func:`parse_attacks`; ``domain``:
+  :func:`parse_domain`; ``rules``: :func:`check_rules`;
+- ``seed``: :func:`check_seed`; ``progress``: :func:`check_progress`; ``stop``:
+  :func:`check_stop`; ``parallel``: :func:`check_parallel`; ``mode``: :func:`check_mode`;
+- the kernels' inputs of a question: :func:`prepare` (a :class:`Prepared`);
+- :func:`jit_errstate`, the numpy error state under which kernels run.
+
+Every error names the parameter and what is valid, and is a
+:class:`foederis.FoederisError`.
+
+Examples
+--------
+>>> from foederis._gate import check_parallel, check_seed, parse_domain
+>>> parse_domain("Nuclear")
+('nuclear', 2)
+>>> check_seed(7), check_parallel(None)
+(7, None)
+>>> check_seed(-1)
+Traceback (most recent call last):
+...
+foederis.errors.ParameterError: seed must be an integer in [0, 18446744073709551615], got -1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ._constants import CONVENTIONAL, DOMAIN_BITS, DOMAIN_NAMES
+from ._validate import check_int
+from .errors import AttackError, ParameterError, UnknownStateError
+from .rules import Rules
+from .world import World
+
+__all__ = [
+    "MODES", "Prepared", "check_mode", "check_parallel", "check_progress", "check_rules",
+    "check_seed", "check_stop", "check_world", "frozen_view", "jit_errstate",
+    "parse_attacks", "parse_domain", "prepare",
+]
+
+#: The ensemble modes of :func:`foederis.simulate` (and the sampled sweeps).
+MODES = ("threshold", "any")
+
+_DEFAULT_RULES = Rules()
+
+
+def check_rules(rules: Any) -> Rules:
+    """``None`` -> ``Rules()``; a Rules as is; a dict of its fields -> ``Rules(**d)``."""
+    if rules is None:
+        return _DEFAULT_RULES
+    if isinstance(rules, Rules):
+        return rules
+    if isinstance(rules, dict):
+        try:
+            return Rules(**rules)
+        except TypeError as e:
+            raise ParameterError(f"rules: {e}") from None
+    raise ParameterError(f"rules must be a foederis.Rules (or a dict of its fields), got "
+                         f"{type(rules).__name__}")
+
+
+def check_seed(seed: Any) -> int:
+    """A seed in [0, 2**64); None draws one from the OS."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy) & ((1 << 64) - 1)
+    return check_int("seed", seed, low=0, high=(1 << 64) - 1)
+
+
+def check_stop(stop: Any) -> Callable[[], bool] | None:
+    """None, a threading.Event (anything with ``is_set()``) or a callable -> a callable
+    returning True to stop (or None)."""
+    if stop is None:
+        return None
+    if hasattr(stop, "is_set"):
+        return lambda: bool(stop.is_set())
+    if callable(stop):
+        return lambda: bool(stop())
+    raise ParameterError("stop must be None, a threading.Event (anything with is_set()) or a "
+                         f"callable returning True to stop, got {type(stop).__name__}")
+
+
+def check_progress(progress: Any) -> Any:
+    """None or a callable(done, total)."""
+    if progress is not None and not callable(progress):
+        raise ParameterError(f"progress must be a callable(done, total), got {progress!r}")
+    return progress
+
+
+def check_parallel(parallel: Any) -> bool | None:
+    """True, False or None (decide by the work)."""
+    if parallel is not None and not isinstance(parallel, (bool, np.bool_)):
+        raise ParameterError(f"parallel must be True, False or None, got {parallel!r}")
+    return None if parallel is None else bool(parallel)
+
+
+def check_mode(mode: Any) -> str:
+    """One of :data:`MODES`."""
+    if mode not in MODES:
+        raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")
+    return mode
+
+
+def check_world(world: Any) -> World:
+    """The one gate for a ``world`` argument: a :class:`foederis.World`, returned; anything
+    else raises ParameterError."""
+    if not isinstance(world, World):
+        raise ParameterError(
+            f"world must be a foederis.World (e.g. foederis.load_world('contemporary')), "
+            f"got {type(world).__name__}"
+        )
+    return world
+
+
+def parse_domain(domain: Any) -> tuple[str, int]:
+    """``"conventional"`` (any case) -> ("conventional", 1); raises ParameterError."""
+    if isinstance(domain, str) and domain.strip().lower() in DOMAIN_BITS:
+        name = domain.strip().lower()
+        return name, DOMAIN_BITS[name]
+    raise ParameterError(
+        f"domain must be one of {', '.join(DOMAIN_NAMES)} (an attack has one domain), "
+        f"got {domain!r}"
+    )
+
+
+def _is_scalar_state(x: Any) -> bool:
+    return (isinstance(x, str) and ":" not in x) or (
+        isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+    )
+
+
+def _state_index(world: Any, x: Any, item: Any) -> int:
+    if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
+        i = int(x)
+        if not 0 <= i < world.n_states:
+            raise UnknownStateError(
+                f"attack {item!r}: state index {i} is out of range; valid indices are "
+                f"0..{world.n_states - 1}"
+            )
+        return i
+    if not isinstance(x, str):
+        raise AttackError(f"attack {item!r}: a state must be a code (str) or an index, got "
+                          f"{type(x).__name__}")
+    return world.index(x.strip())
+
+
+def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Validate attacks -> (aggressor indices, target indices, pairs of codes).
+
+    Accepts ``"RUS:EST"``, ``("RUS", "EST")``, or a list of those; states may be codes or
+    integer indices. Raises AttackError (empty, malformed, self-attack, a state both
+    aggressor and target) or UnknownStateError (unknown code), naming the culprit.
+    """
+    if isinstance(attacks, str):
+        items: list = [attacks]
+    elif (isinstance(attacks, (tuple, list)) and len(attacks) == 2
+          and all(_is_scalar_state(x) for x in attacks)):
+        items = [tuple(attacks)]
+    else:
+        try:
+            items = list(attacks)
+        except TypeError:
+            raise AttackError(
+                f"attacks must be 'AGG:TGT', an (aggressor, target) pair or a list of them, "
+                f"got {attacks!r}"
+            ) from None
+    if not items:
+        raise AttackError("attacks is empty: give at least one (aggressor, target) pair, "
+                          "e.g. ('RUS', 'EST') or 'RUS:EST'")
+    agg: list[int] = []
+    tgt: list[int] = []
+    pairs = []
+    for item in items:
+        if isinstance(item, np.str_):
+            item = str(item)
+        elif isinstance(item, (tuple, list)):  # np.str_ / np.int64 codes read back plainly
+            item = tuple(x.item() if isinstance(x, np.generic) else x for x in item)
+        if isinstance(item, str):
+            parts = item.split(":")
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise AttackError(f"attack {item!r} must look like 'AGGRESSOR:TARGET'")
+            a_raw, t_raw = parts[0].strip(), parts[1].strip()
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            a_raw, t_raw = item
+        else:
+            raise AttackError(f"attack {item!r} must be 'AGG:TGT' or an (aggressor, target) "
+                              "pair")
+        a = _state_index(world, a_raw, item)
+        t = _state_index(world, t_raw, item)
+        if a == t:
+            raise AttackError(f"attack {item!r}: '{world.codes[a]}' cannot attack itself")
+        agg.append(a)
+        tgt.append(t)
+        pairs.append((str(world.codes[a]), str(world.codes[t])))
+    both = set(agg) & set(tgt)
+    if both:
+        i = min(both)
+        code = str(world.codes[i])
+        a_in = next(p for p in pairs if p[0] == code)
+        t_in = next(p for p in pairs if p[1] == code)
+        raise AttackError(
+            f"{code!r} is both an aggressor ({a_in[0]}:{a_in[1]}) and a target "
+            f"({t_in[0]}:{t_in[1]}); a state fights on one side only"
+        )
+    aggressors = np.unique(np.asarray(agg, dtype=np.int64))
+    targets = np.unique(np.asarray(tgt, dtype=np.int64))
+    # drop repeated pairs, keep order
+    seen = set()
+    uniq = []
+    for p in pairs:
+        if p not in seen:
+            seen.add(p)
+            uniq.append(p)
+    return aggressors, targets, tuple(uniq)
+
+
+def frozen_view(a: np.ndarray) -> np.ndarray:
+    """A read-only view (the kernels are compiled once, for read-only inputs)."""
+    if a.flags.writeable:
+        a = a.view()
+        a.setflags(write=False)
+    return a
+
+
+class Prepared(NamedTuple):
+    """Kernel inputs of one (world, attacks, rules, domain); see foederis.kernels."""
+
+    tindptr: np.ndarray
+    tindices: np.ndarray
+    tcredibility: np.ndarray
+    tkind: np.ndarray
+    tdomains: np.ndarray
+    threshold: np.ndarray
+    default_threshold: float
+    region_code: np.ndarray
+    global_reach: np.ndarray
+    theatre: np.ndarray
+    reach: bool
+    aggressors: np.ndarray
+    targets: np.ndarray
+    domain: int
+    pull_weight: np.ndarray
+    restraint_weight: np.ndarray
+    defend_initiators: float
+    credibility_scale: float
+    max_rounds: int
+    capability: np.ndarray
+    nuclear: np.ndarray
+
+
+def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rules,
+            domain_bit: int) -> Prepared:
+    """The kernel inputs of one question (validated world, attack indices, rules, domain
+    bit): read-only views of the world's transposed CSR and node arrays, and the rules'
+    weights and scalars, in the kernels' argument order."""
+    tr = world.transposed
+    reach = bool(rules.reach and domain_bit == CONVENTIONAL and world.has_reach_column)
+    rc = world.region_code
+    theatre = np.zeros(max(len(world.region_names), 1), dtype=np.bool_)
+    if reach:
+        codes = np.concatenate((rc[aggressors], rc[targets]))
+        theatre[codes[codes >= 0]] = True
+    theatre.setflags(write=False)
+    aggressors = frozen_view(aggressors)
+    targets = frozen_view(targets)
+    return Prepared(
+        frozen_view(tr.indptr), frozen_view(tr.indices), frozen_view(tr.credibility), frozen_view(tr.kind), frozen_view(tr.domains),
+        frozen_view(world.threshold), float(rules.threshold), frozen_view(rc), frozen_view(world.global_reach),
+        theatre, reach,
+        aggressors, targets, int(domain_bit),
+        rules.pull_weight, rules.restraint_weight, float(rules.defend_initiators),
+        float(rules.credibility_scale),
+        -1 if rules.max_rounds is None else int(rules.max_rounds),
+        frozen_view(world.capability), frozen_view(world.nuclear),
+    )
+
+
+
+class _NullContext:
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NULL = _NullContext()
+
+
+def jit_errstate() -> Any:
+    """Under NUMBA_DISABLE_JIT=1 the kernels run as Python on numpy scalars, where the
+    hash's intended uint64 wrap-around raises overflow warnings; silence exactly those."""
+    from numba.core import config
+
+    if config.DISABLE_JIT:
+        return np.errstate(over="ignore")
+    return _NULL

@@ -1,0 +1,186 @@
+"""The sweep driver of the deterrence map and of entrapment: the cascade (and, with a
+mode, the ensemble) of every pair of a list, in one kernel per block of pairs
+(:mod:`foederis._kernels.sweep`), the blocks run by the one block driver
+(:func:`foederis._blocks.run_blocks`).
+
+Examples
+--------
+>>> import numpy as np
+>>> from foederis import Rules, World
+>>> from foederis.analysis._sweep import sweep
+>>> w = World.from_arrays(["RUS", "EST", "USA"], [0.3, 0.01, 0.5],
+...                       guarantor=[2], protege=[1], kind=["defense"])
+>>> out = sweep(w, np.array([0]), np.array([1]), Rules(), 1, parallel=False)
+>>> out.done, round(float(out.balance[0]), 3), int(out.war_size[0])
+(1, 1.7, 3)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numba
+import numpy as np
+
+from .. import _kernels as _k
+from .._blocks import core_workspace, run_blocks
+from .._gate import frozen_view, jit_errstate, prepare
+from ..rules import Rules
+from .._kernels import sweep as _sk
+
+__all__ = ["MODE_CODE", "SweepOut", "lane_bytes", "sweep"]
+
+
+@dataclass
+@dataclass
+class SweepOut:
+    """The outputs of :func:`sweep` (per pair, per lane for entrapment) and how it ran."""
+
+    balance: np.ndarray
+    deterred: np.ndarray
+    umbrella: np.ndarray
+    war_size: np.ndarray
+    n_rounds: np.ndarray
+    cap_a: np.ndarray
+    cap_d: np.ndarray
+    n_deterred: np.ndarray
+    war_sum: np.ndarray
+    ent_w: np.ndarray
+    ent_n: np.ndarray
+    credit: np.ndarray
+    done: int
+    interrupted: bool
+    parallel: bool
+    seconds: float
+    keyboard: bool = False
+
+
+MODE_CODE = {None: _sk.MODE_DETERMINISTIC, "threshold": _sk.MODE_THRESHOLD,
+              "any": _sk.MODE_ANY}
+
+
+def lane_bytes(n: int, nnz: int, mode: int, stride: int, accumulate: bool) -> int:
+    """Workspace bytes of one lane."""
+    b = 65 * n + 64
+    if mode == _sk.MODE_ANY:
+        b += 8 * stride * n + 28 * n
+    if accumulate:
+        b += 32 * n + 8 * nnz
+    return b
+
+
+def sweep(
+    world: Any,
+    pair_agg: np.ndarray,
+    pair_tgt: np.ndarray,
+    rules: Rules,
+    domain_bit: int,
+    *,
+    mode: str | None = None,
+    samples: int = 0,
+    seed: int = 0,
+    weights: np.ndarray | None = None,
+    lanes: int | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+    stop: Callable[[], bool] | None = None,
+    parallel: bool | None = None,
+) -> SweepOut:
+    """Run the cascade (and, with ``mode``, ``samples`` ensemble samples) of every pair.
+
+    ``weights`` given: accumulate entrapment (per lane) with these pair weights.
+    ``lanes``: number of workspaces (None: the thread count, or 1 when serial is forced);
+    entrapment passes a count that does not depend on the threads, so that its float
+    sums do not either. Blocks of pairs are timed as in :func:`foederis.simulate`: the
+    first ones run serially, and the rest goes parallel only when its estimated serial
+    time exceeds ``PARALLEL_MIN_SECONDS`` (waking a sleeping thread pool costs ms).
+    """
+    t_start = time.perf_counter()
+    n = world.n_states
+    npairs = len(pair_agg)
+    mcode = MODE_CODE[mode]
+    accumulate = weights is not None
+    empty = np.zeros(0, np.int64)
+    p = prepare(world, empty, empty, rules, domain_bit)
+    any_rw = p.restraint_weight
+    if mcode == _sk.MODE_ANY:
+        # as simulate: restraint kinds absent from the world need no lanes of bits
+        present = np.bincount(world.kind, minlength=len(any_rw)) > 0
+        any_rw = np.where(present, any_rw, 0.0)
+        any_rw.setflags(write=False)
+    stride = int(_k.any_stride(any_rw)) if mcode == _sk.MODE_ANY else 0
+    threads = numba.get_num_threads()
+    if lanes is None:
+        lanes = 1 if (parallel is False or threads < 2) else threads
+    nl = int(lanes)
+    nnz = world.n_commitments
+    nreg = max(len(world.region_names), 1)
+    z = np.zeros
+    ws = (
+        z((nl, nreg), np.bool_),  # theatre
+        z((nl, 2), np.int64),  # the pair as two 1-element arrays
+        *core_workspace(nl, n),  # side, round, ..., dirty: what _cascade_core works in
+        z((nl, n if mcode == _sk.MODE_ANY else 1), np.int32),  # nxt ("any")
+        z((nl, stride * n if mcode == _sk.MODE_ANY else 1), np.uint64),  # bits ("any")
+        z((nl, 3, n if mcode == _sk.MODE_ANY else 1), np.int64),  # counts ("any", unused)
+    )
+    ent_w = z((nl, 2 * n if accumulate else 1), np.float64)
+    ent_n = z((nl, 2 * n if accumulate else 1), np.int64)
+    credit = z((nl, nnz if accumulate else 1), np.float64)
+    out = (
+        np.full(npairs, np.nan), z(npairs, np.bool_), z(npairs, np.bool_),
+        z(npairs, np.int64), np.full(npairs, -1, np.int32), np.full(npairs, np.nan),
+        np.full(npairs, np.nan), z(npairs, np.int64), z(npairs, np.int64),
+    )
+    ro = frozen_view
+    pw = ro(np.ones(npairs) if weights is None else np.ascontiguousarray(weights, np.float64))
+    pa = ro(np.ascontiguousarray(pair_agg, np.int64))
+    pt = ro(np.ascontiguousarray(pair_tgt, np.int64))
+    fw = (ro(world.indptr), ro(world.indices), ro(world.credibility), ro(world.kind),
+          ro(world.domains))
+    args_graph = (  # the tuples of foederis._kernels.sweep
+        (pa, pt, pw), fw,
+        (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains),
+        (p.threshold, p.default_threshold, p.region_code, p.global_reach, p.reach),
+        (p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
+         p.credibility_scale, p.max_rounds),
+        (p.capability, p.nuclear, float(rules.margin), bool(rules.nuclear_umbrella)),
+        (int(mcode), int(samples), np.uint64(seed), any_rw),
+        ws,
+        (accumulate, ent_w, ent_n, credit),
+        out,
+    )
+
+    def run_block(par: bool, lo: int, hi: int) -> int:
+        kern = _sk.sweep_parallel if par else _sk.sweep_serial
+        kern(lo, hi, *args_graph)
+        return hi
+
+    # numba's one-off compile or cache load (tenths of a second) is not the sweep's time:
+    # an empty call of each variant used takes it out of ``seconds``
+    loading = 0.0
+
+    def load(par: bool) -> None:
+        nonlocal loading
+        kern = _sk.sweep_parallel if par else _sk.sweep_serial
+        if not getattr(kern, "signatures", True):  # (a plain function under DISABLE_JIT)
+            t0 = time.perf_counter()
+            with jit_errstate():
+                run_block(par, 0, 0)
+            loading += time.perf_counter() - t0
+
+    can_par = nl > 1 and threads > 1
+    use_par = bool(parallel) and can_par
+    load(use_par)
+    ran = run_blocks(
+        run_block, 0, npairs,
+        block=32 if mcode == _sk.MODE_DETERMINISTIC else max(1, 2048 // max(samples, 1)),
+        min_block=8, parallel=use_par, decided=parallel is not None or not can_par,
+        speedup=nl, progress=progress, stop=stop, on_parallel=lambda: load(True),
+    )
+    return SweepOut(*out, ent_w=ent_w, ent_n=ent_n, credit=credit, done=ran.done,
+                    interrupted=ran.interrupted, parallel=ran.parallel,
+                    seconds=time.perf_counter() - t_start - loading, keyboard=ran.keyboard)
+

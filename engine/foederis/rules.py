@@ -1,0 +1,154 @@
+"""The parameters of the cascade rule: :class:`Rules` (exported as ``foederis.Rules``).
+
+Every weight a kind carries is read from the one table of kinds
+(``foederis._constants.KINDS``): a pulling kind's weight is ``Rules.<field>`` or a number
+there, a restraining kind's likewise. The rule itself is in :mod:`foederis._cascade`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from ._constants import KINDS
+from ._validate import check_int, check_number
+from .errors import ParameterError
+
+__all__ = ["Rules"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The parameters of the cascade rule (DESIGN.md), validated on construction.
+
+    Parameters
+    ----------
+    threshold : float, default 0.5
+        Press a state needs to join a side (> 0; a state's own ``threshold`` column, when
+        not NaN, overrides it).
+    entente_weight : float, default 0.25
+        Pull of an ENTENTE commitment relative to DEFENSE (>= 0).
+    neutrality_weight : float, default 1.0
+        Restraint of a NEUTRALITY commitment (>= 0).
+    nonaggression_weight : float, default 0.5
+        Restraint of a NONAGGRESSION commitment (>= 0).
+    ally_restraint : float, default 1.0
+        A state does not fight its own ally: a DEFENSE, GUARANTEE or OFFENSE commitment
+        toward a state on the other side restrains with weight ``ally_restraint`` (an
+        ENTENTE with ``ally_restraint * entente_weight``), on top of its pull (>= 0).
+        0 gives DESIGN.md's original rule, under which, in the contemporary world,
+        Belarus and Armenia (Russia's treaty allies) joined the coalition against Russia
+        in a Russian attack on Estonia, pulled by their consultation pacts with its
+        neighbours.
+    defend_initiators : float, default 0.0
+        Trigger of DEFENSE, GUARANTEE and ENTENTE commitments toward an initiator, in
+        [0, 1]: 0 means defensive pacts do not defend an aggressor; raise it to model
+        chain-ganging. OFFENSE always triggers.
+    credibility_scale : float, default 1.0
+        Multiplies every credibility (the product is clipped to 1); >= 0.
+    max_rounds : int or None, default None
+        Stop after this many rounds (>= 0; None = until a round adds nobody).
+    margin : float, default 1.0
+        The attack is deterred when capability(D) / capability(A) >= margin (> 0).
+    reach : bool, default True
+        Apply the reach rule (conventional attacks only).
+    nuclear_umbrella : bool, default True
+        Count a nuclear umbrella over the target as deterrence.
+
+    Examples
+    --------
+    >>> from foederis import Rules
+    >>> Rules(threshold=0.75).threshold
+    0.75
+    >>> Rules(threshold=0)
+    Traceback (most recent call last):
+    ...
+    foederis.errors.ParameterError: Rules.threshold must be in (0, inf], got 0
+    """
+
+    threshold: float = 0.5
+    entente_weight: float = 0.25
+    neutrality_weight: float = 1.0
+    nonaggression_weight: float = 0.5
+    ally_restraint: float = 1.0
+    defend_initiators: float = 0.0
+    credibility_scale: float = 1.0
+    max_rounds: int | None = None
+    margin: float = 1.0
+    reach: bool = True
+    nuclear_umbrella: bool = True
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        put("threshold", check_number("Rules.threshold", self.threshold, low=0,
+                                      low_open=True, allow_inf=True))
+        for name in ("entente_weight", "neutrality_weight", "nonaggression_weight",
+                     "ally_restraint", "credibility_scale"):
+            put(name, check_number(f"Rules.{name}", getattr(self, name), low=0))
+        put("defend_initiators",
+            check_number("Rules.defend_initiators", self.defend_initiators, low=0, high=1))
+        put("margin", check_number("Rules.margin", self.margin, low=0, low_open=True))
+        if self.max_rounds is not None:
+            put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0))
+        for name in ("reach", "nuclear_umbrella"):
+            v = getattr(self, name)
+            if not isinstance(v, (bool, np.bool_)):
+                raise ParameterError(f"Rules.{name} must be True or False, got {v!r}")
+            put(name, bool(v))
+
+    def replace(self, **changes: Any) -> Rules:
+        """A copy with some fields changed (validated)."""
+        bad = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if bad:
+            raise ParameterError(
+                f"Rules has no field {sorted(bad)[0]!r}; fields are "
+                f"{', '.join(f.name for f in dataclasses.fields(self))}"
+            )
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def design(cls) -> Rules:
+        """DESIGN.md's baseline rule, exactly: today ``Rules(ally_restraint=0)`` (every
+        other field at its default). The defaults may move (issue 10); this stays the
+        contract's rule, so results stated in DESIGN.md stay reproducible.
+
+        Examples
+        --------
+        >>> from foederis import Rules
+        >>> Rules.design() == Rules(ally_restraint=0)
+        True
+        >>> Rules.design().ally_restraint
+        0.0
+        """
+        return cls(ally_restraint=0)
+
+    def _kind_weight(self, kind: Any) -> float:
+        return float(getattr(self, kind.weight) if isinstance(kind.weight, str) else kind.weight)
+
+    @cached_property
+    def pull_weight(self) -> np.ndarray:
+        """Pull weight per kind code (float64[N_KINDS], read-only): the kernels'
+        ``pull_weight``, read from the table of kinds (``foederis._constants.KINDS``)."""
+        w = np.array([self._kind_weight(k) if k.effect == "pull" else 0.0 for k in KINDS],
+                     dtype=np.float64)
+        w.setflags(write=False)
+        return w
+
+    @cached_property
+    def restraint_weight(self) -> np.ndarray:
+        """Restraint weight per kind code (float64[N_KINDS], read-only): the restraining
+        kinds (NEUTRALITY, NONAGGRESSION) by their weights, the pulling kinds by
+        ``ally_restraint`` times their pull weight."""
+        w = self.pull_weight * self.ally_restraint
+        for code, k in enumerate(KINDS):
+            if k.effect == "restraint":
+                w[code] = self._kind_weight(k)
+        w.setflags(write=False)
+        return w
+
