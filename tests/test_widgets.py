@@ -22,9 +22,10 @@ import foederis  # noqa: E402
 from foederis import load_world  # noqa: E402
 from foederis.errors import ScenarioError  # noqa: E402
 
-from foederis_widgets import App, DeterrenceMap, Explorer, ThreatView  # noqa: E402
+from foederis_widgets import App, DeterrenceMapView, Explorer, ThreatView  # noqa: E402
 from foederis_widgets import scenario as sc  # noqa: E402
-from foederis_widgets.model import ScenarioModel, compare, joined_rows  # noqa: E402
+from foederis_widgets.model import ScenarioModel  # noqa: E402
+from foederis_widgets.renderers import comparison_rows, joined_rows  # noqa: E402
 
 
 def text(html: str) -> str:
@@ -282,7 +283,7 @@ def test_run_button_in_deterministic_mode(ex):
 def test_monte_carlo_runs_in_a_thread(ex):
     ex.mode.value = "monte carlo"
     assert ex.model.mode == "monte carlo"
-    assert ex.samples.layout.display != "none" or ex._mc_box.layout.display != "none"
+    assert ex.samples.layout.display != "none" or ex.mc_box.layout.display != "none"
     ex.samples.value = 256
     ex.seed.value = 7
     ex.mc_mode.value = "any"
@@ -465,10 +466,10 @@ def test_model_pure_helpers(world):
 
     c0 = cascade(world, "RUS:EST")
     c1 = cascade(world.without_member("TUR", "NATO"), "RUS:EST")
-    d = compare(c0, c1)
+    d = comparison_rows(c0, c1)
     assert d["stayed_out"] == ["TUR"] and d["switched"] == [] and d["drawn_in"] == []
     assert d["balance"][2] < 0 and not d["same"]
-    assert compare(c0, c0)["same"]
+    assert comparison_rows(c0, c0)["same"]
     rows = joined_rows(c0)
     assert rows[0]["round"] == 0 and {r["code"] for r in rows[:2]} == {"RUS", "EST"}
     usa = next(r for r in rows if r["code"] == "USA")
@@ -497,7 +498,7 @@ def test_scenario_checks():
 
 # ----------------------------------------------------------------------------- other views
 def test_deterrence_map(world):
-    dm = DeterrenceMap(world, top=6)
+    dm = DeterrenceMapView(world, top=6)
     try:
         assert dm.error.text == ""
         assert dm.balance.shape == (6, 6) and np.isnan(np.diag(dm.balance)).all()
