@@ -218,10 +218,9 @@ class AttackPanel(Panel):
         self.syncing = True
         try:
             for p in (self.aggressor, self.target, self.extra_aggressor, self.extra_target):
-                p.set_world(w)
+                p.set_world(w)  # keeps a choice the new world has; the attacks follow
         finally:
             self.syncing = False
-        self._on_model_attacks()
 
 
 # --------------------------------------------------------------------------------------
