@@ -762,3 +762,13 @@ def test_kinds_and_modes_come_from_the_engine(ex):
     assert tuple(ex.edit_kind.options) == tuple(k.name for k in KINDS) == KIND_NAMES
     assert sc.MC_MODES is MODES
     assert set(v for _, v in ex.mc_mode.options) == set(MODES)
+
+
+@pytest.mark.parametrize("module", ["foederis_widgets.renderers", "foederis_widgets.scenario",
+                                    "foederis_widgets.explorer"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted > 0
