@@ -14,6 +14,10 @@ place with :func:`os.replace`, so a crash or a full disk never leaves a half-wri
 where a good one was. :func:`load_scenario` checks every field and raises
 :class:`foederis.errors.ScenarioError` naming what is wrong (not JSON, not a scenario, a
 newer version, a malformed field).
+
+The ``rules`` fields are those of :class:`foederis.Rules` itself (:data:`DEFAULT_RULES` is
+derived from the dataclass): a field the file lacks, as in a file written before that
+field existed, loads with its default; a field Rules does not have is refused.
 """
 
 from __future__ import annotations
