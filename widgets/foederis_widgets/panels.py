@@ -24,10 +24,11 @@ from foederis import DOMAIN_NAMES
 from foederis.errors import ParameterError
 
 from ._controls import StatePicker, close_all, esc, guard, tag
-from .scenario import DEFAULT_RULES, RULE_FIELDS, load_scenario, rule_type, save_scenario
+from .scenario import (DEFAULT_RULES, MC_MODES, RULE_FIELDS, load_scenario, rule_type,
+                       save_scenario)
 
 __all__ = ["Panel", "AttackPanel", "RulesPanel", "RunPanel", "ScenarioPanel", "RULE_SLIDERS",
-           "RULE_CHECKBOXES", "heading"]
+           "RULE_CHECKBOXES", "MC_LABELS", "heading"]
 
 #: name -> (label, min, max, step) of the slider of a numeric rule; a numeric field of
 #: Rules not listed here gets a slider labelled with its name, from 0 to 3 (or 3 times its
@@ -47,6 +48,8 @@ RULE_CHECKBOXES: dict[str, tuple[str, str]] = {
     "reach": ("reach rule", "fx-reach"),
     "nuclear_umbrella": ("nuclear umbrella deters", "fx-umbrella"),
 }
+#: labels of the engine's Monte Carlo modes (``foederis.MODES``; others show their name)
+MC_LABELS = {"threshold": "threshold rule", "any": "any honoured pull"}
 _STYLE = {"description_width": "130px"}
 
 
@@ -340,8 +343,7 @@ class RunPanel(Panel):
         self.seed = tag(W.BoundedIntText(value=m.seed, min=0, max=2**63 - 1, description="seed",
                                          style={"description_width": "40px"},
                                          layout=W.Layout(width="150px")), "fx-seed")
-        self.mc_mode = tag(W.Dropdown(options=[("threshold rule", "threshold"),
-                                               ("any honoured pull", "any")],
+        self.mc_mode = tag(W.Dropdown(options=[(MC_LABELS.get(k, k), k) for k in MC_MODES],
                                       value=m.mc_mode, description="MC rule",
                                       style={"description_width": "60px"},
                                       layout=W.Layout(width="230px")), "fx-mc-mode")
