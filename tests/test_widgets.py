@@ -772,3 +772,25 @@ def test_docstring_examples_run(module):
 
     res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert res.failed == 0 and res.attempted > 0
+
+
+def test_a_rule_without_a_hand_written_label_still_gets_its_control(world, monkeypatch):
+    """Nothing in the widgets lists the fields of Rules: a field missing from the label
+    table (as a field added to Rules tomorrow would be) gets a control from its type."""
+    from foederis import Rules
+    from foederis_widgets import panels
+
+    monkeypatch.delitem(panels.RULE_SLIDERS, "ally_restraint")
+    monkeypatch.delitem(panels.RULE_CHECKBOXES, "reach")
+    e = Explorer(world, attacks=[("RUS", "EST")], warmup=False)
+    try:
+        w = e.rule_widgets["ally_restraint"]
+        assert w.description == "ally restraint" and w.value == Rules().ally_restraint
+        assert w.max >= 3.0
+        w.value = 0.5
+        assert e.model.whatif.rules.ally_restraint == 0.5
+        e.rule_widgets["reach"].value = False
+        assert e.model.rules["reach"] is False and "reach off" in e.verdict_text
+    finally:
+        e.close()
+    assert sc.rule_type("ally_restraint") == "float" and sc.rule_choices("threshold") == ()

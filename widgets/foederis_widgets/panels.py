@@ -14,6 +14,7 @@ views (:mod:`foederis_widgets.results`) observe its ``version``.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from typing import Any
@@ -24,8 +25,8 @@ from foederis import DOMAIN_NAMES
 from foederis.errors import ParameterError
 
 from ._controls import StatePicker, close_all, esc, guard, tag
-from .scenario import (DEFAULT_RULES, MC_MODES, RULE_FIELDS, load_scenario, rule_type,
-                       save_scenario)
+from .scenario import (DEFAULT_RULES, MC_MODES, RULE_FIELDS, load_scenario, rule_choices,
+                       rule_type, save_scenario)
 
 __all__ = ["Panel", "AttackPanel", "RulesPanel", "RunPanel", "ScenarioPanel", "RULE_SLIDERS",
            "RULE_CHECKBOXES", "MC_LABELS", "heading"]
@@ -247,9 +248,13 @@ def _rule_control(name: str, value: Any) -> W.Widget:
         w = W.FloatSlider(value=float(value), min=lo, max=hi, step=step, description=label,
                           continuous_update=False, readout_format=".2f", style=_STYLE,
                           layout=W.Layout(width="370px"))
-    else:
-        w = W.Text(value=str(value), description=name.replace("_", " "), style=_STYLE,
-                   continuous_update=False, layout=W.Layout(width="370px"))
+    elif kind == "choice":
+        w = W.Dropdown(options=list(rule_choices(name)), value=value,
+                       description=name.replace("_", " "), style=_STYLE,
+                       layout=W.Layout(width="370px"))
+    else:  # shown and typed as JSON
+        w = W.Text(value=_to_widget(name, value), description=name.replace("_", " "),
+                   style=_STYLE, continuous_update=False, layout=W.Layout(width="370px"))
     return tag(w, f"fx-rule-{name}")
 
 
@@ -263,6 +268,11 @@ def _to_model(name: str, value: Any) -> Any:
         return int(value)
     if kind == "float":
         return float(value)
+    if kind == "other":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value  # a plain string
     return value
 
 
@@ -271,7 +281,7 @@ def _to_widget(name: str, value: Any) -> Any:
     if kind == "optional int":
         return 0 if value is None else int(value)
     if kind == "other":
-        return str(value)
+        return value if isinstance(value, str) else json.dumps(value)
     return value
 
 
@@ -298,7 +308,8 @@ class RulesPanel(Panel):
             by_kind.setdefault(rule_type(name), []).append(w)
         ints = by_kind.get("optional int", []) + by_kind.get("int", [])
         self.widget = W.VBox([
-            heading("Rules"), *by_kind.get("float", []), *by_kind.get("other", []),
+            heading("Rules"), *by_kind.get("float", []), *by_kind.get("choice", []),
+            *by_kind.get("other", []),
             W.HBox([*ints, self.reset_rules]), W.HBox(by_kind.get("bool", [])),
         ])
         self.follow(self._on_model_rules, "rules")

@@ -41,6 +41,7 @@ __all__ = [
     "RUN_MODES",
     "MC_MODES",
     "rule_type",
+    "rule_choices",
     "save_scenario",
     "load_scenario",
     "check_scenario",
@@ -66,7 +67,8 @@ MC_MODES = MODES
 def rule_type(name: str) -> str:
     """The kind of value rule ``name`` takes, from its annotation in :class:`foederis.Rules`:
     ``"bool"``, ``"optional int"`` (an int or None, e.g. ``max_rounds``), ``"int"``,
-    ``"float"``, or ``"other"`` (stored as given; :class:`~foederis.Rules` validates it).
+    ``"float"``, ``"choice"`` (a ``Literal``: one of :func:`rule_choices`), or ``"other"``
+    (stored as given; :class:`~foederis.Rules` validates it).
 
     >>> rule_type("threshold"), rule_type("reach"), rule_type("max_rounds")
     ('float', 'bool', 'optional int')
@@ -79,9 +81,16 @@ def rule_type(name: str) -> str:
         return "optional int"
     if hint is int:
         return "int"
-    if hint is float or args == {float, type(None)}:
+    if hint is float:
         return "float"
+    if typing.get_origin(hint) is typing.Literal:
+        return "choice"
     return "other"
+
+
+def rule_choices(name: str) -> tuple:
+    """The values a ``"choice"`` rule (annotated ``Literal[...]`` in Rules) may take."""
+    return typing.get_args(_RULE_HINTS[name])
 
 
 _RULE_HINTS = typing.get_type_hints(Rules)
@@ -155,6 +164,10 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
                 what = "null or an integer >= 0" if kind == "optional int" else \
                     "an integer >= 0"
                 raise _fail(where, f"rule {k!r} must be {what}, got {v!r}")
+        elif kind == "choice":
+            if v not in rule_choices(k):
+                raise _fail(where, f"rule {k!r} must be one of "
+                                   f"{', '.join(map(repr, rule_choices(k)))}, got {v!r}")
         elif kind == "float":
             if (not isinstance(v, (int, float)) or isinstance(v, bool)
                     or (isinstance(v, float) and math.isnan(v))):
