@@ -151,7 +151,8 @@ class Explorer:
 
     @property
     def timings(self) -> dict[str, float]:
-        """Milliseconds of the last refresh (see :class:`~foederis_widgets.results.ResultsPanel`)."""
+        """Milliseconds of the last refresh (see
+        :class:`~foederis_widgets.results.ResultsPanel`)."""
         return self.results.timings
 
     @property

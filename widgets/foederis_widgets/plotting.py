@@ -298,9 +298,9 @@ def network_figure(
     """The alliance network coloured by side (A red, D blue, neutral grey) after ``round``.
 
     Node area follows capability. Thin grey lines are pulling commitments (the kinds
-    whose effect is "pull" in ``foederis._constants.KINDS``); coloured lines are the commitments that pulled a state
-    in. With ``baseline`` (a cascade of the same attack on the unedited world), states
-    whose fate differs are ringed in black. Worlds over FULL_LAYOUT_MAX states show the
+    whose effect is "pull" in ``foederis._constants.KINDS``); coloured lines are the
+    commitments that pulled a state in. With ``baseline`` (a cascade of the same attack on
+    the unedited world), states whose fate differs are ringed in black. Worlds over FULL_LAYOUT_MAX states show the
     states at war and their neighbourhood only.
     """
     world = c.world
