@@ -112,6 +112,7 @@ class DeterrenceMapView:
         self.cell_target.observe(self._on_cell, "value")
         self.open.on_click(self._on_open)
         self.result: Any = None  # the engine's DeterrenceMap, in the order of the states box
+        self.seconds = 0.0  # time of its sweep
         self.balance: np.ndarray | None = None
         self.deterred: np.ndarray | None = None
         self.codes: list[str] = []
@@ -165,9 +166,13 @@ class DeterrenceMapView:
         t0 = time.perf_counter()
         dm = deterrence_map(self.world, codes, codes,
                             Rules(threshold=float(self.threshold.value)))
-        dt = time.perf_counter() - t0
+        self.seconds = time.perf_counter() - t0
         self.result = dm
-        shown = dm.order_by(self.sort.value)  # the engine's order (ParameterError if unknown)
+        self._show()
+
+    def _show(self) -> None:
+        """Rows and columns in the chosen order (the engine's), the picture, the cells."""
+        shown = self.result.order_by(self.sort.value)  # ParameterError if unknown
         codes = [str(c) for c in shown.aggressors]
         bal, det = np.asarray(shown.balance), np.asarray(shown.deterred)
         self.codes, self.balance, self.deterred = codes, bal, det
@@ -175,7 +180,7 @@ class DeterrenceMapView:
         n_det = int(det.sum())
         pairs = len(codes) * (len(codes) - 1)
         self.info.value = (f"{pairs} attacks, {n_det} deterred ({n_det / max(pairs, 1):.0%}); "
-                           f"computed in {dt * 1e3:.0f} ms")
+                           f"computed in {self.seconds * 1e3:.0f} ms")
         self.cell_aggressor.options = codes
         self.cell_target.options = codes
         if len(codes) > 1:
@@ -185,8 +190,9 @@ class DeterrenceMapView:
 
     @_guard
     def _on_sort(self, change: Any) -> None:
-        if self.codes:
-            self._on_compute()
+        self.error.show("")
+        if self.result is not None:
+            self._show()  # the same map, sorted anew: nothing to recompute
 
     def _draw(self) -> None:
         n = len(self.codes)
