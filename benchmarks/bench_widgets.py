@@ -64,7 +64,7 @@ def case_explorer(world: str = "contemporary", rounds: int = 3) -> dict[str, Any
 
     def change(setter: Any, cold: bool) -> float:
         if cold:
-            ex._png_cache.clear()
+            ex.results.forget_pictures()
         t = time.perf_counter()
         setter()
         dt = (time.perf_counter() - t) * 1e3

@@ -22,9 +22,10 @@ import foederis  # noqa: E402
 from foederis import load_world  # noqa: E402
 from foederis.errors import ScenarioError  # noqa: E402
 
-from foederis_widgets import App, DeterrenceMap, Explorer, ThreatView  # noqa: E402
+from foederis_widgets import App, DeterrenceMapView, Explorer, ThreatView  # noqa: E402
 from foederis_widgets import scenario as sc  # noqa: E402
-from foederis_widgets.model import ScenarioModel, compare, joined_rows  # noqa: E402
+from foederis_widgets.model import ScenarioModel  # noqa: E402
+from foederis_widgets.renderers import comparison_rows, joined_rows  # noqa: E402
 
 
 def text(html: str) -> str:
@@ -282,7 +283,7 @@ def test_run_button_in_deterministic_mode(ex):
 def test_monte_carlo_runs_in_a_thread(ex):
     ex.mode.value = "monte carlo"
     assert ex.model.mode == "monte carlo"
-    assert ex.samples.layout.display != "none" or ex._mc_box.layout.display != "none"
+    assert ex.samples.layout.display != "none" or ex.mc_box.layout.display != "none"
     ex.samples.value = 256
     ex.seed.value = 7
     ex.mc_mode.value = "any"
@@ -465,10 +466,10 @@ def test_model_pure_helpers(world):
 
     c0 = cascade(world, "RUS:EST")
     c1 = cascade(world.without_member("TUR", "NATO"), "RUS:EST")
-    d = compare(c0, c1)
+    d = comparison_rows(c0, c1)
     assert d["stayed_out"] == ["TUR"] and d["switched"] == [] and d["drawn_in"] == []
     assert d["balance"][2] < 0 and not d["same"]
-    assert compare(c0, c0)["same"]
+    assert comparison_rows(c0, c0)["same"]
     rows = joined_rows(c0)
     assert rows[0]["round"] == 0 and {r["code"] for r in rows[:2]} == {"RUS", "EST"}
     usa = next(r for r in rows if r["code"] == "USA")
@@ -497,7 +498,7 @@ def test_scenario_checks():
 
 # ----------------------------------------------------------------------------- other views
 def test_deterrence_map(world):
-    dm = DeterrenceMap(world, top=6)
+    dm = DeterrenceMapView(world, top=6)
     try:
         assert dm.error.text == ""
         assert dm.balance.shape == (6, 6) and np.isnan(np.diag(dm.balance)).all()
@@ -624,3 +625,172 @@ def test_foederis_app_prints_the_url_and_stops_on_sigterm(tmp_path):
         assert proc.wait(timeout=40) == 0
     with pytest.raises((urllib.error.URLError, OSError)):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/static/x", timeout=2)
+
+
+# ----------------------------------------------------------------------------- structure
+def test_every_field_of_rules_is_shown_set_and_saved(ex, tmp_path):
+    import dataclasses
+
+    from foederis import Rules
+
+    names = [f.name for f in dataclasses.fields(Rules)]
+    assert list(sc.DEFAULT_RULES) == names and "ally_restraint" in names
+    assert sc.DEFAULT_RULES == {f.name: f.default for f in dataclasses.fields(Rules)}
+    assert set(ex.rule_widgets) == set(names)
+    # ally_restraint: shown at its default, set from its slider, reaches the cascade, saved
+    w = ex.rule_widgets["ally_restraint"]
+    assert w.value == Rules().ally_restraint
+    assert "fx-rule-ally_restraint" in w._dom_classes
+    w.value = 0.0
+    assert ex.model.rules["ally_restraint"] == 0.0
+    assert ex.model.whatif.rules.ally_restraint == 0.0
+    assert "ally restraint 0" in ex.verdict_text
+    path = tmp_path / "s.json"
+    ex.scenario_path.value = str(path)
+    ex.save.click()
+    assert json.loads(path.read_text())["rules"]["ally_restraint"] == 0.0
+    # a change made from code reaches the control (the panel follows the model)
+    ex.model.set_rule("ally_restraint", 2.0)
+    assert w.value == 2.0
+    ex.load.click()
+    assert ex.error.text == "" and w.value == 0.0 and ex.model.rules["ally_restraint"] == 0.0
+
+
+def test_an_old_scenario_without_a_rule_field_loads_with_its_default(ex, tmp_path):
+    from foederis import Rules
+
+    # the format written before the rules were derived from Rules: no ally_restraint
+    old_rules = {"threshold": 0.6, "entente_weight": 0.25, "neutrality_weight": 1.0,
+                 "nonaggression_weight": 0.5, "defend_initiators": 0.0,
+                 "credibility_scale": 1.0, "max_rounds": None, "margin": 1.0, "reach": True,
+                 "nuclear_umbrella": True}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({
+        "format": "foederis-scenario", "version": 1, "world": "contemporary", "edits": [],
+        "attacks": [["RUS", "EST"]], "domain": "conventional", "rules": old_rules,
+        "mode": "deterministic", "samples": 1000, "seed": 0, "mc_mode": "threshold"}))
+    ex.rule_widgets["ally_restraint"].value = 0.0
+    ex.scenario_path.value = str(path)
+    ex.load.click()
+    assert ex.error.text == "", ex.error.text
+    assert ex.model.rules["ally_restraint"] == Rules().ally_restraint
+    assert ex.rule_widgets["ally_restraint"].value == Rules().ally_restraint
+    assert ex.model.rules["threshold"] == 0.6 and ex.rule_widgets["threshold"].value == 0.6
+    assert sc.load_scenario(path)["rules"] == {**sc.DEFAULT_RULES, "threshold": 0.6}
+
+
+def test_second_attack_rows_stay_hidden_until_add_attack(ex):
+    assert not ex.attack.extra_shown
+    assert ex.extra_box.layout.display == "none"
+    ex.add_attack.click()  # the first press shows the rows, adds nothing
+    assert ex.attack.extra_shown and ex.model.attacks == [["RUS", "EST"]]
+    assert ex.error.text == ""
+    ex.extra_aggressor.value = "BLR"
+    ex.extra_target.value = "LIT"
+    ex.add_attack.click()
+    assert ex.model.attacks == [["RUS", "EST"], ["BLR", "LIT"]]
+
+
+def test_who_joined_shows_capability_shares_and_every_treaty(ex, world):
+    from foederis import cascade
+
+    c = cascade(world, "RUS:EST")
+    rows = joined_rows(c)
+    total = float(world.capability.sum())
+    usa = next(r for r in rows if r["code"] == "USA")
+    assert usa["share"] == pytest.approx(100 * usa["capability"] / total)
+    assert sum(r["share"] for r in rows) <= 100.0 + 1e-9
+    # every treaty behind the pulls, as in the engine's Cascade.why
+    why = c.why
+    for r in rows:
+        if r["round"] > 0:
+            expect = {t if t else "no treaty" for t in why[why["state"] == r["code"]]["treaty"]}
+            assert set(r["treaties"]) == expect, r["code"]
+    shown = text(ex.joined.value)
+    assert "% of world" in shown and "CINC" in shown
+    assert f"{usa['share']:.3g} %" in shown
+    assert "<b>NATO</b>: EST DEFENSE" in ex.joined.value
+
+
+def test_renderers_alone(world):
+    from foederis import cascade
+    from foederis_widgets import renderers as r
+
+    c0 = cascade(world, "RUS:EST")
+    c1 = cascade(world.without_member("TUR", "NATO"), "RUS:EST")
+    v = text(r.verdict_html(c0, c1, "contemporary", True))
+    assert "What-if:" in v and "Baseline:" in v and "on contemporary" in v
+    assert "No what-if edits yet" in text(r.comparison_html(c0, c0, False))
+    assert "now stay out: TUR" in text(r.comparison_html(c0, c1, True))
+    assert r.ensemble_html(None, None) == ""
+    assert r.fmt_balance(float("inf")) == "∞" and r.fmt_balance(float("nan")) == "n/a"
+    assert r.capability_measure(world).startswith("NMC v7 CINC")
+
+
+def test_one_update_path_the_results_follow_the_model_version(ex):
+    v0 = ex.model.version
+    before = ex.verdict.value
+    ex.model.attacks = [["CHN", "TAW"]]  # from code: the model recomputes, bumps version
+    assert ex.model.version == v0 + 1
+    assert "CHN → TAW" in ex.verdict_text and ex.verdict.value != before
+    assert ex.aggressor.value == "CHN" and ex.target.value == "TAW"  # controls follow
+    ex.model.mode = "monte carlo"
+    assert ex.mode.value == "monte carlo"
+
+
+def test_the_deterrence_map_view_draws_the_engines_map(world):
+    from foederis.analysis import deterrence_map
+
+    dm = DeterrenceMapView(world, top=6)
+    try:
+        for key in ("capability", "region", "code"):
+            dm.sort.value = key
+            assert dm.error.text == "", dm.error.text
+            engine = deterrence_map(world, dm.result.aggressors, dm.result.targets,
+                                    dm.result.rules)
+            order = engine.state_order(key)
+            assert dm.codes == [str(engine.aggressors[i]) for i in order]
+            assert np.array_equal(dm.balance, engine.order_by(key).balance, equal_nan=True)
+    finally:
+        dm.close()
+
+
+def test_kinds_and_modes_come_from_the_engine(ex):
+    from foederis import KIND_NAMES, MODES
+    from foederis._constants import KINDS
+
+    assert tuple(ex.edit_kind.options) == tuple(k.name for k in KINDS) == KIND_NAMES
+    assert sc.MC_MODES is MODES
+    assert set(v for _, v in ex.mc_mode.options) == set(MODES)
+
+
+@pytest.mark.parametrize("module", ["foederis_widgets.renderers", "foederis_widgets.scenario",
+                                    "foederis_widgets.explorer"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted > 0
+
+
+def test_a_rule_without_a_hand_written_label_still_gets_its_control(world, monkeypatch):
+    """Nothing in the widgets lists the fields of Rules: a field missing from the label
+    table (as a field added to Rules tomorrow would be) gets a control from its type."""
+    from foederis import Rules
+    from foederis_widgets import panels
+
+    monkeypatch.delitem(panels.RULE_SLIDERS, "ally_restraint")
+    monkeypatch.delitem(panels.RULE_CHECKBOXES, "reach")
+    e = Explorer(world, attacks=[("RUS", "EST")], warmup=False)
+    try:
+        w = e.rule_widgets["ally_restraint"]
+        assert w.description == "ally restraint" and w.value == Rules().ally_restraint
+        assert w.max >= 3.0
+        w.value = 0.5
+        assert e.model.whatif.rules.ally_restraint == 0.5
+        e.rule_widgets["reach"].value = False
+        assert e.model.rules["reach"] is False and "reach off" in e.verdict_text
+    finally:
+        e.close()
+    assert sc.rule_type("ally_restraint") == "float" and sc.rule_choices("threshold") == ()

@@ -30,7 +30,7 @@ from .errors import (
     UnknownWorldError,
     WorldError,
 )
-from ._simulate import Ensemble, merge_ensembles, simulate
+from ._simulate import MODES, Ensemble, merge_ensembles, simulate
 from .synthetic import synthetic_world
 from .threat import ThreatExposure, threat_exposure
 from .world import World, parse_edit, read_world
@@ -49,6 +49,7 @@ __all__ = [
     "simulate",
     "Ensemble",
     "merge_ensembles",
+    "MODES",
     "threat_exposure",
     "ThreatExposure",
     "compare",

@@ -1,7 +1,7 @@
 """foederis_widgets: the Jupyter front end of foederis (ipywidgets).
 
 - :class:`Explorer`: the what-if explorer (attack, rules, edits, map, verdict, comparison).
-- :class:`DeterrenceMap`: aggressor x target heat map of the balance; a cell opens an Explorer.
+- :class:`DeterrenceMapView`: aggressor x target heat map of the balance; a cell opens an Explorer.
 - :class:`ThreatView`: threat exposure (and entrapment) ranked, with the commitments behind it.
 - :class:`App`: the three in tabs, as ``foederis app`` serves it with Voila.
 - :class:`ScenarioModel`: the what-if state the views share; :mod:`.scenario` saves it as JSON.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Explorer", "DeterrenceMap", "ThreatView", "App", "ScenarioModel",
+__all__ = ["Explorer", "DeterrenceMapView", "ThreatView", "App", "ScenarioModel",
            "save_scenario", "load_scenario"]
 
 
@@ -28,16 +28,16 @@ def _need_jupyter() -> None:
 
 
 def __getattr__(name: str) -> Any:  # lazy: importing the package stays cheap
-    if name in ("Explorer", "DeterrenceMap", "ThreatView", "App", "ScenarioModel"):
+    if name in ("Explorer", "DeterrenceMapView", "ThreatView", "App", "ScenarioModel"):
         _need_jupyter()
     if name == "Explorer":
         from .explorer import Explorer
 
         return Explorer
-    if name == "DeterrenceMap":
-        from .deterrence import DeterrenceMap
+    if name == "DeterrenceMapView":
+        from .deterrence import DeterrenceMapView
 
-        return DeterrenceMap
+        return DeterrenceMapView
     if name == "ThreatView":
         from .threat import ThreatView
 

@@ -95,9 +95,9 @@ class App:
     def _on_tab(self, change: Any) -> None:
         k = change["new"]
         if k == 1 and self.deterrence is None:
-            from .deterrence import DeterrenceMap
+            from .deterrence import DeterrenceMapView
 
-            self.deterrence = DeterrenceMap(self.world, on_open=self.open_scenario)
+            self.deterrence = DeterrenceMapView(self.world, on_open=self.open_scenario)
             self._holders[1].children = [self.deterrence.widget]
         elif k == 2 and self.threat is None:
             from .threat import ThreatView
@@ -112,7 +112,6 @@ class App:
             if threshold is not None:
                 m.set_rule("threshold", float(threshold))
             m.attacks = [[aggressor, target]]
-        self.explorer._sync_inputs()
         self.tabs.selected_index = 0
 
     def _ipython_display_(self) -> None:

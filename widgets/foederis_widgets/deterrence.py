@@ -1,12 +1,15 @@
-"""The deterrence map: aggressor x target heat map of the balance of capability.
+"""The deterrence-map view: aggressor x target heat map of the balance of capability.
 
-``DeterrenceMap(world)`` shows, for every (aggressor, target) pair of a chosen set of
+``DeterrenceMapView(world)`` shows, for every (aggressor, target) pair of a chosen set of
 states, the balance capability(D) / capability(A) at the end of the cascade (blue: the
 defenders out-weigh the attacker; red: they do not; a dot marks a deterred attack). Rows
-and columns sort by capability, region or bloc. Choosing a cell opens that scenario in an
-Explorer below the map.
+and columns sort by capability, region, bloc or code. Choosing a cell opens that scenario in
+an Explorer below the map.
 
-The matrix comes from ``foederis.analysis.deterrence_map``: every pair in one kernel call.
+Everything shown is the engine's: the matrix is a :class:`foederis.analysis.DeterrenceMap`
+(every pair in one kernel call), sorted by its :meth:`~foederis.analysis.DeterrenceMap.state_order`
+and drawn by its :meth:`~foederis.analysis.DeterrenceMap.plot` (colour scale centred on the
+deterrence margin).
 """
 
 from __future__ import annotations
@@ -17,15 +20,21 @@ from typing import Any
 
 import ipywidgets as W
 import numpy as np
-from foederis.errors import FoederisError, ParameterError
+from matplotlib.figure import Figure
+
+from foederis.analysis import deterrence_map
+from foederis.analysis.deterrence import ORDERS
+from foederis.errors import ParameterError
 
 from ._controls import ErrorBox, close_all, esc, guard, tag
-from .plotting import figure_png, heatmap_figure, png_output
+from ._warmup import warmup
+from .plotting import figure_png, png_output
 from .scenario import DEFAULT_RULES
 
-__all__ = ["DeterrenceMap", "deterrence_matrix"]
+__all__ = ["DeterrenceMapView", "deterrence_matrix", "SORTS"]
 
-SORTS = ("capability", "region", "bloc", "code")
+#: the orders of the rows and columns offered: the engine's (``DeterrenceMap.state_order``)
+SORTS = tuple(k for k in ORDERS if k != "input")
 
 
 def deterrence_matrix(world: Any, aggressors: list[str], targets: list[str],
@@ -34,26 +43,11 @@ def deterrence_matrix(world: Any, aggressors: list[str], targets: list[str],
     """(balance, deterred): matrices aggressors x targets from the engine's
     :func:`foederis.analysis.deterrence_map` (one parallel kernel call); the diagonal (a
     state attacking itself) is NaN / False."""
-    from foederis.analysis import deterrence_map
-
     dm = deterrence_map(world, aggressors, targets, rules, domain=domain)
     return np.asarray(dm.balance), np.asarray(dm.deterred)
 
 
-def _bloc_labels(world: Any) -> np.ndarray | None:
-    try:
-        from foederis.analysis import blocs
-    except ImportError:
-        return None
-    try:
-        b = blocs(world)
-    except (FoederisError, TypeError, ValueError):
-        return None
-    lab = getattr(b, "bloc", getattr(b, "membership", None))
-    return None if lab is None else np.asarray(lab)
-
-
-class DeterrenceMap:
+class DeterrenceMapView:
     """Aggressor x target heat map of the balance; choosing a cell opens an Explorer.
 
     Parameters
@@ -74,9 +68,7 @@ class DeterrenceMap:
             from foederis import load_world
 
             world = load_world(world)
-        from .explorer import _warmup
-
-        _warmup()
+        warmup()
         self.world = world
         self.dpi = dpi
         self.on_open = on_open
@@ -119,6 +111,8 @@ class DeterrenceMap:
         self.cell_aggressor.observe(self._on_cell, "value")
         self.cell_target.observe(self._on_cell, "value")
         self.open.on_click(self._on_open)
+        self.result: Any = None  # the engine's DeterrenceMap, in the order of the states box
+        self.seconds = 0.0  # time of its sweep
         self.balance: np.ndarray | None = None
         self.deterred: np.ndarray | None = None
         self.codes: list[str] = []
@@ -163,39 +157,30 @@ class DeterrenceMap:
                 out.append(c)
         return out
 
-    def _sorted(self, codes: list[str]) -> list[str]:
-        w = self.world
-        idx = w.indices_of(codes)
-        key = self.sort.value
-        if key == "capability":
-            order = np.argsort(-w.capability[idx], kind="stable")
-        elif key == "region":
-            order = np.lexsort((-w.capability[idx], w.region[idx]))
-        elif key == "bloc":
-            lab = _bloc_labels(w)
-            if lab is None:
-                raise ParameterError("sorting by bloc needs foederis.analysis.blocs")
-            order = np.lexsort((-w.capability[idx], lab[idx]))
-        else:
-            order = np.argsort(np.asarray(codes), kind="stable")
-        return [codes[k] for k in order]
-
     @_guard
     def _on_compute(self, _: Any = None) -> None:
         self.error.show("")
         from foederis import Rules
 
-        codes = self._sorted(self._parse_states())
+        codes = self._parse_states()
         t0 = time.perf_counter()
-        bal, det = deterrence_matrix(self.world, codes, codes,
-                                     Rules(threshold=float(self.threshold.value)))
-        dt = time.perf_counter() - t0
+        dm = deterrence_map(self.world, codes, codes,
+                            Rules(threshold=float(self.threshold.value)))
+        self.seconds = time.perf_counter() - t0
+        self.result = dm
+        self._show()
+
+    def _show(self) -> None:
+        """Rows and columns in the chosen order (the engine's), the picture, the cells."""
+        shown = self.result.order_by(self.sort.value)  # ParameterError if unknown
+        codes = [str(c) for c in shown.aggressors]
+        bal, det = np.asarray(shown.balance), np.asarray(shown.deterred)
         self.codes, self.balance, self.deterred = codes, bal, det
         self._draw()
         n_det = int(det.sum())
         pairs = len(codes) * (len(codes) - 1)
         self.info.value = (f"{pairs} attacks, {n_det} deterred ({n_det / max(pairs, 1):.0%}); "
-                           f"computed in {dt * 1e3:.0f} ms")
+                           f"computed in {self.seconds * 1e3:.0f} ms")
         self.cell_aggressor.options = codes
         self.cell_target.options = codes
         if len(codes) > 1:
@@ -205,12 +190,15 @@ class DeterrenceMap:
 
     @_guard
     def _on_sort(self, change: Any) -> None:
-        if self.codes:
-            self._on_compute()
+        self.error.show("")
+        if self.result is not None:
+            self._show()  # the same map, sorted anew: nothing to recompute
 
     def _draw(self) -> None:
-        fig = heatmap_figure(self.balance, self.codes, self.codes, deterred=self.deterred,
-                             title="balance D/A of each attack (dot: deterred)")
+        n = len(self.codes)
+        fig = Figure(figsize=(min(3.0 + 0.22 * n, 12), min(2.2 + 0.2 * n, 10)),
+                     layout="constrained")
+        self.result.plot(ax=fig.add_subplot(), order=self.sort.value)
         self.image.outputs = (png_output(figure_png(fig, dpi=self.dpi), "deterrence map"),)
 
     @_guard
@@ -252,6 +240,5 @@ class DeterrenceMap:
             self.explorer.close()
         self.explorer = Explorer(self.world, attacks=[(a, t)], warmup=False)
         self.explorer.model.set_rule("threshold", float(self.threshold.value))
-        self.explorer._sync_inputs()
         self.explorer_box.children = [W.HTML(f"<h4>Explorer: {esc(a)} → {esc(t)}</h4>"),
                                       self.explorer.widget]

@@ -5,14 +5,16 @@ what was computed from it (the baseline and what-if cascades, the Monte Carlo en
 the last error). Views observe it and never compute; the model never draws. Traits holding
 containers are always reassigned, never changed in place (in-place changes do not notify).
 
-The pure helpers :func:`compare` and :func:`joined_rows` turn results into plain data for
-the views (and for tests).
+One update path: every new result (the deterministic cascades after a change of input, the
+ensembles when a run ends or is dropped) is written under ``hold_trait_notifications`` and
+then announced by one bump of :attr:`ScenarioModel.version`, the one trait the result views
+observe. The renderers that turn results into data and HTML are in
+:mod:`foederis_widgets.renderers`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 import time
 from typing import Any, Callable, Iterator
@@ -23,9 +25,10 @@ from traitlets import Bool, Dict, Enum, Float, HasTraits, Int, List, Unicode, ob
 
 from foederis.errors import FoederisError, ParameterError, ScenarioError
 
-from .scenario import DEFAULT_RULES, FORMAT, MC_MODES, MODES, RULE_FIELDS, VERSION, check_scenario
+from .scenario import (DEFAULT_RULES, FORMAT, MC_MODES, RULE_FIELDS, RUN_MODES, VERSION,
+                       check_scenario)
 
-__all__ = ["ScenarioModel", "compare", "joined_rows", "error_text"]
+__all__ = ["ScenarioModel", "error_text"]
 
 _INPUTS = ("attacks", "domain", "rules", "edits")
 
@@ -61,7 +64,7 @@ class ScenarioModel(HasTraits):
     domain = Unicode("conventional")
     rules = Dict()
     edits = List()
-    mode = Enum(MODES, default_value="deterministic")
+    mode = Enum(RUN_MODES, default_value="deterministic")
     mc_mode = Enum(MC_MODES, default_value="threshold")
     samples = Int(1000)
     seed = Int(0)
@@ -77,7 +80,7 @@ class ScenarioModel(HasTraits):
     progress = Float(0.0)  # 0..1 of the current ensemble run
     shown_round = Int(-1)  # round shown by the map (-1 = last)
     last_seconds = Float(0.0)  # time of the last deterministic recompute
-    version = Int(0)  # bumped once per successful recompute: views observe this one trait
+    version = Int(0)  # bumped once per new result (cascades, ensembles): views observe it
 
     def __init__(self, world: Any, attacks: Any = None, **kwargs: Any) -> None:
         from foederis.world import World
@@ -224,10 +227,12 @@ class ScenarioModel(HasTraits):
         self._generation += 1
         if self.running:  # its answer would be to another question: stop and drop it
             self._stop.set()
+        dropped = self.ensemble_baseline is not None or self.ensemble_whatif is not None
         self.ensemble_baseline = None
         self.ensemble_whatif = None
         if self._suspend == 0 and self.auto:
-            self.recompute()
+            if not self.recompute() and dropped:
+                self.version += 1  # the views drop the stale ensemble all the same
 
     def recompute(self) -> bool:
         """Run the deterministic cascades (baseline and what-if). Returns True on success;
@@ -323,6 +328,8 @@ class ScenarioModel(HasTraits):
                     if not stopped:
                         self.progress = 1.0
                     self.running = False
+                if results and not stale:
+                    self.version += 1
                 if on_done is not None:
                     on_done()
 
@@ -372,11 +379,12 @@ class ScenarioModel(HasTraits):
                 raise ScenarioError(f"scenario world {s['world']!r}: {e}") from None
         try:
             edited = world.apply_all(s["edits"])
-            from foederis import Rules, parse_attacks, parse_domain
+            from foederis import Rules, cascade
 
-            parse_attacks(world, [tuple(a) for a in s["attacks"]])
-            parse_domain(s["domain"])
-            Rules(**s["rules"])
+            # the engine's own checks of attacks, domain and rules (a cascade takes well
+            # under a millisecond on the built-in worlds; the views need it next anyway)
+            cascade(edited, [tuple(a) for a in s["attacks"]], Rules(**s["rules"]),
+                    domain=s["domain"])
         except FoederisError as e:
             raise ScenarioError(f"scenario does not fit world {s['world']!r}: {e}") from None
         self.stop()
@@ -402,96 +410,3 @@ def _freeze(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return tuple(_freeze(v) for v in x)
     return x
-
-
-# --------------------------------------------------------------------------------------
-# pure helpers for the views
-# --------------------------------------------------------------------------------------
-def _side_at(c: Any, r: int | None) -> np.ndarray:
-    if r is None or r < 0 or r >= c.n_rounds:
-        return np.asarray(c.side)
-    return np.where((c.round >= 0) & (c.round <= r), c.side, 0)
-
-
-def compare(base: Any, whatif: Any) -> dict:
-    """What changed between two cascades of the same attack on worlds with the same states
-    (the engine's :func:`foederis.compare`, in the shape the views use).
-
-    Returns a dict: ``switched`` [(code, old side, new side)], ``stayed_out`` (joined in
-    the baseline, neutral in the what-if), ``drawn_in`` (neutral in the baseline, joined
-    in the what-if), ``balance`` (base, what-if, difference), ``deterred`` (base,
-    what-if), ``umbrella`` (base, what-if), ``n_a`` / ``n_d`` (base, what-if).
-    """
-    from foederis import compare as engine_compare
-
-    ch = engine_compare(base, whatif).changes  # the engine's list of what changed
-    kind = ch["change"].to_numpy()
-    sb, sw = np.asarray(base.side), np.asarray(whatif.side)
-    switched = [(str(c), b, a) for c, b, a, k in zip(ch["code"], ch["before"], ch["after"], kind)
-                if k.startswith("switched")]
-    stayed_out = [str(c) for c, k in zip(ch["code"], kind) if k == "stayed out"]
-    drawn_in = [(str(c), a) for c, a, k in zip(ch["code"], ch["after"], kind)
-                if k in ("joined A", "joined D")]
-    bb, bw = float(base.balance), float(whatif.balance)
-    db = bw - bb if math.isfinite(bw - bb) else math.nan
-    if math.isfinite(db) and abs(db) <= 1e-12 * max(abs(bb), abs(bw), 1.0):
-        db = 0.0  # summation-order noise, not a change
-    return {
-        "switched": switched,
-        "stayed_out": stayed_out,
-        "drawn_in": drawn_in,
-        "balance": (bb, bw, db),
-        "deterred": (bool(base.deterred), bool(whatif.deterred)),
-        "umbrella": (tuple(base.umbrella_guarantors), tuple(whatif.umbrella_guarantors)),
-        "n_a": (int(np.count_nonzero(sb == 1)), int(np.count_nonzero(sw == 1))),
-        "n_d": (int(np.count_nonzero(sb == 2)), int(np.count_nonzero(sw == 2))),
-        "same": not (switched or stayed_out or drawn_in) and (
-            db == 0.0 or bb == bw or (math.isnan(bb) and math.isnan(bw))),
-    }
-
-
-def joined_rows(c: Any, limit: int | None = None) -> list[dict]:
-    """Who joined, in order of (round, state): one dict per state with ``code``, ``name``,
-    ``side``, ``round``, ``initiator``, ``capability``, ``pulled_by`` (list of
-    "EST DEFENSE [NATO]" strings, strongest first, or the role for round 0)."""
-    w = c.world
-    order = np.asarray(c.order)
-    if limit is not None:
-        order = order[:limit]
-    why = c.why
-    pulls: dict[str, list[str]] = {}
-    if len(why):
-        codes_in = set(w.codes[order].tolist())
-        sub = why[why["state"].isin(codes_in)].sort_values(
-            ["state", "contribution"], ascending=[True, False], kind="stable")
-        for st, p, k, t in zip(sub["state"], sub["protege"], sub["kind"], sub["treaty"]):
-            pulls.setdefault(st, []).append(f"{p} {k}" + (f" [{t}]" if t else ""))
-    rows = []
-    aggressors = set(c.aggressors)
-    for i in order:
-        code = str(w.codes[i])
-        r = int(c.round[i])
-        if r == 0:
-            by = ["aggressor" if code in aggressors else "target"]
-        else:
-            by = _dedupe(pulls.get(code, []))
-        rows.append({
-            "code": code,
-            "name": str(w.names[i]),
-            "side": ("neutral", "A", "D")[int(c.side[i])],
-            "round": r,
-            "initiator": bool(c.initiator[i]),
-            "capability": float(w.capability[i]),
-            "pulled_by": by,
-        })
-    return rows
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for x in items:
-        if x not in seen:
-            seen.add(x)
-            out.append(x)
-    return out

@@ -21,6 +21,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from foederis._constants import KINDS
+
 __all__ = [
     "SIDE_COLORS",
     "FULL_LAYOUT_MAX",
@@ -28,14 +30,14 @@ __all__ = [
     "drawn_states",
     "network_figure",
     "balance_figure",
-    "heatmap_figure",
     "bar_figure",
     "figure_png",
     "png_output",
 ]
 
 SIDE_COLORS = ("#c9ced6", "#d62728", "#1f77b4")  # neutral, A (aggressors), D (defenders)
-_PULL_KINDS = 4  # kinds 0..3 (DEFENSE, GUARANTEE, OFFENSE, ENTENTE) pull
+#: per kind code, whether its commitments pull (from the one table of kinds)
+_PULLS = np.asarray([k.effect == "pull" for k in KINDS], dtype=bool)
 FULL_LAYOUT_MAX = 2000
 MAX_DRAWN = 600
 _LAYOUTS: "OrderedDict[Any, tuple[Any, np.ndarray]]" = OrderedDict()
@@ -143,7 +145,7 @@ def world_layout(world: Any) -> np.ndarray:
     key = ("world", id(world.codes))
     xy = _cache_get(key)
     if xy is None:
-        pull = world.kind < _PULL_KINDS
+        pull = _PULLS[world.kind]
         g = world.guarantors[pull].astype(np.int64)
         p = world.indices[pull].astype(np.int64)
         xy = _region_layout(world, g, p)
@@ -201,7 +203,7 @@ def _edges_among(world: Any, nodes: np.ndarray, pos: np.ndarray) -> tuple[np.nda
     e = np.arange(int(counts.sum()), dtype=np.int64) + offs
     g = np.repeat(nodes, counts)
     p = world.indices[e].astype(np.int64)
-    ok = (pos[p] >= 0) & (world.kind[e] < _PULL_KINDS)
+    ok = (pos[p] >= 0) & _PULLS[world.kind[e]]
     return g[ok], p[ok]
 
 
@@ -259,7 +261,7 @@ def _background(world: Any, nodes: np.ndarray, xy: np.ndarray, pos: np.ndarray, 
         return hit
     n = world.n_states
     if full:
-        pull = world.kind < _PULL_KINDS
+        pull = _PULLS[world.kind]
         g, p = world.guarantors[pull], world.indices[pull]
     else:
         g, p = _edges_among(world, nodes, pos)
@@ -295,10 +297,10 @@ def network_figure(
 ) -> Figure:
     """The alliance network coloured by side (A red, D blue, neutral grey) after ``round``.
 
-    Node area follows capability. Thin grey lines are pulling commitments (DEFENSE,
-    GUARANTEE, OFFENSE, ENTENTE); coloured lines are the commitments that pulled a state
-    in. With ``baseline`` (a cascade of the same attack on the unedited world), states
-    whose fate differs are ringed in black. Worlds over FULL_LAYOUT_MAX states show the
+    Node area follows capability. Thin grey lines are pulling commitments (the kinds
+    whose effect is "pull" in ``foederis._constants.KINDS``); coloured lines are the
+    commitments that pulled a state in. With ``baseline`` (a cascade of the same attack on
+    the unedited world), states whose fate differs are ringed in black. Worlds over FULL_LAYOUT_MAX states show the
     states at war and their neighbourhood only.
     """
     world = c.world
@@ -399,40 +401,6 @@ def balance_figure(cascades: Sequence[tuple[str, Any]], *, round: int | None = N
     ax.legend(fontsize=6.5, ncol=4, frameon=False, loc="upper center",
               bbox_to_anchor=(0.45, -0.3))
     ax.set_title("capability per side, by round", fontsize=8.5)
-    return fig
-
-
-def heatmap_figure(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str], *,
-                   deterred: np.ndarray | None = None, title: str = "",
-                   size: tuple[float, float] | None = None) -> Figure:
-    """Aggressor (rows) x target (columns) heat map of log10 balance; deterred cells dotted."""
-    m = np.asarray(matrix, dtype=float)
-    nr, nc = m.shape
-    if size is None:
-        size = (min(2.5 + 0.22 * nc, 12), min(1.8 + 0.2 * nr, 10))
-    fig = Figure(figsize=size)
-    ax = fig.add_axes((0.12, 0.14, 0.74, 0.76))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.log10(m)
-    v = np.where(np.isfinite(v), v, np.where(m > 0, 3.0, np.nan))
-    v = np.clip(v, -3, 3)
-    im = ax.imshow(v, cmap="RdBu", vmin=-2, vmax=2, aspect="auto", interpolation="nearest")
-    if deterred is not None:
-        yy, xx = np.nonzero(np.asarray(deterred, dtype=bool))
-        ax.scatter(xx, yy, s=4, c="black", marker=".")
-    fs = 7 if max(nr, nc) <= 30 else 5
-    ax.set_xticks(range(nc))
-    ax.set_xticklabels(cols, rotation=90, fontsize=fs)
-    ax.set_yticks(range(nr))
-    ax.set_yticklabels(rows, fontsize=fs)
-    ax.set_xlabel("target", fontsize=8)
-    ax.set_ylabel("aggressor", fontsize=8)
-    cax = fig.add_axes((0.88, 0.14, 0.025, 0.76))
-    cb = fig.colorbar(im, cax=cax)
-    cb.set_label("log10 balance D/A", fontsize=7)
-    cb.ax.tick_params(labelsize=6)
-    if title:
-        ax.set_title(title, fontsize=9)
     return fig
 
 

@@ -14,16 +14,23 @@ place with :func:`os.replace`, so a crash or a full disk never leaves a half-wri
 where a good one was. :func:`load_scenario` checks every field and raises
 :class:`foederis.errors.ScenarioError` naming what is wrong (not JSON, not a scenario, a
 newer version, a malformed field).
+
+The ``rules`` fields are those of :class:`foederis.Rules` itself (:data:`DEFAULT_RULES` is
+derived from the dataclass): a field the file lacks, as in a file written before that
+field existed, loads with its default; a field Rules does not have is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 import tempfile
+import typing
 from typing import Any
 
+from foederis import MODES, Rules
 from foederis.errors import ScenarioError
 
 __all__ = [
@@ -31,6 +38,10 @@ __all__ = [
     "VERSION",
     "RULE_FIELDS",
     "DEFAULT_RULES",
+    "RUN_MODES",
+    "MC_MODES",
+    "rule_type",
+    "rule_choices",
     "save_scenario",
     "load_scenario",
     "check_scenario",
@@ -40,22 +51,49 @@ __all__ = [
 FORMAT = "foederis-scenario"
 VERSION = 1
 
-#: The fields of :class:`foederis.cascade.Rules` a scenario stores, with DESIGN.md defaults.
+#: The fields of :class:`foederis.Rules` a scenario stores, with their defaults: derived from
+#: the dataclass itself, so a field added to Rules is shown, set and saved with no edit here.
 DEFAULT_RULES: dict[str, Any] = {
-    "threshold": 0.5,
-    "entente_weight": 0.25,
-    "neutrality_weight": 1.0,
-    "nonaggression_weight": 0.5,
-    "defend_initiators": 0.0,
-    "credibility_scale": 1.0,
-    "max_rounds": None,
-    "margin": 1.0,
-    "reach": True,
-    "nuclear_umbrella": True,
+    f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    for f in dataclasses.fields(Rules)
 }
 RULE_FIELDS = tuple(DEFAULT_RULES)
-MODES = ("deterministic", "monte carlo")
-MC_MODES = ("threshold", "any")
+#: How the Explorer runs a scenario: the deterministic cascade or a Monte Carlo ensemble.
+RUN_MODES = ("deterministic", "monte carlo")
+#: The Monte Carlo rules: the engine's own constant (``foederis.simulate(mode=...)``).
+MC_MODES = MODES
+
+
+def rule_type(name: str) -> str:
+    """The kind of value rule ``name`` takes, from its annotation in :class:`foederis.Rules`:
+    ``"bool"``, ``"optional int"`` (an int or None, e.g. ``max_rounds``), ``"int"``,
+    ``"float"``, ``"choice"`` (a ``Literal``: one of :func:`rule_choices`), or ``"other"``
+    (stored as given; :class:`~foederis.Rules` validates it).
+
+    >>> rule_type("threshold"), rule_type("reach"), rule_type("max_rounds")
+    ('float', 'bool', 'optional int')
+    """
+    hint = _RULE_HINTS[name]
+    args = set(typing.get_args(hint))
+    if hint is bool:
+        return "bool"
+    if args == {int, type(None)}:
+        return "optional int"
+    if hint is int:
+        return "int"
+    if hint is float:
+        return "float"
+    if typing.get_origin(hint) is typing.Literal:
+        return "choice"
+    return "other"
+
+
+def rule_choices(name: str) -> tuple:
+    """The values a ``"choice"`` rule (annotated ``Literal[...]`` in Rules) may take."""
+    return typing.get_args(_RULE_HINTS[name])
+
+
+_RULE_HINTS = typing.get_type_hints(Rules)
 
 
 def _fail(where: str, msg: str) -> ScenarioError:
@@ -114,26 +152,33 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
     if unknown:
         raise _fail(where, f"unknown rule field {unknown[0]!r}; valid fields are "
                            f"{', '.join(RULE_FIELDS)}")
-    r = dict(DEFAULT_RULES)
+    r = dict(DEFAULT_RULES)  # a field the file lacks (an older scenario) keeps its default
     for k, v in rules.items():
-        default = DEFAULT_RULES[k]
-        if isinstance(default, bool):
+        kind = rule_type(k)
+        if kind == "bool":
             if not isinstance(v, bool):
                 raise _fail(where, f"rule {k!r} must be true or false, got {v!r}")
-        elif k == "max_rounds":
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-                raise _fail(where, f"rule 'max_rounds' must be null or an integer >= 0, got {v!r}")
-        elif (not isinstance(v, (int, float)) or isinstance(v, bool)
-              or (isinstance(v, float) and math.isnan(v))):
-            raise _fail(where, f"rule {k!r} must be a number, got {v!r}")
-        else:
+        elif kind in ("optional int", "int"):
+            if (v is None and kind == "int") or (v is not None and (
+                    not isinstance(v, int) or isinstance(v, bool) or v < 0)):
+                what = "null or an integer >= 0" if kind == "optional int" else \
+                    "an integer >= 0"
+                raise _fail(where, f"rule {k!r} must be {what}, got {v!r}")
+        elif kind == "choice":
+            if v not in rule_choices(k):
+                raise _fail(where, f"rule {k!r} must be one of "
+                                   f"{', '.join(map(repr, rule_choices(k)))}, got {v!r}")
+        elif kind == "float":
+            if (not isinstance(v, (int, float)) or isinstance(v, bool)
+                    or (isinstance(v, float) and math.isnan(v))):
+                raise _fail(where, f"rule {k!r} must be a number, got {v!r}")
             v = float(v)
         r[k] = v
     out["rules"] = r
 
     mode = data.get("mode", "deterministic")
-    if mode not in MODES:
-        raise _fail(where, f"'mode' must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode not in RUN_MODES:
+        raise _fail(where, f"'mode' must be one of {', '.join(RUN_MODES)}, got {mode!r}")
     out["mode"] = mode
     mc_mode = data.get("mc_mode", "threshold")
     if mc_mode not in MC_MODES:

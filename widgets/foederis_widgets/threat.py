@@ -16,6 +16,7 @@ import numpy as np
 from foederis.errors import FoederisError
 
 from ._controls import ErrorBox, StatePicker, close_all, esc, guard, tag
+from ._warmup import warmup
 from .plotting import bar_figure, figure_png, png_output
 
 __all__ = ["ThreatView", "responsible_commitments", "safe_beta"]
@@ -38,8 +39,7 @@ def responsible_commitments(te: Any, code: str, rules: Any = None, top: int = 10
     """The commitments of ``code`` that import the most threat: one dict per edge with
     ``protege``, ``kind``, ``treaty``, ``weight`` (C_ij), ``protege_exposure`` (t_j) and
     ``imported`` (beta * C_ij * t_j), largest first."""
-    from foederis import KIND_NAMES
-    from foederis import Rules, parse_domain
+    from foederis import DOMAIN_NAMES, KIND_NAMES, Rules
 
     rules = rules if rules is not None else Rules()
     w = te.world
@@ -47,7 +47,7 @@ def responsible_commitments(te: Any, code: str, rules: Any = None, top: int = 10
     lo, hi = int(w.indptr[i]), int(w.indptr[i + 1])
     e = np.arange(lo, hi)
     p = w.indices[e]
-    _, dbit = parse_domain(te.domain)
+    dbit = 1 << DOMAIN_NAMES.index(te.domain)  # the domain's bit (DESIGN.md: domains)
     weight = rules.pull_weight[w.kind[e]] * np.minimum(w.credibility[e] * rules.credibility_scale,
                                                         1.0)
     weight = np.where((w.domains[e] & dbit) != 0, weight, 0.0)
@@ -85,9 +85,7 @@ class ThreatView:
             from foederis import load_world
 
             world = load_world(world)
-        from .explorer import _warmup
-
-        _warmup()
+        warmup()
         self.world = world
         self.dpi = dpi
         self.result: Any = None
