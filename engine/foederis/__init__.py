@@ -15,6 +15,7 @@ from ._warmup import warmup
 from .builtin import list_worlds, load_world
 from ._cascade import Cascade, Rules, cascade
 from ._compare import Comparison, compare
+from .backtest import BacktestResult, backtest, load_cases
 from .errors import (
     AttackError,
     ConvergenceError,
@@ -48,6 +49,9 @@ __all__ = [
     "threat_exposure",
     "ThreatExposure",
     "compare",
+    "backtest",
+    "BacktestResult",
+    "load_cases",
     "Comparison",
     "warmup",
     "kernels",
