@@ -116,6 +116,21 @@ def test_frames_and_summary_of_the_hand_world():
     assert "3 wars" in repr(r)
 
 
+def test_onset_year_joiners_only():
+    cases = json.loads(json.dumps(HAND))
+    cases["cases"][0]["joiners"][1]["entry_year"] = 1903  # OFF (wrong side) entered later
+    cases["cases"][0]["joiners"][0]["entry_date"] = "1900-02-01"  # DEF, in the onset year
+    full = backtest(cases, world=_world())
+    assert full.overall.wrong_side == 1 and full.overall.true == 12
+    r = backtest(cases, world=_world(), joiners="onset_year")
+    assert "OFF" not in [j.code for j in r.wars[0].joiners]  # neither true nor false
+    assert (r.overall.true, r.overall.predicted, r.overall.right) == (11, 2, 1)
+    assert r.joiners == "onset_year" and "onset year only" in r.summary()
+    assert {j.code: j.entry_year for j in r.wars[0].joiners}["DEF"] == 1900
+    with pytest.raises(ParameterError, match="joiners must be"):
+        backtest(cases, world=_world(), joiners="early")
+
+
 def test_rules_are_applied_and_checked():
     # NEU's neutrality toward AGG no longer holds it back
     r = backtest(HAND, world=_world(), rules={"neutrality_weight": 0})
@@ -194,7 +209,7 @@ def test_table_onset_from_entry_dates():
                        "entry_date": ["1939-09-01", "1939-09-01", "1939-09-03"]})
     (c,) = load_cases(df)
     assert (c.onset_year, c.onset_date, c.initiators, c.targets, c.joiners) == \
-        (1939, "1939-09-01", ("GMY",), ("POL",), (("UKG", "D", "1939-09-03"),))
+        (1939, "1939-09-01", ("GMY",), ("POL",), (("UKG", "D", "1939-09-03", 1939),))
 
 
 # ----------------------------------------------------------------------------- bad cases
@@ -210,6 +225,10 @@ def test_table_onset_from_entry_dates():
     (lambda c: c.update(onset_date="1901-01-01"), r"not in onset_year 1900"),
     (lambda c: c.pop("onset_year"), r"case 'w1': needs onset_year or onset_date"),
     (lambda c: c["joiners"][0].pop("side"), r"case 'w1', joiners\[0\] \(DEF\), side"),
+    (lambda c: c["joiners"][0].update(entry_year=1899), r"joiners \(DEF\): it enters \(1899\) "
+     r"before the onset \(1900\)"),
+    (lambda c: c["joiners"][0].update(entry_year=1901, entry_date="1900-05-01"),
+     r"joiners\[0\] \(DEF\), entry_year: 1901 is not the year of entry_date 1900-05-01"),
 ])
 def test_bad_cases_name_the_case_and_field(change, match):
     bad = json.loads(json.dumps(HAND))

@@ -43,8 +43,9 @@ class CaseError(FoederisError, ValueError):
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class WarCase:
-    """One war: its originals and its joiners (``(code, side, entry_date)``, side "A" is the
-    initiators' side, "D" the targets'; ``entry_date`` an ISO date or None)."""
+    """One war: its originals and its joiners, each ``(code, side, entry_date, entry_year)``:
+    side "A" is the initiators', "D" the targets'; ``entry_date`` an ISO date or None;
+    ``entry_year`` the year it entered (from the date when not given) or None."""
 
     case_id: str
     name: str
@@ -52,7 +53,7 @@ class WarCase:
     onset_date: str | None
     initiators: tuple[str, ...]
     targets: tuple[str, ...]
-    joiners: tuple[tuple[str, str, str | None], ...]
+    joiners: tuple[tuple[str, str, str | None, int | None], ...]
 
     @property
     def era(self) -> str:
@@ -102,6 +103,15 @@ def _side(value: Any, where: str) -> str:
     return s
 
 
+def _joiner(code: str, side: Any, date: Any, year: Any, where: str) -> tuple:
+    side = _side(side, f"{where}, side")
+    date = _iso(date, f"{where}, entry_date")
+    year = _year(year, f"{where}, entry_year")
+    if date is not None and year is not None and int(date[:4]) != year:
+        raise CaseError(f"{where}, entry_year: {year} is not the year of entry_date {date}")
+    return code, side, date, year if year is not None else (int(date[:4]) if date else None)
+
+
 def _make_case(cid: str, name: Any, year: Any, date: Any, initiators: list, targets: list,
                joiners: list) -> WarCase:
     where = f"case {cid!r}"
@@ -113,6 +123,10 @@ def _make_case(cid: str, name: Any, year: Any, date: Any, initiators: list, targ
         year = int(date[:4])
     elif date is not None and int(date[:4]) != year:
         raise CaseError(f"{where}: onset_date {date} is not in onset_year {year}")
+    for code, _, jdate, jyear in joiners:
+        if (jdate or "9999") < (date or "") or (jyear or year) < year:
+            raise CaseError(f"{where}, joiners ({code}): it enters ({jdate or jyear}) before "
+                            f"the onset ({date or year})")
     for field, codes in (("initiators", initiators), ("targets", targets)):
         if not codes:
             raise CaseError(f"{where}, {field}: missing; a war needs at least one original "
@@ -154,8 +168,8 @@ def _case_from_dict(d: Any, i: int) -> WarCase:
     for k, p in enumerate(lists["joiners"]):
         w = f"{where}, joiners[{k}]"
         code = _code(p, w, _JOINER_FIELDS)
-        joiners.append((code, _side(p.get("side"), f"{w} ({code}), side"),
-                        _iso(p.get("entry_date"), f"{w} ({code}), entry_date")))
+        joiners.append(_joiner(code, p.get("side"), p.get("entry_date"), p.get("entry_year"),
+                               f"{w} ({code})"))
     return _make_case(cid, d.get("name"), d.get("onset_year"), d.get("onset_date"), ini, tgt,
                       joiners)
 
@@ -189,7 +203,8 @@ def _cases_from_table(df: Any) -> tuple[WarCase, ...]:
                 side_given = None
             date = _iso(r.get("entry_date"), f"{where}, entry_date")
             if _ROLES[role] is None:
-                joiners.append((r["state"].strip(), _side(side_given, f"{where}, side"), date))
+                joiners.append(_joiner(r["state"].strip(), side_given, date,
+                                       r.get("entry_year"), where))
                 continue
             if side_given is not None and _side(side_given, f"{where}, side") != _ROLES[role]:
                 raise CaseError(f"{where}, side: a {role} is on side {_ROLES[role]}, got "
@@ -255,7 +270,7 @@ def load_cases(cases: Any = None) -> tuple[WarCase, ...]:
     --------
     >>> cases = load_cases()
     >>> len(cases), cases[0].case_id, cases[0].initiators, cases[0].joiners[0]
-    (19, 'COW10', ('ITA',), ('TUS', 'A', '1848-03-29'))
+    (19, 'COW10', ('ITA',), ('TUS', 'A', '1848-03-29', 1848))
     """
     import pandas as pd
 
@@ -316,6 +331,6 @@ def cases_frame(cases: Any = None) -> Any:
                   "entry_date": c.onset_date} for s in c.initiators]
         rows += [{**base, "state": s, "role": "target", "side": "D",
                   "entry_date": c.onset_date} for s in c.targets]
-        rows += [{**base, "state": s, "role": "joiner", "side": side, "entry_date": d}
-                 for s, side, d in c.joiners]
+        rows += [{**base, "state": s, "role": "joiner", "side": side, "entry_date": d,
+                  "entry_year": y} for s, side, d, y in c.joiners]
     return pd.DataFrame(rows)

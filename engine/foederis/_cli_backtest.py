@@ -46,7 +46,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     from .backtest import backtest
 
     rules = Rules().replace(**dict(parse_rule(t) for t in args.rules))
-    res = backtest(args.cases, rules=rules, world=args.world)
+    res = backtest(args.cases, rules=rules, world=args.world, joiners=args.joiners)
     print(res.summary())
     if args.csv:
         res.to_frame().to_csv(args.csv, index=False)
@@ -68,6 +68,8 @@ def register(sub: Any) -> None:
     s.add_argument("--world", default="atop:{year}", metavar="TEMPLATE",
                    help="world of each war, formatted with {year}, {date}, {case_id} "
                         "(default atop:{year})")
+    s.add_argument("--joiners", choices=("all", "onset_year"), default="all",
+                   help="score all true joiners (default) or only those of the onset year")
     s.add_argument("--csv", default=None, metavar="OUT", help="also write one row per war")
     s.add_argument("--joiners-csv", default=None, metavar="OUT",
                    help="also write one row per joiner, with its outcome and cause")

@@ -107,6 +107,7 @@ class JoinerScore:
     predicted_side: str
     round: int
     entry_date: str | None
+    entry_year: int | None
     outcome: str
     cause: str
     kind: str
@@ -149,13 +150,15 @@ def _sum(scores: list[Score]) -> Score:
 @dataclass(frozen=True, eq=False)
 class BacktestResult:
     """The result of :func:`backtest`: one :class:`WarScore` per war, with the rules and the
-    world they ran on, the seconds it took, and the scores: ``overall``, ``before_1945``
+    world they ran on, the seconds it took, which joiners were scored (``"all"`` or
+    ``"onset_year"``), and the scores: ``overall``, ``before_1945``
     and ``from_1945`` (:class:`Score`), ``precision``, ``recall``, ``f1`` (overall)."""
 
     wars: tuple
     rules: Rules
     world: str
     seconds: float
+    joiners: str = "all"
 
     @cached_property
     def overall(self) -> Score:
@@ -229,7 +232,9 @@ class BacktestResult:
     def summary(self) -> str:
         """The table as ``foederis backtest`` prints it: one line per war, the scores by
         era, and the wrong, false and missed joiners counted by cause."""
-        lines = [f"back-test of {len(self.wars)} wars on world {self.world!r} with {self.rules}",
+        scope = "" if self.joiners == "all" else " (joiners of the onset year only)"
+        lines = [f"back-test of {len(self.wars)} wars on world {self.world!r}{scope} with "
+                 f"{self.rules}",
                  f"{'case':<8} {'war':<28} {'year':>4} {'right':>5} {'wrong':>5} {'false':>5} "
                  f"{'missed':>6}  details"]
         for w in self.wars:
@@ -383,16 +388,20 @@ def _check_rules(rules: Any) -> Rules:
                          f"{type(rules).__name__}")
 
 
-def _score_war(case: WarCase, world: World, rules: Rules) -> WarScore:
+def _score_war(case: WarCase, world: World, rules: Rules, onset_year_only: bool) -> WarScore:
     present = {str(s) for s in world.codes}
     absent = tuple(s for s in case.initiators + case.targets if s not in present)
     attacks = tuple((a, t) for a in case.initiators for t in case.targets
                     if a in present and t in present)
     c = cascade(world, list(attacks), rules) if attacks else None
     out = []
-    true = {code: side for code, side, _ in case.joiners}
-    for code, side, date in case.joiners:
-        args = dict(case_id=case.case_id, code=code, true_side=side, entry_date=date)
+    later = {j[0] for j in case.joiners if onset_year_only and (j[3] or 0) > case.onset_year}
+    true = {j[0] for j in case.joiners}
+    for code, side, date, year in case.joiners:
+        if code in later:
+            continue
+        args = dict(case_id=case.case_id, code=code, true_side=side, entry_date=date,
+                    entry_year=year)
         if code not in present:
             out.append(JoinerScore(**args, predicted_side="", round=-1, outcome="missed",
                                    cause=NOT_IN_WORLD, kind="", treaty="", detail=""))
@@ -419,13 +428,14 @@ def _score_war(case: WarCase, world: World, rules: Rules) -> WarScore:
             if c.round[j] > 0 and code not in true:
                 kind, treaty, detail = _pulled(c, code)
                 out.append(JoinerScore(case.case_id, code, "", _SIDE_NAME[int(c.side[j])],
-                                       int(c.round[j]), None, "false", NEVER_FOUGHT, kind,
-                                       treaty, detail))
+                                       int(c.round[j]), None, None, "false", NEVER_FOUGHT,
+                                       kind, treaty, detail))
     return WarScore(case, world.name, attacks, absent, c.n_rounds if c else -1, tuple(out))
 
 
 def backtest(cases: Any = None, *, rules: Rules | dict | None = None,
-             world: str | Callable | World = DEFAULT_WORLD) -> BacktestResult:
+             world: str | Callable | World = DEFAULT_WORLD,
+             joiners: str = "all") -> BacktestResult:
     """Score the cascade against history: who joined each war, and on which side.
 
     For each war: the world of its onset; the original attacks (every initiator attacks
@@ -454,6 +464,10 @@ def backtest(cases: Any = None, *, rules: Rules | dict | None = None,
         The world of each war: a template formatted with ``year`` (onset year), ``date``
         (onset date, the year where unknown) and ``case_id`` and passed to
         :func:`load_world`; a callable case -> World; or one World for every war.
+    joiners : {"all", "onset_year"}, default "all"
+        Which true joiners are scored: all of them, or only those that entered in the onset
+        year (the cases' "onset-year" variant: a state that entered later is left out of the
+        score, whether the cascade names it or not).
 
     Returns
     -------
@@ -481,5 +495,8 @@ def backtest(cases: Any = None, *, rules: Rules | dict | None = None,
     start = time.perf_counter()
     rules = _check_rules(rules)
     resolve, label = _resolver(world)
-    wars = tuple(_score_war(case, resolve(case), rules) for case in load_cases(cases))
-    return BacktestResult(wars, rules, label, time.perf_counter() - start)
+    if joiners not in ("all", "onset_year"):
+        raise ParameterError(f"joiners must be 'all' or 'onset_year', got {joiners!r}")
+    wars = tuple(_score_war(case, resolve(case), rules, joiners == "onset_year")
+                 for case in load_cases(cases))
+    return BacktestResult(wars, rules, label, time.perf_counter() - start, joiners)
