@@ -85,6 +85,9 @@ def case_worlds() -> dict[str, Any]:
         for rname, rules in (("default", None), ("DESIGN.md's rule", _design())):
             try:
                 rows.append((label, rname, _figures(backtest(rules=rules, world=world))))
+                if world == "atop:{year}":
+                    rows.append((label + ", joiners of the onset year only", rname, _figures(
+                        backtest(rules=rules, world=world, joiners="onset_year"))))
             except UnknownWorldError:
                 rows.append((label, rname, {"error": "no such worlds in this build"}))
             except FoederisError as e:
@@ -137,7 +140,10 @@ def run(quick: bool) -> list[dict]:
             "title": "The same wars on other worlds",
             "note": ("An alliance signed during a war is often how a state joins it: the "
                      "world of the onset day is the honest one. Where a build has no "
-                     "day-level worlds the row says so."),
+                     "day-level worlds the row says so. \"Joiners of the onset year only\" "
+                     "scores only the states that entered in the onset year "
+                     "(`backtest(joiners=\"onset_year\")`): a later entrant is neither true "
+                     "nor false."),
             "columns": ["world", "rules"] + COLUMNS,
             "rows": rows,
         })

@@ -219,7 +219,8 @@ class BacktestResult:
         cols = list(JoinerScore.__dataclass_fields__)
         rows = [{**{c: getattr(j, c) for c in cols}, "year": w.case.onset_year,
                  "era": w.case.era} for w in self.wars for j in w.joiners]
-        return pd.DataFrame(rows, columns=cols + ["year", "era"])
+        df = pd.DataFrame(rows, columns=cols + ["year", "era"])
+        return df.astype({"entry_year": "Int64", "round": "int64", "year": "int64"})
 
     def causes(self) -> Any:
         """Counts of the wrong-side, false and missed joiners by outcome, cause and kind (of
