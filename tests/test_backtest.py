@@ -12,7 +12,7 @@ import pytest
 
 import foederis
 from foederis import FoederisError, ParameterError, Rules, World, backtest, load_cases
-from foederis.backtest import (BELOW, NEVER_FOUGHT, NO_REACH, NO_TIE, NO_TRIGGER, NOT_IN_WORLD,
+from foederis.backtest import (BELOW, CONFLICTED, MAX_ROUNDS, NEVER_FOUGHT, NO_REACH, NO_TIE, NO_TRIGGER, NOT_IN_WORLD,
                                NOT_RUN, ONLY_FROM, OTHER_SIDE, OUTWEIGHED, RESTRAINT_ONLY,
                                RIGHT, WRONG_SIDE, CaseError, cases_citation, cases_frame)
 from foederis.cli import main
@@ -114,6 +114,24 @@ def test_frames_and_summary_of_the_hand_world():
     assert "w1" in s and "wrong side: OFF" in s and "absent originals: GONE" in s
     assert "0.333" in s and NO_REACH in s
     assert "3 wars" in repr(r)
+
+
+def test_more_causes_conflicted_stopped_and_far_below():
+    # B defends TGT, C defends B (round 2), X is bound to both sides, Y is far and weak
+    w = World.from_arrays(["AGG", "TGT", "B", "C", "X", "Y"], [0.2] * 6,
+                          [2, 3, 4, 4, 5], [1, 2, 1, 0, 1],
+                          ["defense", "defense", "defense", "offense", "entente"],
+                          region=["Europe"] * 5 + ["Asia"], global_reach=[False] * 6)
+    cases = {"cases": [_case("c", 1900, ["AGG"], ["TGT"],
+                             [("B", "D"), ("C", "D"), ("X", "D"), ("Y", "D")])]}
+    r = backtest(cases, world=w, rules=Rules(ally_restraint=0, max_rounds=1))
+    got = {j.code: (j.outcome, j.cause) for j in r.wars[0].joiners}
+    assert got == {"B": ("right", RIGHT), "C": ("missed", MAX_ROUNDS),
+                   "X": ("missed", CONFLICTED), "Y": ("missed", BELOW)}
+    y = next(j for j in r.wars[0].joiners if j.code == "Y")
+    assert "region Asia not in the theatre (Europe)" in y.detail and y.kind == "ENTENTE"
+    assert backtest(cases, world=w, rules=Rules(ally_restraint=0)).wars[0].codes("right") == \
+        ["B", "C"]
 
 
 def test_onset_year_joiners_only():

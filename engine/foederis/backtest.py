@@ -54,6 +54,7 @@ NO_REACH = "committed but out of reach"
 BELOW = "committed but below threshold"
 OUTWEIGHED = "committed but outweighed by restraint"
 CONFLICTED = "pulled to both sides (conflicted)"
+MAX_ROUNDS = "pressed enough when the cascade stopped at max_rounds"
 UNEXPLAINED = "committed and pressed enough, yet out (a rule beyond DESIGN.md's)"
 
 
@@ -324,25 +325,29 @@ def _diagnose(world: World, c: Cascade, rules: Rules, j: int, side: int) -> tupl
             return (RESTRAINT_ONLY, *strongest(ok, rules.restraint_weight[k] * cr))
         return (ZERO_WEIGHT, *strongest(ok, cr))
     kind, treaty, detail = strongest(mine, pw * trig)
+    far = ""
     if rules.reach and world.has_reach_column and not world.global_reach[j]:
         rc = int(world.region_code[j])
         theatre = {int(world.region_code[world.index(s)]) for a in c.attacks for s in a}
         if rc >= 0 and rc not in theatre:
             names = sorted(world.region_names[r] for r in theatre if r >= 0)
-            return (NO_REACH, kind, treaty,
-                    f"region {world.region[j]} not in the theatre ({', '.join(names)}) and no "
-                    f"global reach; pulls: {detail}")
+            far = (f"region {world.region[j]} not in the theatre ({', '.join(names)}) and no "
+                   "global reach")
     thr = float(world.threshold[j]) if not np.isnan(world.threshold[j]) else rules.threshold
     press = {s: pull[s] - hold[s] for s in (1, 2)}
     figures = (f"pull {pull[side]:.3g}, hold {hold[side]:.3g}, threshold {thr:.3g}, "
-               f"other side's press {press[other]:.3g}")
-    if pull[side] < thr:
+               f"other side's press {press[other]:.3g}" + (f"; {far}" if far else ""))
+    if pull[side] < thr:  # first: with reach or without, it would not join
         return BELOW, kind, treaty, f"{figures}; pulls: {detail}"
+    if far:
+        return NO_REACH, kind, treaty, f"{figures}; pulls: {detail}"
     if press[side] < thr:
         rk, rt, rd = strongest(ok & (c.side[p] == other), rules.restraint_weight[k] * cr)
         return OUTWEIGHED, rk, rt, f"{figures}; held by: {rd}"
     if press[side] <= press[other]:
         return CONFLICTED, kind, treaty, f"{figures}; pulls: {detail}"
+    if rules.max_rounds is not None and c.n_rounds >= rules.max_rounds:
+        return MAX_ROUNDS, kind, treaty, f"{figures}; pulls: {detail}"
     return UNEXPLAINED, kind, treaty, f"{figures}; pulls: {detail}"
 
 
@@ -450,8 +455,9 @@ def backtest(cases: Any = None, *, rules: Rules | dict | None = None,
     Each joiner gets a cause. Missed: not a state of that world; no commitment to or from
     any belligerent; only belligerents committed to it; committed only to the other side;
     only restraining commitments; a defensive commitment to an initiator only; committed
-    but out of reach; committed but below threshold; committed but outweighed by
-    restraint; pulled to both sides. These are computed from the world's commitments and
+    but below threshold (checked before reach: it would not join with reach or without);
+    committed but out of reach; committed but outweighed by restraint; pulled to both
+    sides; pressed enough when the cascade stopped at ``max_rounds``. These are computed from the world's commitments and
     the cascade's final sides by DESIGN.md's accumulation (pull, hold, press, reach).
     Wrong side and false: the kind and treaty of the commitment that pulled it most.
 
