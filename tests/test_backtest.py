@@ -76,9 +76,14 @@ def test_scoring_exact_on_a_hand_world():
     assert kind["DEF"] == "DEFENSE" and kind["OFF"] == "OFFENSE" and kind["NEU"] == "NEUTRALITY"
     assert {j.code: j.treaty for j in w1.joiners}["DEF"] == "Pact of Test"
     assert {j.code: j.predicted_side for j in w1.joiners}["OFF"] == "A"
+    tied = {j.code: j.tied_to_side for j in w1.joiners}
+    assert tied == {"DEF": True, "OFF": False, "XTRA": False, "ISO": False, "ENT": True,
+                    "NEU": True, "FAR": True, "GONE": False, "INI": True, "OPP": False,
+                    "NAG": False}
     # w2: an absent original target is reported and its attack skipped
     assert w2.absent_originals == ("GONE",) and w2.attacks == (("ISO", "ENT"),)
-    assert [(j.code, j.outcome, j.cause) for j in w2.joiners] == [("TGT", "missed", ONLY_FROM)]
+    assert [(j.code, j.outcome, j.cause, j.tied_to_side) for j in w2.joiners] == \
+        [("TGT", "missed", ONLY_FROM, True)]
     # w3: no original initiator in the world: the war is not run
     assert w3.attacks == () and w3.n_rounds == -1
     assert [(j.code, j.cause) for j in w3.joiners] == [("DEF", NOT_RUN)]
@@ -113,6 +118,7 @@ def test_frames_and_summary_of_the_hand_world():
     s = r.summary()
     assert "w1" in s and "wrong side: OFF" in s and "absent originals: GONE" in s
     assert "0.333" in s and NO_REACH in s
+    assert "missed joiners with a commitment (either way) to a state of their side: 6 of 10" in s
     assert "3 wars" in repr(r)
 
 

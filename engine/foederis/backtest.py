@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ._backtest_cases import ERA_YEAR, CaseError, WarCase, cases_citation, cases_frame, load_cases
+from ._backtest_cases import ERA_YEAR, SIDES, CaseError, WarCase, cases_citation, cases_frame, load_cases
 from ._cascade import Cascade, Rules, cascade
 from ._constants import DOMAIN_NAMES, KIND_NAMES
 from .builtin import load_world
@@ -100,7 +100,9 @@ class JoinerScore:
     """One predicted or true joiner of one war: ``outcome`` (right, wrong side, false,
     missed), ``cause`` (one of the module's cause strings), ``kind`` / ``treaty`` (the
     commitment that pulled it most, or that binds it to the belligerents most), ``detail``
-    (the figures behind the cause)."""
+    (the figures behind the cause), ``tied_to_side`` (a true joiner of that world has a
+    commitment, of any kind and either way, with a state that really fought on its side:
+    an original or another joiner; False for false joiners)."""
 
     case_id: str
     code: str
@@ -114,6 +116,7 @@ class JoinerScore:
     kind: str
     treaty: str
     detail: str
+    tied_to_side: bool = False
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,10 @@ class BacktestResult:
             lines += ["", "joiners by cause:"]
             lines += [f"  {r.outcome:<10} {r.joiners:>3}  {r.cause}"
                       + (f" ({r.kind})" if r.kind else "") for r in causes.itertuples()]
+        missed = [j for w in self.wars for j in w.joiners if j.outcome == "missed"]
+        if missed:
+            lines.append(f"missed joiners with a commitment (either way) to a state of their "
+                         f"side: {sum(j.tied_to_side for j in missed)} of {len(missed)}")
         lines.append(f"({self.seconds:.2f} s)")
         return "\n".join(lines)
 
@@ -394,6 +401,14 @@ def _check_rules(rules: Any) -> Rules:
                          f"{type(rules).__name__}")
 
 
+def _tied(world: World, j: int, members: np.ndarray) -> bool:
+    """Whether state ``j`` has a commitment, either way, with one of ``members``."""
+    lo, hi = int(world.indptr[j]), int(world.indptr[j + 1])
+    if np.isin(world.indices[lo:hi], members).any():
+        return True
+    return bool(np.isin(world.guarantors[world.indices == j], members).any())
+
+
 def _score_war(case: WarCase, world: World, rules: Rules, onset_year_only: bool) -> WarScore:
     present = {str(s) for s in world.codes}
     absent = tuple(s for s in case.initiators + case.targets if s not in present)
@@ -403,6 +418,9 @@ def _score_war(case: WarCase, world: World, rules: Rules, onset_year_only: bool)
     out = []
     later = {j[0] for j in case.joiners if onset_year_only and (j[3] or 0) > case.onset_year}
     true = {j[0] for j in case.joiners}
+    fought = {s: [x for x in (case.initiators if s == "A" else case.targets)
+                  + tuple(jn[0] for jn in case.joiners if jn[1] == s) if x in present]
+              for s in SIDES}
     for code, side, date, year in case.joiners:
         if code in later:
             continue
@@ -413,11 +431,14 @@ def _score_war(case: WarCase, world: World, rules: Rules, onset_year_only: bool)
                                    cause=NOT_IN_WORLD, kind="", treaty="", detail=""))
             continue
         if c is None:
+            args["tied_to_side"] = _tied(world, world.index(code),
+                                         world.indices_of(fought[side]))
             out.append(JoinerScore(**args, predicted_side="", round=-1, outcome="missed",
                                    cause=NOT_RUN, kind="", treaty="",
                                    detail="absent: " + " ".join(absent)))
             continue
         j = world.index(code)
+        args["tied_to_side"] = _tied(world, j, world.indices_of(fought[side]))
         got = _SIDE_NAME[int(c.side[j])]
         if got:
             outcome, cause = ("right", RIGHT) if got == side else ("wrong side", WRONG_SIDE)
