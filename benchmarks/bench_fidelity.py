@@ -64,7 +64,9 @@ def case_levers(quick: bool = False) -> dict[str, Any]:
         if field in fields:
             rows.append((label, _figures(backtest(rules=Rules().replace(**{field: value})))))
     causes = default.causes()
-    return {"first_s": first, "warm_s": warm, "rows": rows,
+    missed = [j for w in default.wars for j in w.joiners if j.outcome == "missed"]
+    return {"first_s": first, "warm_s": warm, "rows": rows, "missed": len(missed),
+            "missed_tied": sum(j.tied_to_side for j in missed),
             "causes": [[r.outcome, r.cause, r.kind or None, int(r.joiners)]
                        for r in causes.itertuples()]}
 
@@ -151,7 +153,12 @@ def run(quick: bool) -> list[dict]:
         "title": "Wrong, false and missed joiners by cause (default rules, onset-year worlds)",
         "note": ("`BacktestResult.causes()`: the cause of each joiner the cascade got wrong, "
                  "computed from the world's commitments and the cascade's final sides; kind: "
-                 "the commitment that pulled it most (or binds it to a belligerent most)."),
+                 "the commitment that pulled it most (or binds it to a belligerent most). "
+                 f"Of the {lev['missed']} missed joiners, {lev['missed_tied']} have a "
+                 "commitment (of any kind, either way) with a state that really fought on "
+                 "their side; the others are tied to no state of their side, so a rule "
+                 "over alliances reaches them only through states that did not fight on "
+                 "their side, or through other data (rivalries, borders, major powers)."),
         "columns": ["outcome", "cause", "kind", "joiners"],
         "rows": lev["causes"],
     })

@@ -46,7 +46,8 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     from .backtest import backtest
 
     rules = Rules().replace(**dict(parse_rule(t) for t in args.rules))
-    res = backtest(args.cases, rules=rules, world=args.world, joiners=args.joiners)
+    world = {"world": args.world} if args.world else {}  # else backtest's own default
+    res = backtest(args.cases, rules=rules, joiners=args.joiners, **world)
     print(res.summary())
     if args.csv:
         res.to_frame().to_csv(args.csv, index=False)
@@ -65,9 +66,9 @@ def register(sub: Any) -> None:
     s.add_argument("--cases", default=None, metavar="FILE",
                    help="a JSON file of cases (the shipped format) or a CSV table with one "
                         "row per participant (default: the 19 shipped COW cases)")
-    s.add_argument("--world", default="atop:{year}", metavar="TEMPLATE",
+    s.add_argument("--world", default=None, metavar="TEMPLATE",
                    help="world of each war, formatted with {year}, {date}, {case_id} "
-                        "(default atop:{year})")
+                        "(default: foederis.backtest's, today atop:{year})")
     s.add_argument("--joiners", choices=("all", "onset_year"), default="all",
                    help="score all true joiners (default) or only those of the onset year")
     s.add_argument("--csv", default=None, metavar="OUT", help="also write one row per war")
