@@ -224,6 +224,9 @@ def test_user_cases_as_json_file_dict_and_table(tmp_path):
                                                  [("USA", "D"), ("CHN", "A")])]}))
     r = backtest(jpath)
     assert r.wars[0].case.case_id == "k" and r.overall.true == 2
+    # the list of cases alone, and WarCase objects
+    assert backtest(HAND["cases"], world=_world()).to_frame().equals(
+        backtest(load_cases(HAND), world=_world()).to_frame())
 
 
 def test_table_onset_from_entry_dates():

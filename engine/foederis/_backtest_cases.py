@@ -139,7 +139,9 @@ def _make_case(cid: str, name: Any, year: Any, date: Any, initiators: list, targ
                 raise CaseError(f"{where}, {field}: {c!r} is listed twice (also in "
                                 f"{seen[c]}); a state takes part once, on one side")
             seen[c] = field
-    return WarCase(str(cid), "" if name is None else str(name), year, date, tuple(initiators),
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        name = ""
+    return WarCase(str(cid), str(name), year, date, tuple(initiators),
                    tuple(targets), tuple(joiners))
 
 
@@ -245,7 +247,7 @@ def load_cases(cases: Any = None) -> tuple[WarCase, ...]:
     cases : None, path, dict, DataFrame or sequence of WarCase
         None: the calibration cases shipped with foederis (19 COW inter-state wars with
         three or more participants; their ``rules`` field says how they were extracted).
-        A path to a JSON file, or its parsed dict: ``{"cases": [...]}`` (other top-level
+        A path to a JSON file, or its parsed dict: ``{"cases": [...]}`` (or the list alone) (other top-level
         fields: ``description``, ``citation``, ``scoring``, ``rules``), each case
         ``{"case_id", "name", "onset_year", "onset_date", "initiators": [{"stateabb": "GMY"}],
         "targets": [...], "joiners": [{"stateabb": "UKG", "side": "D", "entry_date":
@@ -301,6 +303,8 @@ def load_cases(cases: Any = None) -> tuple[WarCase, ...]:
         out = tuple(_case_from_dict(d, i) for i, d in enumerate(raw))
     elif isinstance(cases, (list, tuple)) and all(isinstance(c, WarCase) for c in cases):
         out = tuple(cases)
+    elif isinstance(cases, (list, tuple)) and all(isinstance(c, dict) for c in cases):
+        out = tuple(_case_from_dict(d, i) for i, d in enumerate(cases))
     else:
         raise CaseError("cases must be None (the shipped cases), a path to a JSON or CSV file, "
                         f"a dict, a pandas DataFrame or WarCase objects; got {type(cases).__name__}")
