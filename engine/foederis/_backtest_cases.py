@@ -88,7 +88,8 @@ def _code(p: Any, where: str, fields: set) -> str:
                         f"'code'), got {p!r}")
     bad = sorted(set(p) - fields)
     if bad:
-        raise CaseError(f"{where}: unknown field {bad[0]!r}; fields are {', '.join(sorted(fields))}")
+        raise CaseError(f"{where}: unknown field {bad[0]!r}; fields are "
+                        f"{', '.join(sorted(fields))}")
     code = p.get("stateabb", p.get("code"))
     if not isinstance(code, str) or not code.strip():
         raise CaseError(f"{where}: needs a state code in 'stateabb' (or 'code'), got {code!r}")
@@ -216,7 +217,8 @@ def _cases_from_table(df: Any) -> tuple[WarCase, ...]:
             years += [y for y in (_year(r.get("entry_year"), f"{where}, entry_year"),) if y]
         first = rows.iloc[0]
         onset_date = first.get("onset_date") if "onset_date" in rows else None
-        onset_date = _iso(onset_date, f"case {cid!r}, onset_date") or (min(dates) if dates else None)
+        onset_date = (_iso(onset_date, f"case {cid!r}, onset_date")
+                      or (min(dates) if dates else None))
         onset_year = first.get("onset_year") if "onset_year" in rows else None
         if _year(onset_year, f"case {cid!r}, onset_year") is None and years and not onset_date:
             onset_year = min(years)
@@ -247,8 +249,9 @@ def load_cases(cases: Any = None) -> tuple[WarCase, ...]:
     cases : None, path, dict, DataFrame or sequence of WarCase
         None: the calibration cases shipped with foederis (19 COW inter-state wars with
         three or more participants; their ``rules`` field says how they were extracted).
-        A path to a JSON file, or its parsed dict: ``{"cases": [...]}`` (or the list alone) (other top-level
-        fields: ``description``, ``citation``, ``scoring``, ``rules``), each case
+        A path to a JSON file, or its parsed dict: ``{"cases": [...]}`` (or the list
+        alone; other top-level fields: ``description``, ``citation``, ``scoring``,
+        ``rules``), each case
         ``{"case_id", "name", "onset_year", "onset_date", "initiators": [{"stateabb": "GMY"}],
         "targets": [...], "joiners": [{"stateabb": "UKG", "side": "D", "entry_date":
         "1939-09-03"}]}``. A path ending in ``.csv``, or a pandas DataFrame: one row per
@@ -307,7 +310,8 @@ def load_cases(cases: Any = None) -> tuple[WarCase, ...]:
         out = tuple(_case_from_dict(d, i) for i, d in enumerate(cases))
     else:
         raise CaseError("cases must be None (the shipped cases), a path to a JSON or CSV file, "
-                        f"a dict, a pandas DataFrame or WarCase objects; got {type(cases).__name__}")
+                        "a dict, a pandas DataFrame or WarCase objects; got "
+                        f"{type(cases).__name__}")
     if not out:
         raise CaseError("cases: there are none; give at least one war")
     ids = [c.case_id for c in out]

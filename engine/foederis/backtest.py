@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from ._backtest_cases import ERA_YEAR, SIDES, CaseError, WarCase, cases_citation, cases_frame, load_cases
+from ._backtest_cases import (ERA_YEAR, SIDES, CaseError, WarCase, cases_citation,
+                              cases_frame, load_cases)
 from ._cascade import Cascade, Rules, cascade
-from ._constants import DOMAIN_NAMES, KIND_NAMES
+from ._constants import DEFENSIVE_KINDS, DOMAIN_NAMES, KIND_NAMES, RESTRAINT_KINDS
 from .builtin import load_world
 from .errors import FoederisError, ParameterError
 from .world import World
@@ -33,8 +34,6 @@ __all__ = ["BacktestResult", "CaseError", "JoinerScore", "Score", "WarCase", "Wa
 DEFAULT_WORLD = "atop:{year}"
 OUTCOMES = ("right", "wrong side", "false", "missed")
 _CONVENTIONAL = 1 << DOMAIN_NAMES.index("conventional")
-_OFFENSE = KIND_NAMES.index("OFFENSE")
-_RESTRAINING = [KIND_NAMES.index("NEUTRALITY"), KIND_NAMES.index("NONAGGRESSION")]
 _SIDE_CODE = {"A": 1, "D": 2}
 _SIDE_NAME = {0: "", 1: "A", 2: "D"}
 
@@ -308,7 +307,7 @@ def _diagnose(world: World, c: Cascade, rules: Rules, j: int, side: int) -> tupl
         return (ONLY_FROM if incoming.any() else NO_TIE), "", "", ""
     other = 3 - side
     pw = rules.pull_weight[k] * cr
-    trig = np.where((k == _OFFENSE) | ~c.initiator[p], 1.0, rules.defend_initiators)
+    trig = np.where(np.isin(k, DEFENSIVE_KINDS) & c.initiator[p], rules.defend_initiators, 1.0)
     pull = {s: float(np.sum((pw * trig)[ok & (c.side[p] == s)])) for s in (1, 2)}
     hold = {s: float(np.sum((rules.restraint_weight[k] * cr)[ok & (c.side[p] == 3 - s)]))
             for s in (1, 2)}
@@ -328,7 +327,7 @@ def _diagnose(world: World, c: Cascade, rules: Rules, j: int, side: int) -> tupl
             return (OTHER_SIDE, *strongest(ok & (c.side[p] == other), pw * trig))
         if (ok & (pw > 0)).any():
             return (NO_TRIGGER, *strongest(ok & (pw > 0), pw))
-        if np.isin(k[ok], _RESTRAINING).all():
+        if np.isin(k[ok], RESTRAINT_KINDS).all():
             return (RESTRAINT_ONLY, *strongest(ok, rules.restraint_weight[k] * cr))
         return (ZERO_WEIGHT, *strongest(ok, cr))
     kind, treaty, detail = strongest(mine, pw * trig)
@@ -478,8 +477,10 @@ def backtest(cases: Any = None, *, rules: Rules | dict | None = None,
     only restraining commitments; a defensive commitment to an initiator only; committed
     but below threshold (checked before reach: it would not join with reach or without);
     committed but out of reach; committed but outweighed by restraint; pulled to both
-    sides; pressed enough when the cascade stopped at ``max_rounds``. These are computed from the world's commitments and
-    the cascade's final sides by DESIGN.md's accumulation (pull, hold, press, reach).
+    sides; pressed enough when the cascade stopped at ``max_rounds``. These are computed
+    from the world's commitments and the cascade's final sides by DESIGN.md's accumulation
+    (pull, hold, press, reach); a state the rules keep out for a reason beyond it (a rule
+    added since) shows as "committed and pressed enough, yet out".
     Wrong side and false: the kind and treaty of the commitment that pulled it most.
 
     Parameters
