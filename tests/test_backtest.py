@@ -46,6 +46,13 @@ def _world() -> World:
                              treaty=[0] + [-1] * 9, treaty_names=["Pact of Test"], name="hand")
 
 
+# the rule's parameters the hand-computed expectations rest on (today's defaults), pinned so
+# that a change of defaults does not silently change what these tests check
+PINNED = Rules(threshold=0.5, entente_weight=0.25, neutrality_weight=1.0,
+               nonaggression_weight=0.5, ally_restraint=1.0, defend_initiators=0.0,
+               credibility_scale=1.0, max_rounds=None, reach=True)
+
+
 def _case(cid, year, ini, tgt, joiners):
     return {"case_id": cid, "name": f"war {cid}", "onset_year": year,
             "initiators": [{"stateabb": s} for s in ini],
@@ -63,7 +70,7 @@ HAND = {"cases": [
 
 
 def test_scoring_exact_on_a_hand_world():
-    r = backtest(HAND, world=_world())
+    r = backtest(HAND, world=_world(), rules=PINNED)
     w1, w2, w3 = r.wars
     assert w1.codes("right") == ["DEF"]
     assert w1.codes("wrong side") == ["OFF"]
@@ -105,7 +112,7 @@ def test_scoring_exact_on_a_hand_world():
 
 
 def test_frames_and_summary_of_the_hand_world():
-    r = backtest(HAND, world=_world())
+    r = backtest(HAND, world=_world(), rules=PINNED)
     df = r.to_frame()
     assert list(df["case_id"]) == ["w1", "w2", "w3"]
     assert df.loc[0, "missed codes"] == "ISO;ENT;NEU;FAR;GONE;INI;OPP;NAG"
@@ -131,23 +138,23 @@ def test_more_causes_conflicted_stopped_and_far_below():
                           region=["Europe"] * 5 + ["Asia"], global_reach=[False] * 6)
     cases = {"cases": [_case("c", 1900, ["AGG"], ["TGT"],
                              [("B", "D"), ("C", "D"), ("X", "D"), ("Y", "D")])]}
-    r = backtest(cases, world=w, rules=Rules(ally_restraint=0, max_rounds=1))
+    r = backtest(cases, world=w, rules=PINNED.replace(ally_restraint=0, max_rounds=1))
     got = {j.code: (j.outcome, j.cause) for j in r.wars[0].joiners}
     assert got == {"B": ("right", RIGHT), "C": ("missed", MAX_ROUNDS),
                    "X": ("missed", CONFLICTED), "Y": ("missed", BELOW)}
     y = next(j for j in r.wars[0].joiners if j.code == "Y")
     assert "region Asia not in the theatre (Europe)" in y.detail and y.kind == "ENTENTE"
-    assert backtest(cases, world=w, rules=Rules(ally_restraint=0)).wars[0].codes("right") == \
-        ["B", "C"]
+    assert backtest(cases, world=w, rules=PINNED.replace(ally_restraint=0)).wars[0].codes(
+        "right") == ["B", "C"]
 
 
 def test_onset_year_joiners_only():
     cases = json.loads(json.dumps(HAND))
     cases["cases"][0]["joiners"][1]["entry_year"] = 1903  # OFF (wrong side) entered later
     cases["cases"][0]["joiners"][0]["entry_date"] = "1900-02-01"  # DEF, in the onset year
-    full = backtest(cases, world=_world())
+    full = backtest(cases, world=_world(), rules=PINNED)
     assert full.overall.wrong_side == 1 and full.overall.true == 12
-    r = backtest(cases, world=_world(), joiners="onset_year")
+    r = backtest(cases, world=_world(), rules=PINNED, joiners="onset_year")
     assert "OFF" not in [j.code for j in r.wars[0].joiners]  # neither true nor false
     assert (r.overall.true, r.overall.predicted, r.overall.right) == (11, 2, 1)
     assert r.joiners == "onset_year" and "onset year only" in r.summary()
@@ -158,10 +165,11 @@ def test_onset_year_joiners_only():
 
 def test_rules_are_applied_and_checked():
     # NEU's neutrality toward AGG no longer holds it back
-    r = backtest(HAND, world=_world(), rules={"neutrality_weight": 0})
+    r = backtest(HAND, world=_world(), rules=PINNED.replace(neutrality_weight=0))
     assert "NEU" in r.wars[0].codes("right")
-    assert backtest(HAND, world=_world(), rules=Rules(entente_weight=2)).wars[0].codes(
+    assert backtest(HAND, world=_world(), rules=PINNED.replace(entente_weight=2)).wars[0].codes(
         "right") == ["DEF", "ENT"]
+    assert backtest(HAND, world=_world(), rules={"threshold": 0.2}).rules.threshold == 0.2
     with pytest.raises(ParameterError, match="no field 'bogus'"):
         backtest(HAND, world=_world(), rules={"bogus": 1})
     with pytest.raises(ParameterError, match="rules must be"):
