@@ -69,7 +69,8 @@ def _load_extras() -> None:
     """Register the subcommands that live in other modules (imported lazily)."""
     import importlib
 
-    for mod in ("foederis._cli_analysis", "foederis._cli_whatif", "foederis_widgets._cli"):
+    for mod in ("foederis._cli_analysis", "foederis._cli_whatif", "foederis._cli_backtest",
+                "foederis_widgets._cli"):
         try:
             m = importlib.import_module(mod)
         except ImportError:
