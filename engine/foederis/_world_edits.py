@@ -1,0 +1,252 @@
+"""What-if edits of a World: each returns a new World and shares what it does not change.
+
+:class:`WorldEdits` gives :class:`foederis.World` its ``with_*`` / ``without_*`` edits,
+``reweight``, ``apply`` and ``apply_all``. Each edit is recorded in ``history`` as the
+dict :meth:`apply` replays (see :mod:`foederis._world_syntax` for their text form).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from ._constants import KIND_NAMES
+from ._validate import check_number, readonly
+from ._world_build import build_edges
+from ._world_columns import bits_to_domains, kind_code, parse_domains
+from ._world_syntax import EDIT_OPS
+from .errors import EditError, WorldError
+
+__all__ = ["WorldEdits"]
+
+
+class WorldEdits:
+    """The what-if edits of a World (a mixin of :class:`foederis.World`)."""
+
+    __slots__ = ()
+
+    def _with_edges(self, keep: np.ndarray | None, add: dict[str, Any] | None, item: dict,
+                    merge: str | None = None) -> "World":
+        """Rebuild the commitment arrays: keep the mask ``keep`` of current edges and add
+        ``add`` (arrays guarantor, protege, kind, credibility, domains, treaty names)."""
+        g, p, k = self.guarantors, self.indices, self.kind
+        c, d, t = self.credibility, self.domains, self.treaty
+        names = list(self.treaty_names)
+        if keep is not None:
+            g, p, k, c, d, t = g[keep], p[keep], k[keep], c[keep], d[keep], t[keep]
+        if add:
+            tname = add.get("treaty")
+            if tname is not None:
+                if tname in names:
+                    tid = names.index(tname)
+                else:
+                    names.append(tname)
+                    tid = len(names) - 1
+            else:
+                tid = -1
+            na = len(add["guarantor"])
+            g = np.r_[g, add["guarantor"]]
+            p = np.r_[p, add["protege"]]
+            k = np.r_[k, np.full(na, add["kind"], np.uint8)]
+            c = np.r_[c, np.full(na, add["credibility"], np.float64)]
+            d = np.r_[d, np.full(na, add["domains"], np.uint8)]
+            t = np.r_[t, np.full(na, tid, np.int32)]
+        parts = build_edges(self.codes, g, p, k, c, d, t, tuple(names), merge)
+        return self._replace(item, **parts)
+
+    def _state(self, code: str) -> int:
+        return self.index(code)
+
+    def without_member(self, code: str, treaty: str) -> "World":
+        """``code`` leaves ``treaty``: drop every commitment of that treaty it gives or
+        receives."""
+        i = self._state(code)
+        t = self.treaty_index(treaty)
+        hit = (self.treaty == t) & ((self.guarantors == i) | (self.indices == i))
+        if not hit.any():
+            raise EditError(
+                f"{code!r} is not a member of {treaty!r}; its members are "
+                f"{', '.join(self.treaty_members(treaty))}"
+            )
+        return self._with_edges(~hit, None, {"op": "without_member", "code": code,
+                                             "treaty": treaty})
+
+    def without_treaty(self, name: str) -> "World":
+        """Drop every commitment of treaty ``name``."""
+        t = self.treaty_index(name)
+        return self._with_edges(self.treaty != t, None, {"op": "without_treaty", "name": name})
+
+    def with_treaty(
+        self,
+        name: str,
+        members: Sequence[str],
+        kind: str = "DEFENSE",
+        credibility: float = 1.0,
+        domains: Any = "conventional",
+    ) -> "World":
+        """Add a multilateral treaty: a commitment of ``kind`` from every member to every
+        other. Where two members are already bound by that kind, the stronger credibility
+        and the union of domains are kept (the existing treaty name stays)."""
+        if name in self.treaty_names:
+            raise EditError(
+                f"treaty {name!r} already exists; drop it with without_treaty first or choose "
+                "another name"
+            )
+        if isinstance(members, str):
+            members = [members]
+        idx = self.indices_of(members)
+        idx = np.unique(idx)
+        if len(idx) < 2:
+            raise EditError(f"treaty {name!r} needs at least two distinct members, got {members!r}")
+        kc = self._edit_kind(kind)
+        c = check_number("credibility", credibility, low=0, high=1)
+        d = self._edit_domains(domains)
+        gg, pp = np.meshgrid(idx, idx, indexing="ij")
+        off = gg != pp
+        add = dict(guarantor=gg[off], protege=pp[off], kind=kc, credibility=c, domains=d,
+                   treaty=str(name))
+        item = {"op": "with_treaty", "name": name, "members": list(map(str, members)),
+                "kind": KIND_NAMES[kc], "credibility": c, "domains": bits_to_domains(d)}
+        return self._with_edges(None, add, item, merge="max")
+
+    @staticmethod
+    def _edit_kind(kind: Any) -> int:
+        try:
+            return kind_code(kind)
+        except WorldError as e:
+            raise EditError(str(e)) from None
+
+    @staticmethod
+    def _edit_domains(domains: Any) -> int:
+        try:
+            return parse_domains(domains, "domains")
+        except WorldError as e:
+            raise EditError(str(e)) from None
+
+    def _edge_mask(self, g: int, p: int, kind: int | None) -> np.ndarray:
+        lo, hi = self.indptr[g], self.indptr[g + 1]
+        row = np.flatnonzero(self.indices[lo:hi] == p) + lo
+        if kind is not None:
+            row = row[self.kind[row] == kind]
+        return row
+
+    def with_commitment(
+        self,
+        guarantor: str,
+        protege: str,
+        kind: str = "GUARANTEE",
+        credibility: float = 1.0,
+        domains: Any = "conventional",
+        treaty: str | None = None,
+    ) -> "World":
+        """Add a commitment ``guarantor -> protege``; if one of that kind exists, replace it
+        (this is how a commitment is re-weighted)."""
+        g, p = self._state(guarantor), self._state(protege)
+        if g == p:
+            raise EditError(f"{guarantor!r} cannot commit to itself")
+        kc = self._edit_kind(kind)
+        c = check_number("credibility", credibility, low=0, high=1)
+        d = self._edit_domains(domains)
+        keep = np.ones(self.n_commitments, bool)
+        keep[self._edge_mask(g, p, kc)] = False
+        add = dict(guarantor=np.array([g]), protege=np.array([p]), kind=kc, credibility=c,
+                   domains=d, treaty=None if treaty is None else str(treaty))
+        item = {"op": "with_commitment", "guarantor": guarantor, "protege": protege,
+                "kind": KIND_NAMES[kc], "credibility": c, "domains": bits_to_domains(d),
+                "treaty": treaty}
+        return self._with_edges(keep, add, item)
+
+    def reweight(self, guarantor: str, protege: str, credibility: float,
+                 kind: str | None = None) -> "World":
+        """Set the credibility of the existing commitment(s) ``guarantor -> protege``
+        (of ``kind``, or of every kind)."""
+        g, p = self._state(guarantor), self._state(protege)
+        kc = None if kind is None else self._edit_kind(kind)
+        rows = self._edge_mask(g, p, kc)
+        if not len(rows):
+            raise EditError(
+                f"no commitment {guarantor} -> {protege}"
+                + (f" of kind {KIND_NAMES[kc]}" if kc is not None else "")
+                + " to re-weight"
+            )
+        c = check_number("credibility", credibility, low=0, high=1)
+        cred = self.credibility.copy()
+        cred[rows] = c
+        item = {"op": "reweight", "guarantor": guarantor, "protege": protege,
+                "credibility": c, "kind": None if kc is None else KIND_NAMES[kc]}
+        new = self._replace(item, credibility=readonly(cred))
+        if "transposed" in self.__dict__:  # same structure: only the credibilities move
+            t = self.__dict__["transposed"]
+            new.__dict__["transposed"] = t._replace(credibility=readonly(cred[t.edge]))
+        return new
+
+    def without_commitment(self, guarantor: str, protege: str, kind: str | None = None) -> "World":
+        """Remove the commitment(s) ``guarantor -> protege`` (of ``kind``, or every kind)."""
+        g, p = self._state(guarantor), self._state(protege)
+        kc = None if kind is None else self._edit_kind(kind)
+        rows = self._edge_mask(g, p, kc)
+        if not len(rows):
+            have = [KIND_NAMES[x] for x in self.kind[self._edge_mask(g, p, None)]]
+            raise EditError(
+                f"no commitment {guarantor} -> {protege}"
+                + (f" of kind {KIND_NAMES[kc]}" if kc is not None else "")
+                + (f"; it has {', '.join(have)}" if have else "; there is none between them")
+            )
+        keep = np.ones(self.n_commitments, bool)
+        keep[rows] = False
+        item = {"op": "without_commitment", "guarantor": guarantor, "protege": protege,
+                "kind": None if kc is None else KIND_NAMES[kc]}
+        return self._with_edges(keep, None, item)
+
+    def with_capability(self, code: str, value: float) -> "World":
+        """Set a state's capability (>= 0)."""
+        i = self._state(code)
+        v = check_number(f"capability of {code}", value, low=0)
+        cap = self.capability.copy()
+        cap[i] = v
+        return self._replace({"op": "with_capability", "code": code, "value": v},
+                             capability=readonly(cap))
+
+    def scale_capability(self, code: str, factor: float) -> "World":
+        """Multiply a state's capability by ``factor`` (>= 0)."""
+        i = self._state(code)
+        f = check_number("factor", factor, low=0)
+        cap = self.capability.copy()
+        cap[i] = cap[i] * f
+        return self._replace({"op": "scale_capability", "code": code, "factor": f},
+                             capability=readonly(cap))
+
+    def with_threshold(self, code: str, value: float | None) -> "World":
+        """Set a state's own join threshold (> 0), or None to use the rule's default."""
+        i = self._state(code)
+        v = np.nan if value is None else check_number(
+            f"threshold of {code}", value, low=0, low_open=True
+        )
+        thr = self.threshold.copy()
+        thr[i] = v
+        return self._replace(
+            {"op": "with_threshold", "code": code, "value": None if value is None else v},
+            threshold=readonly(thr),
+        )
+
+    def apply(self, edit: dict) -> "World":
+        """Apply one edit given as a dict (``{"op": "without_member", "code": ..., ...}``),
+        as recorded in :attr:`history`. Scenarios replay their edits with it."""
+        if not isinstance(edit, dict) or "op" not in edit:
+            raise EditError(f"an edit must be a dict with an 'op' key, got {edit!r}")
+        op = edit["op"]
+        if op not in EDIT_OPS:
+            raise EditError(f"unknown edit {op!r}; valid edits are {', '.join(EDIT_OPS)}")
+        args = {k: v for k, v in edit.items() if k != "op"}
+        try:
+            return getattr(self, op)(**args)
+        except TypeError as e:
+            raise EditError(f"edit {op!r}: {e}") from None
+
+    def apply_all(self, edits: Iterable[dict]) -> "World":
+        w = self
+        for e in edits:
+            w = w.apply(e)
+        return w
+
