@@ -17,7 +17,11 @@ __all__ = ["labels", "uniform_in", "mutual", "segment_arange", "Edges", "Layout"
 
 # --- small vectorised helpers ---------------------------------------------------------
 def labels(prefix: str, n: int, min_width: int) -> np.ndarray:
-    """``prefix`` + zero-padded index for 0..n-1, as a '<U' array, without a Python loop."""
+    """``prefix`` + zero-padded index for 0..n-1, as a '<U' array, without a Python loop.
+
+    >>> labels("S", 3, 2)
+    array(['S00', 'S01', 'S02'], dtype='<U3')
+    """
     width = max(min_width, len(str(max(n - 1, 0))))
     size = len(prefix) + width
     buf = np.empty((n, size), dtype=np.uint8)
@@ -34,12 +38,20 @@ def uniform_in(rng: np.random.Generator, start: np.ndarray, size: np.ndarray) ->
 
 
 def mutual(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both directions of each dyad (a, b)."""
+    """Both directions of each dyad (a, b).
+
+    >>> mutual(np.array([0, 1]), np.array([2, 3]))
+    (array([0, 1, 2, 3]), array([2, 3, 0, 1]))
+    """
     return np.concatenate([a, b]), np.concatenate([b, a])
 
 
 def segment_arange(sizes: np.ndarray) -> np.ndarray:
-    """0..sizes[k]-1 for each k, concatenated."""
+    """0..sizes[k]-1 for each k, concatenated.
+
+    >>> segment_arange(np.array([3, 0, 2]))
+    array([0, 1, 2, 0, 1])
+    """
     total = int(sizes.sum())
     starts = np.cumsum(sizes) - sizes
     return np.arange(total, dtype=np.int64) - np.repeat(starts, sizes)
@@ -100,6 +112,10 @@ def dedup_sorted(
 
     The positions come out in CSR order: by guarantor, then protege, then kind. The sort
     is stable, so which duplicate survives does not depend on the machine.
+
+    >>> g, p, k = np.array([1, 0, 1, 2]), np.array([0, 1, 0, 2]), np.array([0, 0, 0, 3])
+    >>> dedup_sorted(3, g, p, k)  # rows 1 and 0 survive; row 2 repeats row 0, row 3 is a loop
+    array([1, 0])
     """
     key = guarantor.astype(np.int64)
     key *= n

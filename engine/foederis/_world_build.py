@@ -57,7 +57,15 @@ def world_parts(
     description: str = "",
     merge: str | None = None,
 ) -> dict[str, Any]:
-    """The checked parts of a World (see :meth:`foederis.World.from_arrays`)."""
+    """The checked parts of a World (see :meth:`foederis.World.from_arrays`): a dict of
+    read-only arrays and names, one entry per stored field.
+
+    >>> parts = world_parts(["A", "B"], [1.0, 2.0], [1], [0], ["ENTENTE"])
+    >>> parts["indptr"].tolist(), parts["indices"].tolist(), parts["kind"].tolist()
+    ([0, 0, 1], [0], [3])
+    >>> parts["capability"].flags.writeable
+    False
+    """
     codes_arr = check_codes(codes)
     n = len(codes_arr)
     cap = float_column(capability, n, "capability", 0.0)
@@ -138,7 +146,18 @@ def build_edges(
     merge: str | None,
 ) -> dict[str, Any]:
     """The commitment CSR by guarantor, sorted by (guarantor, protege, kind), checked,
-    duplicates merged by ``merge``, treaties renumbered in name order."""
+    duplicates merged by ``merge``, treaties renumbered in name order.
+
+    >>> codes = np.array(["A", "B", "C"])
+    >>> e = build_edges(codes, [2, 0, 0], [0, 2, 1], [0, 0, 0], [0.5, 1.0, 1.0], None,
+    ...                 [1, 0, -1], ("Zeta", "Alpha"), None)
+    >>> e["indptr"].tolist(), e["indices"].tolist(), e["treaty"].tolist(), e["treaty_names"]
+    ([0, 2, 2, 3], [1, 2, 0], [-1, 1, 0], ('Alpha', 'Zeta'))
+    >>> build_edges(codes, [0, 0], [1, 1], [0, 0], None, None, None, (), None)
+    Traceback (most recent call last):
+    ...
+    foederis.errors.WorldError: duplicate commitment A -> B DEFENSE in rows 0 and 1; give merge='max' ...
+    """
     n = len(codes)
     g = np.asarray(guarantor)
     p = np.asarray(protege)
@@ -313,7 +332,16 @@ def build_edges(
 
 
 def build_rivalries(codes: np.ndarray, source: Any, target: Any, hostility: Any) -> dict:
-    """The rivalry CSR by source, checked (no self-rivalry, hostility in [0, 1], no duplicates)."""
+    """The rivalry CSR by source, checked (no self-rivalry, hostility in [0, 1], no duplicates).
+
+    >>> r = build_rivalries(np.array(["A", "B"]), [1], [0], [0.5])
+    >>> r["riv_indptr"].tolist(), r["riv_indices"].tolist(), r["riv_hostility"].tolist()
+    ([0, 0, 1], [0], [0.5])
+    >>> build_rivalries(np.array(["A", "B"]), [0], [1], [2.0])
+    Traceback (most recent call last):
+    ...
+    foederis.errors.WorldError: rivalry row 0 (A -> B): hostility 2.0 is invalid; ...
+    """
     n = len(codes)
     if source is None:
         s = np.zeros(0, np.int64)
@@ -374,7 +402,18 @@ def frame_arrays(
     rivalries: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The arguments of :func:`world_parts` read from pandas tables (see
-    :meth:`foederis.World.from_frames`); nothing passed in is modified."""
+    :meth:`foederis.World.from_frames`); nothing passed in is modified.
+
+    >>> states = pd.DataFrame({"code": ["A", "B"], "capability": [1, 2]})
+    >>> pacts = pd.DataFrame({"guarantor": ["A"], "protege": ["B"], "kind": ["defense"]})
+    >>> kw = frame_arrays(states, pacts)
+    >>> kw["codes"].tolist(), kw["guarantor"].tolist(), kw["protege"].tolist(), kw["kind"]
+    (['A', 'B'], [0], [1], array(['defense'], dtype=object))
+    >>> frame_arrays(states.drop(columns="capability"))
+    Traceback (most recent call last):
+    ...
+    foederis.errors.WorldError: the states table has no 'capability' column; ...
+    """
     if not isinstance(states, pd.DataFrame):
         raise WorldError(f"states must be a pandas DataFrame, got {type(states).__name__}")
     for col in ("code", "capability"):
@@ -444,7 +483,14 @@ def frame_arrays(
 
 
 def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
-    """The commitment arguments of :func:`world_parts` read from a commitments table."""
+    """The commitment arguments of :func:`world_parts` read from a commitments table.
+
+    >>> df = pd.DataFrame({"guarantor": ["A"], "protege": ["C"], "kind": ["defense"]})
+    >>> edges_from_frame(df, pd.Index(["A", "B"]))
+    Traceback (most recent call last):
+    ...
+    foederis.errors.UnknownStateError: commitment row 0: protege 'C' is not a state of this world; ...
+    """
     for c in ("guarantor", "protege", "kind"):
         if c not in df.columns:
             raise WorldError(

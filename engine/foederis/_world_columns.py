@@ -46,7 +46,15 @@ EDGE_FIELDS = ("indptr", "indices", "credibility", "kind", "domains", "treaty")
 
 def parse_domains(s: Any, where: str) -> int:
     """Domains given as names (``"conventional|nuclear"``, a list, "all") or bits -> bits;
-    ``where`` names the row in the error."""
+    ``where`` names the row in the error. Missing or empty means conventional.
+
+    >>> parse_domains("conventional|nuclear", "row 0"), parse_domains(None, "row 0")
+    (3, 1)
+    >>> parse_domains("orbital", "commitment row 4")
+    Traceback (most recent call last):
+    ...
+    foederis.errors.WorldError: commitment row 4: unknown domain 'orbital'; valid domains are ...
+    """
     if s is None or (isinstance(s, float) and np.isnan(s)) or s == "":
         return DEFAULT_DOMAINS
     if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
@@ -74,17 +82,29 @@ def parse_domains(s: Any, where: str) -> int:
 
 
 def domains_to_bits(domains: Any) -> int:
-    """``"conventional|nuclear"`` or ``("conventional", "nuclear")`` -> bit set (uint8)."""
+    """``"conventional|nuclear"`` or ``("conventional", "nuclear")`` -> bit set (uint8).
+
+    >>> domains_to_bits(("conventional", "cyber")), domains_to_bits("all")
+    (5, 31)
+    """
     return parse_domains(domains, "domains")
 
 
 def bits_to_domains(bits: int) -> str:
-    """Bit set -> ``"conventional|nuclear"``."""
+    """Bit set -> ``"conventional|nuclear"``.
+
+    >>> bits_to_domains(3)
+    'conventional|nuclear'
+    """
     return "|".join(n for i, n in enumerate(DOMAIN_NAMES) if int(bits) & (1 << i))
 
 
 def kind_code(kind: Any, where: str = "kind") -> int:
-    """A kind name (any case) or code -> its uint8 code."""
+    """A kind name (any case) or code -> its uint8 code.
+
+    >>> kind_code("defense"), kind_code(" Entente "), kind_code(5)
+    (0, 3, 5)
+    """
     if isinstance(kind, (int, np.integer)) and not isinstance(kind, bool):
         if 0 <= int(kind) < len(KIND_NAMES):
             return int(kind)
@@ -94,6 +114,7 @@ def kind_code(kind: Any, where: str = "kind") -> int:
 
 
 def float_column(values: Any, n: int, field: str, default: float) -> np.ndarray:
+    """A float64 states column of length ``n`` (``default`` everywhere when missing)."""
     if values is None:
         return np.full(n, default, dtype=np.float64)
     try:
@@ -106,6 +127,11 @@ def float_column(values: Any, n: int, field: str, default: float) -> np.ndarray:
 
 
 def bool_column(values: Any, n: int, field: str) -> np.ndarray:
+    """A bool states column: True, "true", "yes", "1" are true; missing is False.
+
+    >>> bool_column(["yes", None, "0", True], 4, "nuclear")
+    array([ True, False, False,  True])
+    """
     if values is None:
         return np.zeros(n, dtype=bool)
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
@@ -123,6 +149,7 @@ def bool_column(values: Any, n: int, field: str) -> np.ndarray:
 
 
 def str_column(values: Any, n: int, field: str) -> np.ndarray:
+    """A str states column, missing values as ''."""
     if values is None:
         return np.full(n, "", dtype="<U1")
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
@@ -134,6 +161,15 @@ def str_column(values: Any, n: int, field: str) -> np.ndarray:
 
 
 def check_codes(codes: Any) -> np.ndarray:
+    """State codes as a str array, stripped; missing, empty or duplicate codes raise.
+
+    >>> check_codes([" USA", "UKG"])
+    array(['USA', 'UKG'], dtype='<U3')
+    >>> check_codes(["USA", "UKG", "USA"])
+    Traceback (most recent call last):
+    ...
+    foederis.errors.WorldError: duplicate state code 'USA' in rows 0, 2; state codes must be unique
+    """
     s = pd.Series(list(codes) if not isinstance(codes, (np.ndarray, pd.Series)) else codes)
     if s.isna().any():
         i = int(np.flatnonzero(s.isna().to_numpy())[0])
@@ -158,6 +194,12 @@ def check_codes(codes: Any) -> np.ndarray:
 
 
 def codes_to_index(values: pd.Series, index: pd.Index, table: str, field: str) -> np.ndarray:
+    """Positions of the codes ``values`` in ``index`` (int64); an unknown code raises
+    UnknownStateError naming ``table`` row and ``field``.
+
+    >>> codes_to_index(pd.Series(["B", "A"]), pd.Index(["A", "B"]), "commitment", "protege")
+    array([1, 0])
+    """
     vals = values.astype(str).str.strip().to_numpy() if values.dtype != object else np.array(
         [str(v).strip() if v is not None and v == v else "" for v in values], dtype=object
     )

@@ -22,7 +22,20 @@ __all__ = ["WorldEdits"]
 
 
 class WorldEdits:
-    """The what-if edits of a World (a mixin of :class:`foederis.World`)."""
+    """The what-if edits of a World (a mixin of :class:`foederis.World`).
+
+    Examples
+    --------
+    >>> from foederis import World
+    >>> w = World.from_arrays(["USA", "UKG", "FRN", "TUR"], [5, 2, 2, 1])
+    >>> w = w.with_treaty("NATO", ["USA", "UKG", "FRN", "TUR"], "DEFENSE", 0.9)
+    >>> w.n_commitments, w.history[-1]["op"]
+    (12, 'with_treaty')
+    >>> w.without_member("TUR", "NATO").treaty_members("NATO")
+    ['USA', 'UKG', 'FRN']
+    >>> w.without_treaty("NATO").n_commitments
+    0
+    """
 
     __slots__ = ()
 
@@ -60,7 +73,15 @@ class WorldEdits:
 
     def without_member(self, code: str, treaty: str) -> "World":
         """``code`` leaves ``treaty``: drop every commitment of that treaty it gives or
-        receives."""
+        receives.
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["A", "B", "C"], [1, 1, 1]).with_treaty("T", ["A", "B"])
+        >>> w.without_member("C", "T")
+        Traceback (most recent call last):
+        ...
+        foederis.errors.EditError: 'C' is not a member of 'T'; its members are A, B
+        """
         i = self._state(code)
         t = self.treaty_index(treaty)
         hit = (self.treaty == t) & ((self.guarantors == i) | (self.indices == i))
@@ -141,7 +162,17 @@ class WorldEdits:
         treaty: str | None = None,
     ) -> "World":
         """Add a commitment ``guarantor -> protege``; if one of that kind exists, replace it
-        (this is how a commitment is re-weighted)."""
+        (this is how a commitment is re-weighted).
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["USA", "TAW"], [5, 1])
+        >>> w2 = w.with_commitment("USA", "TAW", "GUARANTEE", 0.5, domains="conventional|nuclear")
+        >>> w2.commitments_frame()[["guarantor", "protege", "kind", "credibility", "domains"]]
+          guarantor protege       kind  credibility               domains
+        0       USA     TAW  GUARANTEE          0.5  conventional|nuclear
+        >>> w.n_commitments  # the world edited is unchanged
+        0
+        """
         g, p = self._state(guarantor), self._state(protege)
         if g == p:
             raise EditError(f"{guarantor!r} cannot commit to itself")
@@ -160,7 +191,17 @@ class WorldEdits:
     def reweight(self, guarantor: str, protege: str, credibility: float,
                  kind: str | None = None) -> "World":
         """Set the credibility of the existing commitment(s) ``guarantor -> protege``
-        (of ``kind``, or of every kind)."""
+        (of ``kind``, or of every kind).
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["A", "B"], [1, 1], [0], [1], ["DEFENSE"])
+        >>> w.reweight("A", "B", 0.25).credibility.tolist()
+        [0.25]
+        >>> w.reweight("B", "A", 0.25)
+        Traceback (most recent call last):
+        ...
+        foederis.errors.EditError: no commitment B -> A to re-weight
+        """
         g, p = self._state(guarantor), self._state(protege)
         kc = None if kind is None else self._edit_kind(kind)
         rows = self._edge_mask(g, p, kc)
@@ -182,7 +223,13 @@ class WorldEdits:
         return new
 
     def without_commitment(self, guarantor: str, protege: str, kind: str | None = None) -> "World":
-        """Remove the commitment(s) ``guarantor -> protege`` (of ``kind``, or every kind)."""
+        """Remove the commitment(s) ``guarantor -> protege`` (of ``kind``, or every kind).
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["A", "B"], [1, 1], [0, 0], [1, 1], ["DEFENSE", "ENTENTE"])
+        >>> w.without_commitment("A", "B", "ENTENTE").kind_counts()
+        {'DEFENSE': 1}
+        """
         g, p = self._state(guarantor), self._state(protege)
         kc = None if kind is None else self._edit_kind(kind)
         rows = self._edge_mask(g, p, kc)
@@ -200,7 +247,12 @@ class WorldEdits:
         return self._with_edges(keep, None, item)
 
     def with_capability(self, code: str, value: float) -> "World":
-        """Set a state's capability (>= 0)."""
+        """Set a state's capability (>= 0).
+
+        >>> from foederis import World
+        >>> World.from_arrays(["A", "B"], [1, 1]).with_capability("B", 3).capability.tolist()
+        [1.0, 3.0]
+        """
         i = self._state(code)
         v = check_number(f"capability of {code}", value, low=0)
         cap = self.capability.copy()
@@ -209,7 +261,12 @@ class WorldEdits:
                              capability=readonly(cap))
 
     def scale_capability(self, code: str, factor: float) -> "World":
-        """Multiply a state's capability by ``factor`` (>= 0)."""
+        """Multiply a state's capability by ``factor`` (>= 0).
+
+        >>> from foederis import World
+        >>> World.from_arrays(["A", "B"], [1, 1]).scale_capability("A", 0.5).capability.tolist()
+        [0.5, 1.0]
+        """
         i = self._state(code)
         f = check_number("factor", factor, low=0)
         cap = self.capability.copy()
@@ -218,7 +275,12 @@ class WorldEdits:
                              capability=readonly(cap))
 
     def with_threshold(self, code: str, value: float | None) -> "World":
-        """Set a state's own join threshold (> 0), or None to use the rule's default."""
+        """Set a state's own join threshold (> 0), or None to use the rule's default.
+
+        >>> from foederis import World
+        >>> World.from_arrays(["A", "B"], [1, 1]).with_threshold("A", 2).threshold.tolist()
+        [2.0, nan]
+        """
         i = self._state(code)
         v = np.nan if value is None else check_number(
             f"threshold of {code}", value, low=0, low_open=True
@@ -232,7 +294,17 @@ class WorldEdits:
 
     def apply(self, edit: dict) -> "World":
         """Apply one edit given as a dict (``{"op": "without_member", "code": ..., ...}``),
-        as recorded in :attr:`history`. Scenarios replay their edits with it."""
+        as recorded in :attr:`history`. Scenarios replay their edits with it.
+        >>> from foederis import World
+        >>> w = World.from_arrays(["A", "B"], [1, 1]).with_commitment("A", "B", "DEFENSE")
+        >>> replayed = World.from_arrays(["A", "B"], [1, 1]).apply_all(w.history)
+        >>> replayed.equals(w), replayed.history == w.history
+        (True, True)
+        >>> w.apply({"op": "annex", "code": "B"})
+        Traceback (most recent call last):
+        ...
+        foederis.errors.EditError: unknown edit 'annex'; valid edits are without_member, ...
+        """
         if not isinstance(edit, dict) or "op" not in edit:
             raise EditError(f"an edit must be a dict with an 'op' key, got {edit!r}")
         op = edit["op"]

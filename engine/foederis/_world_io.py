@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._constants import KIND_NAMES
 from ._world_columns import bits_to_domains, codes_to_index
+from ._world_syntax import describe_edit
 from .errors import WorldError
 
 __all__ = ["WorldTables", "read_tables", "TABLES"]
@@ -24,7 +25,23 @@ TABLES = ("states", "commitments", "rivalries")
 
 
 class WorldTables:
-    """The tables, folder and igraph views of a World (a mixin of :class:`foederis.World`)."""
+    """The tables, folder and igraph views of a World (a mixin of :class:`foederis.World`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from foederis import World
+    >>> states = pd.DataFrame({"code": ["USA", "JPN"], "capability": [5.0, 1.0],
+    ...                        "nuclear": [True, False]})
+    >>> pacts = pd.DataFrame({"guarantor": ["USA"], "protege": ["JPN"], "kind": ["GUARANTEE"],
+    ...                       "treaty": ["US-Japan"], "domains": ["conventional|nuclear"]})
+    >>> w = World.from_frames(states, pacts)
+    >>> w.commitments_frame()
+      guarantor protege       kind  credibility    treaty               domains
+    0       USA     JPN  GUARANTEE          1.0  US-Japan  conventional|nuclear
+    >>> World.from_frames(w.states_frame(), w.commitments_frame()).equals(w)
+    True
+    """
 
     __slots__ = ()
 
@@ -63,7 +80,15 @@ class WorldTables:
         )
 
     def rivalries_frame(self) -> pd.DataFrame:
-        """The rivalries as a DataFrame (``source``, ``target``, ``hostility``)."""
+        """The rivalries as a DataFrame (``source``, ``target``, ``hostility``).
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["ISR", "IRN"], [1, 1], rivalry_source=[1],
+        ...                       rivalry_target=[0], hostility=[0.8])
+        >>> w.rivalries_frame()
+          source target  hostility
+        0    IRN    ISR        0.8
+        """
         src = np.repeat(np.arange(self.n_states), np.diff(self.riv_indptr))
         return pd.DataFrame(
             {
@@ -92,9 +117,92 @@ class WorldTables:
                 df.to_parquet(tmp, index=False)
             os.replace(tmp, f)
 
-    # ----------------------------------------------------------------------------------
-    # igraph
+    def treaties_frame(self) -> pd.DataFrame:
+        """One row per treaty: name, members, commitments, kinds.
 
+        >>> from foederis import World
+        >>> w = World.from_arrays(["A", "B", "C"], [1, 1, 1], [0, 1, 2], [1, 0, 0],
+        ...                       [0, 0, 4], treaty=[0, 0, 1], treaty_names=["AB", "CA"])
+        >>> w.treaties_frame()
+          treaty  members  commitments       kinds
+        0     AB        2            2     DEFENSE
+        1     CA        2            1  NEUTRALITY
+        """
+        if not self.treaty_names:
+            return pd.DataFrame(columns=["treaty", "members", "commitments", "kinds"])
+        mask = self.treaty >= 0
+        t = self.treaty[mask]
+        g = self.guarantors[mask]
+        p = self.indices[mask]
+        k = self.kind[mask]
+        both = pd.DataFrame({"t": np.r_[t, t], "s": np.r_[g, p]}).drop_duplicates()
+        members = both.groupby("t")["s"].size()
+        ncom = np.bincount(t, minlength=len(self.treaty_names))
+        kinds = pd.DataFrame({"t": t, "k": k}).drop_duplicates().groupby("t")["k"].agg(
+            lambda s: "|".join(KIND_NAMES[x] for x in sorted(s))
+        )
+        df = pd.DataFrame(
+            {
+                "treaty": list(self.treaty_names),
+                "members": members.reindex(range(len(self.treaty_names)), fill_value=0).values,
+                "commitments": ncom,
+                "kinds": kinds.reindex(range(len(self.treaty_names)), fill_value="").values,
+            }
+        )
+        return df.sort_values(["members", "treaty"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    def summary(self, top: int = 10) -> str:
+        """A readable summary: sizes, commitments by kind, largest treaties, capability.
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["A", "B"], [3, 1], [0, 1], [1, 0], [0, 0], treaty=[0, 0],
+        ...                       treaty_names=["AB"], name="toy")
+        >>> print(w.without_member("B", "AB").summary())
+        <World 'toy': 2 states, 0 commitments (none), 0 treaties, 0 rivalries, 1 edits>
+        <BLANKLINE>
+        Commitments by kind:
+        <BLANKLINE>
+        Capability shares:
+          A     A                                  75.0%
+          B     B                                  25.0%
+        <BLANKLINE>
+        Edits: B leaves AB
+        """
+        lines = [repr(self)]
+        if self.description:
+            lines.append(self.description)
+        lines.append("")
+        lines.append("Commitments by kind:")
+        for k, v in self.kind_counts().items():
+            lines.append(f"  {k:<14}{v:>10,}")
+        if self.treaty_names:
+            tf = self.treaties_frame().head(top)
+            lines.append("")
+            lines.append(f"Largest treaties (of {len(self.treaty_names):,}):")
+            width = min(max(len(t) for t in tf["treaty"]) + 2, 50)
+            for r in tf.itertuples():
+                name = r.treaty if len(r.treaty) < width else r.treaty[: width - 4] + "... "
+                lines.append(
+                    f"  {name:<{width}}{r.members:>5} members {r.commitments:>7,} commitments "
+                    f" {r.kinds}"
+                )
+        total = float(self.capability.sum())
+        if self.n_states and total > 0:
+            order = np.argsort(-self.capability, kind="stable")[:top]
+            lines.append("")
+            lines.append("Capability shares:")
+            for i in order:
+                lines.append(
+                    f"  {self.codes[i]:<6}{self.names[i][:30]:<32}{self.capability[i] / total:>8.1%}"
+                )
+        if self.history:
+            lines.append("")
+            lines.append("Edits: " + "; ".join(describe_edit(e) for e in self.history))
+        return "\n".join(lines)
+
+    # --- igraph ------------------------------------------------------------------------
     def to_igraph(self) -> Any:
         """A directed ``igraph.Graph`` (guarantor -> protege) carrying every attribute.
 
@@ -104,6 +212,14 @@ class WorldTables:
         ``world`` (name), ``citation``, ``description``, ``has_reach_column`` and the
         rivalries (``rivalry_source``, ``rivalry_target``, ``rivalry_hostility``: codes and
         values), so that :meth:`from_igraph` gives back the same World.
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["A", "B"], [2, 1], [0], [1], ["DEFENSE"], credibility=[0.5])
+        >>> g = w.to_igraph()
+        >>> g.is_directed(), g.vs["name"], g.es["kind"], g.es["credibility"]
+        (True, ['A', 'B'], ['DEFENSE'], [0.5])
+        >>> World.from_igraph(g).equals(w)
+        True
         """
         import igraph as ig
 
@@ -138,6 +254,16 @@ class WorldTables:
         Vertices need ``name`` (code) unless the graph has none, in which case codes are
         the vertex indices; ``capability`` defaults to 0. Edges need ``kind`` (default
         DEFENSE); other attributes as in :meth:`to_igraph`.
+
+        >>> import igraph as ig
+        >>> from foederis import World
+        >>> g = ig.Graph(n=3, edges=[(0, 1), (1, 0)], directed=True)
+        >>> World.from_igraph(g).codes.tolist()
+        ['0', '1', '2']
+        >>> World.from_igraph(ig.Graph(n=2, edges=[(0, 1)]))
+        Traceback (most recent call last):
+        ...
+        foederis.errors.WorldError: from_igraph needs a directed graph (guarantor -> protege); ...
         """
         n = graph.vcount()
         vattr = set(graph.vs.attributes())
@@ -204,7 +330,16 @@ class WorldTables:
 
 def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
     """The ``states``, ``commitments`` and ``rivalries`` tables of a folder (``.parquet``
-    preferred to ``.csv``; None for a missing optional table)."""
+    preferred to ``.csv``; None for a missing optional table).
+
+    >>> import tempfile
+    >>> from foederis import World
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     World.from_arrays(["A", "B"], [1, 1]).to_folder(d, format="parquet")
+    ...     states, commitments, rivalries = read_tables(d)
+    >>> states["code"].tolist(), len(commitments), len(rivalries)
+    (['A', 'B'], 0, 0)
+    """
     if not os.path.isdir(path):
         raise WorldError(f"read_world: {os.fspath(path)!r} is not a folder")
 

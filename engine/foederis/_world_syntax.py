@@ -27,7 +27,13 @@ EDIT_OPS = (
 
 
 def describe_edit(e: dict) -> str:
-    """One line for an edit dict: ``TUR leaves NATO``."""
+    """One line for an edit dict: ``TUR leaves NATO``.
+
+    >>> describe_edit({"op": "without_member", "code": "TUR", "treaty": "NATO"})
+    'TUR leaves NATO'
+    >>> describe_edit(parse_edit("guarantee:USA:TAW:0.75"))
+    'USA -> TAW GUARANTEE (credibility 0.75)'
+    """
     op = e.get("op")
     if op == "without_member":
         return f"{e['code']} leaves {e['treaty']}"
@@ -81,7 +87,17 @@ threshold:CODE:VALUE         a state's own join threshold (threshold:HUN:2)"""
 
 def parse_edit(text: str) -> dict:
     """Parse a compact edit such as ``"leave:TUR:NATO"`` or ``"guarantee:USA:TAW:0.75"``
-    into the edit dict :meth:`World.apply` takes. See ``EDIT_SYNTAX_HELP``."""
+    into the edit dict :meth:`World.apply` takes. See ``EDIT_SYNTAX_HELP``.
+
+    >>> parse_edit("leave:TUR:NATO")
+    {'op': 'without_member', 'code': 'TUR', 'treaty': 'NATO'}
+    >>> parse_edit("treaty:Nordic:NOR+SWD+FIN:DEFENSE")
+    {'op': 'with_treaty', 'name': 'Nordic', 'members': ['NOR', 'SWD', 'FIN'], 'kind': 'DEFENSE'}
+    >>> parse_edit("capability:CHN:lots")
+    Traceback (most recent call last):
+    ...
+    foederis.errors.EditError: edit 'capability:CHN:lots': value must be a number, got 'lots'
+    """
     parts = [p.strip() for p in str(text).split(":")]
     verb = parts[0].lower() if parts else ""
     if verb not in _EDIT_SYNTAX:

@@ -32,13 +32,11 @@ from ._world_columns import (
 )
 from ._world_edits import WorldEdits
 from ._world_io import WorldTables, read_tables
-from ._world_syntax import EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit, parse_edit
+from ._world_syntax import EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit, parse_edit  # noqa: F401
 from .errors import UnknownStateError, UnknownTreatyError, WorldError
 
 __all__ = ["World", "CSRT", "read_world", "domains_to_bits", "bits_to_domains"]
-# also importable from here, for the modules that take them: EDIT_OPS, EDIT_SYNTAX_HELP,
-# describe_edit, parse_edit
-_REEXPORTED = (EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit, parse_edit, bits_to_domains)
+# EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit and parse_edit are importable from here too
 
 
 class CSRT(NamedTuple):
@@ -184,6 +182,19 @@ class World(WorldTables, WorldEdits):
         merge : {None, "max"}
             How to treat duplicate (guarantor, protege, kind) commitments: None raises,
             "max" keeps the highest credibility and the union of domains.
+
+        Examples
+        --------
+        >>> w = World.from_arrays(["A", "B", "C"], [0.5, 0.3, 0.2], [0, 1], [1, 0],
+        ...                       ["DEFENSE", "DEFENSE"], credibility=[1.0, 0.5])
+        >>> w.commitments.toarray()
+        array([[0. , 1. , 0. ],
+               [0.5, 0. , 0. ],
+               [0. , 0. , 0. ]])
+        >>> World.from_arrays(["A", "B"], [1.0, -1.0])
+        Traceback (most recent call last):
+        ...
+        foederis.errors.WorldError: state 'B' (row 1): capability -1.0 is invalid; ...
         """
         return cls(
             **world_parts(
@@ -243,6 +254,22 @@ class World(WorldTables, WorldEdits):
             Rule for duplicate (guarantor, protege, kind) rows; None makes them an error.
 
         Nothing passed in is modified.
+
+        Examples
+        --------
+        >>> states = pd.DataFrame({"code": ["USA", "UKG", "FRN"], "capability": [5, 2, 2]})
+        >>> pacts = pd.DataFrame({"guarantor": ["USA", "UKG", "USA", "USA"],
+        ...                       "protege": ["UKG", "USA", "UKG", "FRN"],
+        ...                       "kind": ["defense", "defense", "defense", "entente"],
+        ...                       "credibility": [0.9, 0.9, 0.6, 0.5],
+        ...                       "treaty": ["NATO", "NATO", "AUKUS", None]})
+        >>> World.from_frames(states, pacts)
+        Traceback (most recent call last):
+        ...
+        foederis.errors.WorldError: duplicate commitment USA -> UKG DEFENSE in rows 0 and 2; ...
+        >>> w = World.from_frames(states, pacts, merge="max")
+        >>> w.n_commitments, w.treaty_names
+        (3, ('AUKUS', 'NATO'))
         """
         return cls.from_arrays(
             **frame_arrays(states, commitments, rivalries),
@@ -279,6 +306,12 @@ class World(WorldTables, WorldEdits):
 
         A pair bound by several kinds appears once per kind (duplicate entries; scipy sums
         them in arithmetic). Use :meth:`commitment_matrix` to choose kinds.
+
+        >>> w = World.from_arrays(["A", "B"], [1, 1], [0, 0], [1, 1], ["DEFENSE", "ENTENTE"])
+        >>> w.commitments.nnz, w.commitment_matrix().toarray().tolist()
+        (2, [[0.0, 2.0], [0.0, 0.0]])
+        >>> w.commitment_matrix(["ENTENTE"]).toarray().tolist()
+        [[0.0, 1.0], [0.0, 0.0]]
         """
         n = self.n_states
         return sp.csr_array((self.credibility, self.indices, self.indptr), shape=(n, n))
@@ -307,7 +340,16 @@ class World(WorldTables, WorldEdits):
         return pd.Index(self.codes)
 
     def index(self, code: str) -> int:
-        """Position of a state code; raises UnknownStateError naming it."""
+        """Position of a state code; raises UnknownStateError naming it.
+
+        >>> w = World.from_arrays(["USA", "UKG", "UKR"], [1, 1, 1])
+        >>> w.index("UKG")
+        1
+        >>> w.index("UK")
+        Traceback (most recent call last):
+        ...
+        foederis.errors.UnknownStateError: unknown state 'UK': ... similar codes: UKG, UKR)
+        """
         try:
             i = self._code_index.get_loc(code)
         except (KeyError, TypeError):
@@ -318,7 +360,11 @@ class World(WorldTables, WorldEdits):
 
     def indices_of(self, codes: Iterable[str]) -> np.ndarray:
         """Positions of several codes (int64); raises UnknownStateError naming the first
-        unknown one."""
+        unknown one.
+
+        >>> World.from_arrays(["USA", "UKG", "UKR"], [1, 1, 1]).indices_of(["UKR", "USA"])
+        array([2, 0])
+        """
         arr = np.asarray(list(codes), dtype=object)
         idx = self._code_index.get_indexer(arr) if len(arr) else np.zeros(0, np.int64)
         bad = idx < 0
@@ -337,7 +383,12 @@ class World(WorldTables, WorldEdits):
 
     @cached_property
     def region_names(self) -> tuple[str, ...]:
-        """Sorted distinct non-empty regions; ``region_code`` indexes them."""
+        """Sorted distinct non-empty regions; ``region_code`` indexes them.
+
+        >>> w = World.from_arrays(["A", "B", "C"], [1, 1, 1], region=["Europe", "", "Asia"])
+        >>> w.region_names, w.region_code.tolist()
+        (('Asia', 'Europe'), [1, -1, 0])
+        """
         return tuple(sorted(set(np.unique(self.region).tolist()) - {""}))
 
     @cached_property
@@ -350,7 +401,13 @@ class World(WorldTables, WorldEdits):
     @cached_property
     def transposed(self) -> CSRT:
         """The transposed CSR (by protege), built once per World and shared by edits that
-        leave commitments alone."""
+        leave commitments alone.
+
+        >>> w = World.from_arrays(["A", "B", "C"], [1, 1, 1], [0, 2], [1, 1], [0, 0])
+        >>> t = w.transposed
+        >>> t.indptr.tolist(), t.indices.tolist(), t.edge.tolist()
+        ([0, 0, 2, 2], [0, 2], [0, 1])
+        """
         n = self.n_states
         order = np.argsort(self.indices, kind="stable").astype(np.int64)
         indptr = np.zeros(n + 1, dtype=np.int64)
@@ -366,7 +423,17 @@ class World(WorldTables, WorldEdits):
         )
 
     def treaty_index(self, treaty: str) -> int:
-        """Index of a treaty name; raises UnknownTreatyError naming it."""
+        """Index of a treaty name; raises UnknownTreatyError naming it.
+
+        >>> w = World.from_arrays(["A", "B"], [1, 1], [0, 1], [1, 0], [0, 0], treaty=[0, 0],
+        ...                       treaty_names=["Entente Cordiale"])
+        >>> w.treaty_index("Entente Cordiale")
+        0
+        >>> w.treaty_index("entente")
+        Traceback (most recent call last):
+        ...
+        foederis.errors.UnknownTreatyError: unknown treaty 'entente' ...; did you mean Entente Cordiale?)
+        """
         try:
             return self.treaty_names.index(str(treaty))
         except ValueError:
@@ -379,38 +446,17 @@ class World(WorldTables, WorldEdits):
             ) from None
 
     def treaty_members(self, treaty: str) -> list[str]:
-        """Codes of the states that give or receive a commitment of ``treaty``."""
+        """Codes of the states that give or receive a commitment of ``treaty``.
+
+        >>> w = World.from_arrays(["A", "B", "C"], [1, 1, 1], [0, 1], [1, 0], [0, 0],
+        ...                       treaty=[0, 0], treaty_names=["AB"])
+        >>> w.treaty_members("AB")
+        ['A', 'B']
+        """
         t = self.treaty_index(treaty)
         mask = self.treaty == t
         idx = np.union1d(self.guarantors[mask], self.indices[mask])
         return self.codes[idx].tolist()
-
-    def treaties_frame(self) -> pd.DataFrame:
-        """One row per treaty: name, members, commitments, kinds."""
-        if not self.treaty_names:
-            return pd.DataFrame(columns=["treaty", "members", "commitments", "kinds"])
-        mask = self.treaty >= 0
-        t = self.treaty[mask]
-        g = self.guarantors[mask]
-        p = self.indices[mask]
-        k = self.kind[mask]
-        both = pd.DataFrame({"t": np.r_[t, t], "s": np.r_[g, p]}).drop_duplicates()
-        members = both.groupby("t")["s"].size()
-        ncom = np.bincount(t, minlength=len(self.treaty_names))
-        kinds = pd.DataFrame({"t": t, "k": k}).drop_duplicates().groupby("t")["k"].agg(
-            lambda s: "|".join(KIND_NAMES[x] for x in sorted(s))
-        )
-        df = pd.DataFrame(
-            {
-                "treaty": list(self.treaty_names),
-                "members": members.reindex(range(len(self.treaty_names)), fill_value=0).values,
-                "commitments": ncom,
-                "kinds": kinds.reindex(range(len(self.treaty_names)), fill_value="").values,
-            }
-        )
-        return df.sort_values(["members", "treaty"], ascending=[False, True]).reset_index(
-            drop=True
-        )
 
     def citation(self) -> str:
         """What a paper using this world must cite."""
@@ -419,7 +465,14 @@ class World(WorldTables, WorldEdits):
         )
 
     def equals(self, other: "World") -> bool:
-        """True when both worlds hold the same states, commitments and rivalries."""
+        """True when both worlds hold the same states, commitments and rivalries.
+
+        >>> w = World.from_arrays(["A", "B"], [1, 1], [0], [1], ["DEFENSE"])
+        >>> w.equals(World.from_frames(w.states_frame(), w.commitments_frame()))
+        True
+        >>> w.equals(w.with_capability("A", 2))
+        False
+        """
         if not isinstance(other, World):
             return False
         for f in (*STATE_FIELDS, *EDGE_FIELDS, "riv_indptr", "riv_indices", "riv_hostility"):
@@ -437,9 +490,14 @@ class World(WorldTables, WorldEdits):
         )
 
     # ----------------------------------------------------------------------------------
-    # summary
+    # counts and repr (summary and tables: _world_io)
     # ----------------------------------------------------------------------------------
     def kind_counts(self) -> dict[str, int]:
+        """Number of commitments of each kind present.
+
+        >>> World.from_arrays(["A", "B"], [1, 1], [0, 1], [1, 0], [0, 5]).kind_counts()
+        {'DEFENSE': 1, 'NONAGGRESSION': 1}
+        """
         counts = np.bincount(self.kind, minlength=len(KIND_NAMES))
         return {KIND_NAMES[i]: int(c) for i, c in enumerate(counts) if c}
 
@@ -453,40 +511,6 @@ class World(WorldTables, WorldEdits):
             + ">"
         )
 
-    def summary(self, top: int = 10) -> str:
-        """A readable summary: sizes, commitments by kind, largest treaties, capability."""
-        lines = [repr(self)]
-        if self.description:
-            lines.append(self.description)
-        lines.append("")
-        lines.append("Commitments by kind:")
-        for k, v in self.kind_counts().items():
-            lines.append(f"  {k:<14}{v:>10,}")
-        if self.treaty_names:
-            tf = self.treaties_frame().head(top)
-            lines.append("")
-            lines.append(f"Largest treaties (of {len(self.treaty_names):,}):")
-            width = min(max(len(t) for t in tf["treaty"]) + 2, 50)
-            for r in tf.itertuples():
-                name = r.treaty if len(r.treaty) < width else r.treaty[: width - 4] + "... "
-                lines.append(
-                    f"  {name:<{width}}{r.members:>5} members {r.commitments:>7,} commitments "
-                    f" {r.kinds}"
-                )
-        total = float(self.capability.sum())
-        if self.n_states and total > 0:
-            order = np.argsort(-self.capability, kind="stable")[:top]
-            lines.append("")
-            lines.append("Capability shares:")
-            for i in order:
-                lines.append(
-                    f"  {self.codes[i]:<6}{self.names[i][:30]:<32}{self.capability[i] / total:>8.1%}"
-                )
-        if self.history:
-            lines.append("")
-            lines.append("Edits: " + "; ".join(describe_edit(e) for e in self.history))
-        return "\n".join(lines)
-
 
 def _rebuild_world(parts: dict) -> World:
     for v in parts.values():
@@ -497,7 +521,18 @@ def _rebuild_world(parts: dict) -> World:
 
 def read_world(path: str | os.PathLike, *, merge: str | None = None) -> World:
     """Read a folder holding ``states``, ``commitments`` and optionally ``rivalries``
-    tables as ``.csv`` or ``.parquet`` files (as :meth:`World.to_folder` writes them)."""
+    tables as ``.csv`` or ``.parquet`` files (as :meth:`World.to_folder` writes them).
+
+    The world is named after the folder.
+
+    >>> import tempfile
+    >>> w = World.from_arrays(["A", "B"], [1, 1], [0], [1], ["GUARANTEE"], credibility=[0.5])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     w.to_folder(d)
+    ...     back = read_world(d)
+    >>> back.equals(w)
+    True
+    """
     return World.from_frames(
         *read_tables(path), merge=merge, name=os.path.basename(os.path.normpath(path))
     )
