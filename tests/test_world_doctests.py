@@ -14,6 +14,7 @@ MODULES = [
     "foederis._world_io",
     "foederis._world_edits",
     "foederis._world_syntax",
+    "foederis._world_provenance",
     "foederis.synthetic",
     "foederis._synthetic_parts",
 ]

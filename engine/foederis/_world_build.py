@@ -26,6 +26,7 @@ from ._world_columns import (
     parse_domains,
     str_column,
 )
+from ._world_provenance import resolve_treaties
 from .errors import WorldError
 
 __all__ = ["world_parts", "build_edges", "build_rivalries", "frame_arrays", "edges_from_frame"]
@@ -144,6 +145,8 @@ def build_edges(
     treaty: Any,
     treaty_names: tuple[str, ...],
     merge: str | None,
+    also_row: np.ndarray | None = None,
+    also_id: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The commitment CSR by guarantor, sorted by (guarantor, protege, kind), checked,
     duplicates merged by ``merge``, treaties renumbered in name order.
@@ -267,10 +270,12 @@ def build_edges(
             )
     # sort by (guarantor, protege, kind) and check duplicates
     key = (g * max(n, 1) + p) * 8 + k.astype(np.int64)
+    edge_of_row = None  # input row -> stored edge; None: the identity
+    merged = False
     if m and np.any(key[1:] < key[:-1]):
         order = np.argsort(key, kind="stable")
         key = key[order]
-        g, p, k, c, d, t = g[order], p[order], k[order], c[order], d[order], t[order]
+        g, p, k, c, d = g[order], p[order], k[order], c[order], d[order]
         rows = order
     else:
         rows = None
@@ -287,31 +292,27 @@ def build_edges(
                 )
             if merge not in MERGE_RULES:
                 raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {merge!r}")
-            start = np.flatnonzero(np.r_[True, ~dup])
+            is_start = np.r_[True, ~dup]
+            start = np.flatnonzero(is_start)
             c = np.maximum.reduceat(c, start)
             d = np.bitwise_or.reduceat(d, start).astype(np.uint8)
-            tt = np.where(t < 0, np.iinfo(np.int32).max, t)
-            tt = np.minimum.reduceat(tt, start)
-            t = np.where(tt == np.iinfo(np.int32).max, -1, tt).astype(np.int32)
             g, p, k = g[start], p[start], k[start]
+            sorted_edge = np.cumsum(is_start) - 1
+            merged = True
+            if rows is None:
+                edge_of_row = sorted_edge
+            else:
+                edge_of_row = np.empty(m, np.int64)
+                edge_of_row[rows] = sorted_edge
     elif merge is not None and merge not in MERGE_RULES:
         raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {merge!r}")
-    # canonical treaty numbering: sorted names of the treaties in use
-    used = np.unique(t[t >= 0])
-    if len(used):
-        used_names = np.array([treaty_names[i] for i in used], dtype=object)
-        order = np.argsort(used_names.astype(str), kind="stable")
-        uniq_names, first = np.unique(used_names[order].astype(str), return_index=True)
-        remap = np.full(len(treaty_names) + 1, -1, dtype=np.int32)
-        # several input ids may carry the same name: they become one treaty
-        name_to_new = {nm: i for i, nm in enumerate(uniq_names)}
-        for old in used:
-            remap[old] = name_to_new[str(treaty_names[old])]
-        t = np.where(t >= 0, remap[np.maximum(t, 0)], -1).astype(np.int32)
-        tnames = tuple(str(x) for x in uniq_names)
-    else:
-        t = np.full(m, -1, dtype=np.int32)
-        tnames = ()
+    if edge_of_row is None and rows is not None:
+        edge_of_row = np.empty(m, np.int64)
+        edge_of_row[rows] = np.arange(m, dtype=np.int64)
+    # provenance: treaties in name order, the first per edge in ``treaty``, others paired
+    t, also_edge, also_treaty, tnames = resolve_treaties(
+        t, treaty_names, edge_of_row, len(g), merged, also_row, also_id
+    )
     indptr = np.zeros(n + 1, dtype=np.int64)
     if len(g):
         np.cumsum(np.bincount(g, minlength=n), out=indptr[1:])
@@ -322,6 +323,8 @@ def build_edges(
         kind=np.ascontiguousarray(k, dtype=np.uint8),
         domains=np.ascontiguousarray(d, dtype=np.uint8),
         treaty=np.ascontiguousarray(t, dtype=np.int32),
+        also_edge=np.ascontiguousarray(also_edge, dtype=np.int64),
+        also_treaty=np.ascontiguousarray(also_treaty, dtype=np.int32),
     )
     if out["credibility"] is credibility:
         out["credibility"] = out["credibility"].copy()

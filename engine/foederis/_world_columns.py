@@ -41,7 +41,9 @@ STATE_FIELDS = (
     "global_reach",
     "threshold",
 )
-EDGE_FIELDS = ("indptr", "indices", "credibility", "kind", "domains", "treaty")
+EDGE_FIELDS = (
+    "indptr", "indices", "credibility", "kind", "domains", "treaty", "also_edge", "also_treaty"
+)
 
 
 def parse_domains(s: Any, where: str) -> int:

@@ -15,6 +15,7 @@ from ._constants import KIND_NAMES
 from ._validate import check_number, readonly
 from ._world_build import build_edges
 from ._world_columns import bits_to_domains, kind_code, parse_domains
+from ._world_provenance import drop_treaty
 from ._world_syntax import EDIT_OPS
 from .errors import EditError, WorldError
 
@@ -40,14 +41,19 @@ class WorldEdits:
     __slots__ = ()
 
     def _with_edges(self, keep: np.ndarray | None, add: dict[str, Any] | None, item: dict,
-                    merge: str | None = None) -> "World":
+                    merge: str | None = None, provenance: tuple | None = None) -> "World":
         """Rebuild the commitment arrays: keep the mask ``keep`` of current edges and add
-        ``add`` (arrays guarantor, protege, kind, credibility, domains, treaty names)."""
+        ``add`` (arrays guarantor, protege, kind, credibility, domains, treaty names).
+        ``provenance`` = (treaty, also_edge, also_treaty) replaces the current edges' own."""
         g, p, k = self.guarantors, self.indices, self.kind
-        c, d, t = self.credibility, self.domains, self.treaty
+        c, d = self.credibility, self.domains
+        t, ae, at = provenance if provenance is not None else (
+            self.treaty, self.also_edge, self.also_treaty)
         names = list(self.treaty_names)
         if keep is not None:
             g, p, k, c, d, t = g[keep], p[keep], k[keep], c[keep], d[keep], t[keep]
+            kept = keep[ae]
+            ae, at = (np.cumsum(keep) - 1)[ae[kept]], at[kept]
         if add:
             tname = add.get("treaty")
             if tname is not None:
@@ -65,15 +71,16 @@ class WorldEdits:
             c = np.r_[c, np.full(na, add["credibility"], np.float64)]
             d = np.r_[d, np.full(na, add["domains"], np.uint8)]
             t = np.r_[t, np.full(na, tid, np.int32)]
-        parts = build_edges(self.codes, g, p, k, c, d, t, tuple(names), merge)
+        parts = build_edges(self.codes, g, p, k, c, d, t, tuple(names), merge,
+                            also_row=ae, also_id=at)
         return self._replace(item, **parts)
 
     def _state(self, code: str) -> int:
         return self.index(code)
 
     def without_member(self, code: str, treaty: str) -> "World":
-        """``code`` leaves ``treaty``: drop every commitment of that treaty it gives or
-        receives.
+        """``code`` leaves ``treaty``: the commitments it gives or receives under that treaty
+        lose it; those no other treaty grounds are dropped.
 
         >>> from foederis import World
         >>> w = World.from_arrays(["A", "B", "C"], [1, 1, 1]).with_treaty("T", ["A", "B"])
@@ -84,19 +91,34 @@ class WorldEdits:
         """
         i = self._state(code)
         t = self.treaty_index(treaty)
-        hit = (self.treaty == t) & ((self.guarantors == i) | (self.indices == i))
+        touches = (self.guarantors == i) | (self.indices == i)
+        hit = self.treaty_mask(treaty) & touches
         if not hit.any():
             raise EditError(
                 f"{code!r} is not a member of {treaty!r}; its members are "
                 f"{', '.join(self.treaty_members(treaty))}"
             )
-        return self._with_edges(~hit, None, {"op": "without_member", "code": code,
-                                             "treaty": treaty})
+        keep, *prov = drop_treaty(self.treaty, self.also_edge, self.also_treaty, t, touches)
+        return self._with_edges(keep, None, {"op": "without_member", "code": code,
+                                             "treaty": treaty}, provenance=tuple(prov))
 
     def without_treaty(self, name: str) -> "World":
-        """Drop every commitment of treaty ``name``."""
+        """Dissolve treaty ``name``: its commitments lose it, and those no other treaty
+        grounds are dropped (a tie NATO grounds survives the end of AUKUS).
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["USA", "UKG", "AUL"], [3, 1, 1])
+        >>> w = w.with_treaty("NATO", ["USA", "UKG"], "ENTENTE")
+        >>> w = w.with_treaty("AUKUS", ["USA", "UKG", "AUL"], "ENTENTE")
+        >>> w.commitments_frame()["treaty"].tolist()
+        ['AUKUS|NATO', 'AUKUS', 'AUKUS|NATO', 'AUKUS', 'AUKUS', 'AUKUS']
+        >>> w.without_treaty("AUKUS").commitments_frame()["treaty"].tolist()
+        ['NATO', 'NATO']
+        """
         t = self.treaty_index(name)
-        return self._with_edges(self.treaty != t, None, {"op": "without_treaty", "name": name})
+        keep, *prov = drop_treaty(self.treaty, self.also_edge, self.also_treaty, t)
+        return self._with_edges(keep, None, {"op": "without_treaty", "name": name},
+                                provenance=tuple(prov))
 
     def with_treaty(
         self,
@@ -108,7 +130,8 @@ class WorldEdits:
     ) -> "World":
         """Add a multilateral treaty: a commitment of ``kind`` from every member to every
         other. Where two members are already bound by that kind, the stronger credibility
-        and the union of domains are kept (the existing treaty name stays)."""
+        and the union of domains are kept, and the commitment is grounded in both treaties.
+        """
         if name in self.treaty_names:
             raise EditError(
                 f"treaty {name!r} already exists; drop it with without_treaty first or choose "

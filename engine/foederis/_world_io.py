@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._constants import KIND_NAMES
 from ._world_columns import bits_to_domains, codes_to_index
+from ._world_provenance import treaty_labels, treaty_pairs
 from ._world_syntax import describe_edit
 from .errors import WorldError
 
@@ -64,8 +65,7 @@ class WorldTables:
     def commitments_frame(self) -> pd.DataFrame:
         """The commitments as a DataFrame (the columns ``from_frames`` reads), in CSR order."""
         kinds = np.asarray(KIND_NAMES, dtype=object)[self.kind]
-        tn = np.asarray(self.treaty_names + (None,), dtype=object)
-        treaty = tn[np.where(self.treaty < 0, len(self.treaty_names), self.treaty)]
+        treaty = treaty_labels(self.treaty, self.also_edge, self.also_treaty, self.treaty_names)
         uniq, inv = np.unique(self.domains, return_inverse=True)
         dom = np.asarray([bits_to_domains(b) for b in uniq], dtype=object)[inv.reshape(-1)]
         return pd.DataFrame(
@@ -130,11 +130,10 @@ class WorldTables:
         """
         if not self.treaty_names:
             return pd.DataFrame(columns=["treaty", "members", "commitments", "kinds"])
-        mask = self.treaty >= 0
-        t = self.treaty[mask]
-        g = self.guarantors[mask]
-        p = self.indices[mask]
-        k = self.kind[mask]
+        e, t = treaty_pairs(self.treaty, self.also_edge, self.also_treaty)
+        g = self.guarantors[e]
+        p = self.indices[e]
+        k = self.kind[e]
         both = pd.DataFrame({"t": np.r_[t, t], "s": np.r_[g, p]}).drop_duplicates()
         members = both.groupby("t")["s"].size()
         ncom = np.bincount(t, minlength=len(self.treaty_names))
@@ -234,8 +233,9 @@ class WorldTables:
         g.vs["global_reach"] = self.global_reach.tolist()
         g.es["kind"] = np.asarray(KIND_NAMES, dtype=object)[self.kind].tolist()
         g.es["credibility"] = self.credibility.tolist()
-        tn = np.asarray(self.treaty_names + (None,), dtype=object)
-        g.es["treaty"] = tn[np.where(self.treaty < 0, len(self.treaty_names), self.treaty)].tolist()
+        g.es["treaty"] = treaty_labels(
+            self.treaty, self.also_edge, self.also_treaty, self.treaty_names
+        ).tolist()
         g.es["domains"] = self.domains.tolist()
         g["world"] = self.name
         g["citation"] = self._citation

@@ -32,6 +32,7 @@ from ._world_columns import (
 )
 from ._world_edits import WorldEdits
 from ._world_io import WorldTables, read_tables
+from ._world_provenance import treaty_edge_mask
 from ._world_syntax import EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit, parse_edit  # noqa: F401
 from .errors import UnknownStateError, UnknownTreatyError, WorldError
 
@@ -70,7 +71,10 @@ class World(WorldTables, WorldEdits):
     threshold : float64, NaN = use ``Rules.threshold``
     indptr, indices, credibility, kind, domains, treaty : the commitment CSR by guarantor
         (``indices`` = protege, int32; ``kind`` uint8; ``domains`` uint8 bit set;
-        ``treaty`` int32, -1 = none, else an index into ``treaty_names``)
+        ``treaty`` int32, -1 = none, else an index into ``treaty_names``: the first, in
+        name order, of the treaties that ground the commitment)
+    also_edge, also_treaty : the other treaties of commitments grounded in several, as
+        (edge, treaty) pairs sorted by edge (int64, int32); see :meth:`treaties_of`
     riv_indptr, riv_indices, riv_hostility : rivalry CSR by source (how much i threatens j)
 
     Examples
@@ -453,10 +457,39 @@ class World(WorldTables, WorldEdits):
         >>> w.treaty_members("AB")
         ['A', 'B']
         """
-        t = self.treaty_index(treaty)
-        mask = self.treaty == t
+        mask = self.treaty_mask(treaty)
         idx = np.union1d(self.guarantors[mask], self.indices[mask])
         return self.codes[idx].tolist()
+
+    def treaty_mask(self, treaty: str) -> np.ndarray:
+        """Which commitments ``treaty`` grounds, alone or with other treaties (bool, CSR
+        order).
+
+        >>> w = World.from_arrays(["A", "B"], [1, 1], [0, 1], [1, 0], [0, 0], treaty=[0, 1],
+        ...                       treaty_names=["T|U", "U"])
+        >>> w.treaty_mask("T").tolist(), w.treaty_mask("U").tolist()
+        ([True, False], [True, True])
+        """
+        t = self.treaty_index(treaty)
+        return treaty_edge_mask(self.treaty, self.also_edge, self.also_treaty, t)
+
+    def treaties_of(self, edge: int) -> tuple[str, ...]:
+        """The names of the treaties that ground commitment ``edge`` (a CSR position), in
+        name order; () for a commitment given outside any treaty.
+
+        >>> w = World.from_arrays(["A", "B"], [1, 1], [0], [1], [0], treaty=[0],
+        ...                       treaty_names=["NATO|AUKUS"])
+        >>> w.treaties_of(0)
+        ('AUKUS', 'NATO')
+        """
+        e = int(edge)
+        if not 0 <= e < self.n_commitments:
+            raise WorldError(f"edge {edge!r} is not a commitment; valid are 0..{self.n_commitments - 1}")
+        if self.treaty[e] < 0:
+            return ()
+        lo, hi = np.searchsorted(self.also_edge, [e, e + 1])
+        ids = [int(self.treaty[e]), *self.also_treaty[lo:hi].tolist()]
+        return tuple(self.treaty_names[i] for i in ids)
 
     def citation(self) -> str:
         """What a paper using this world must cite."""
@@ -513,6 +546,8 @@ class World(WorldTables, WorldEdits):
 
 
 def _rebuild_world(parts: dict) -> World:
+    parts.setdefault("also_edge", np.zeros(0, np.int64))  # pickles from before provenance
+    parts.setdefault("also_treaty", np.zeros(0, np.int32))
     for v in parts.values():
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
