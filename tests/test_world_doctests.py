@@ -15,6 +15,7 @@ MODULES = [
     "foederis._world_edits",
     "foederis._world_syntax",
     "foederis._world_provenance",
+    "foederis._world_conditions",
     "foederis.synthetic",
     "foederis._synthetic_parts",
 ]

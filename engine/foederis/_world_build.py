@@ -26,6 +26,13 @@ from ._world_columns import (
     parse_domains,
     str_column,
 )
+from ._world_conditions import (
+    CONDITION_COLUMNS,
+    NO_CONDITIONS,
+    ConditionTable,
+    condition_ids,
+    settle_conditions,
+)
 from ._world_provenance import resolve_treaties
 from .errors import WorldError
 
@@ -43,6 +50,10 @@ def world_parts(
     domains: Any = None,
     treaty: Any = None,
     treaty_names: Any = (),
+    against: Any = None,
+    location: Any = None,
+    nonprovocation: Any = None,
+    min_attackers: Any = None,
     names: Any = None,
     gdp: Any = None,
     defense_spending: Any = None,
@@ -118,6 +129,9 @@ def world_parts(
     )
     for k in STATE_FIELDS:
         readonly(parts[k])
+    cond, ctable = condition_ids(
+        np.asarray(guarantor).size, against, location, nonprovocation, min_attackers
+    )
     parts.update(
         build_edges(
             codes_arr,
@@ -129,6 +143,8 @@ def world_parts(
             treaty,
             tuple(str(t) for t in treaty_names),
             merge,
+            condition=cond,
+            conditions=ctable,
         )
     )
     parts.update(build_rivalries(codes_arr, rivalry_source, rivalry_target, hostility))
@@ -147,6 +163,8 @@ def build_edges(
     merge: str | None,
     also_row: np.ndarray | None = None,
     also_id: np.ndarray | None = None,
+    condition: np.ndarray | None = None,
+    conditions: ConditionTable = NO_CONDITIONS,
 ) -> dict[str, Any]:
     """The commitment CSR by guarantor, sorted by (guarantor, protege, kind), checked,
     duplicates merged by ``merge``, treaties renumbered in name order.
@@ -313,6 +331,8 @@ def build_edges(
     t, also_edge, also_treaty, tnames = resolve_treaties(
         t, treaty_names, edge_of_row, len(g), merged, also_row, also_id
     )
+    # conditions: one id per edge into a small table, the loosest where rows merged
+    cond, ctable = settle_conditions(condition, conditions, edge_of_row, len(g))
     indptr = np.zeros(n + 1, dtype=np.int64)
     if len(g):
         np.cumsum(np.bincount(g, minlength=n), out=indptr[1:])
@@ -325,12 +345,14 @@ def build_edges(
         treaty=np.ascontiguousarray(t, dtype=np.int32),
         also_edge=np.ascontiguousarray(also_edge, dtype=np.int64),
         also_treaty=np.ascontiguousarray(also_treaty, dtype=np.int32),
+        condition=cond,
     )
     if out["credibility"] is credibility:
         out["credibility"] = out["credibility"].copy()
     for v in out.values():
         readonly(v)
     out["treaty_names"] = tnames
+    out["conditions"] = ctable
     return out
 
 
@@ -529,4 +551,7 @@ def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
         codes_t, uniques = pd.factorize(tr.where(present).astype(object), sort=True)
         kw["treaty"] = codes_t.astype(np.int64)  # NaN -> -1
         kw["treaty_names"] = tuple(str(u) for u in uniques)
+    for col in CONDITION_COLUMNS:
+        if col in df.columns:
+            kw[col] = df[col].reset_index(drop=True)
     return kw

@@ -42,7 +42,8 @@ STATE_FIELDS = (
     "threshold",
 )
 EDGE_FIELDS = (
-    "indptr", "indices", "credibility", "kind", "domains", "treaty", "also_edge", "also_treaty"
+    "indptr", "indices", "credibility", "kind", "domains", "treaty", "also_edge", "also_treaty",
+    "condition",
 )
 
 

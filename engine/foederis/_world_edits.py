@@ -15,6 +15,13 @@ from ._constants import KIND_NAMES
 from ._validate import check_number, readonly
 from ._world_build import build_edges
 from ._world_columns import bits_to_domains, kind_code, parse_domains
+from ._world_conditions import (
+    NO_CONDITIONS,
+    append_condition,
+    settle_conditions,
+    single_condition,
+    tables_equal,
+)
 from ._world_provenance import drop_treaty
 from ._world_syntax import EDIT_OPS
 from .errors import EditError, WorldError
@@ -50,8 +57,10 @@ class WorldEdits:
         t, ae, at = provenance if provenance is not None else (
             self.treaty, self.also_edge, self.also_treaty)
         names = list(self.treaty_names)
+        cond, table = self.condition, self.conditions
         if keep is not None:
             g, p, k, c, d, t = g[keep], p[keep], k[keep], c[keep], d[keep], t[keep]
+            cond = cond[keep]
             kept = keep[ae]
             ae, at = (np.cumsum(keep) - 1)[ae[kept]], at[kept]
         if add:
@@ -71,8 +80,14 @@ class WorldEdits:
             c = np.r_[c, np.full(na, add["credibility"], np.float64)]
             d = np.r_[d, np.full(na, add["domains"], np.uint8)]
             t = np.r_[t, np.full(na, tid, np.int32)]
+            new_cond = add.get("conditions", NO_CONDITIONS)
+            cid = 0
+            if not tables_equal(new_cond, NO_CONDITIONS):
+                cid = len(table)
+                table = append_condition(table, new_cond)
+            cond = np.r_[cond, np.full(na, cid, np.int32)]
         parts = build_edges(self.codes, g, p, k, c, d, t, tuple(names), merge,
-                            also_row=ae, also_id=at)
+                            also_row=ae, also_id=at, condition=cond, conditions=table)
         return self._replace(item, **parts)
 
     def _state(self, code: str) -> int:
@@ -127,11 +142,31 @@ class WorldEdits:
         kind: str = "DEFENSE",
         credibility: float = 1.0,
         domains: Any = "conventional",
+        *,
+        against: Any = None,
+        location: str = "",
+        nonprovocation: bool = False,
+        min_attackers: int = 1,
     ) -> "World":
         """Add a multilateral treaty: a commitment of ``kind`` from every member to every
         other. Where two members are already bound by that kind, the stronger credibility
         and the union of domains are kept, and the commitment is grounded in both treaties.
+
+        ``against``, ``location``, ``nonprovocation``, ``min_attackers``: the treaty's
+        conditions (see :meth:`with_commitment`); a tie that another treaty already
+        grounds keeps the looser of the two conditions.
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["GMY", "AUH", "RUS"], [2, 1, 2])
+        >>> w = w.with_treaty("Dual Alliance", ["GMY", "AUH"], against=["RUS"])
+        >>> w.commitments_frame()[["guarantor", "protege", "treaty", "against"]]
+          guarantor protege         treaty against
+        0       GMY     AUH  Dual Alliance     RUS
+        1       AUH     GMY  Dual Alliance     RUS
         """
+        if "|" in str(name) or not str(name).strip():
+            raise EditError(f"treaty name {name!r} is invalid: it must be non-empty and "
+                            "cannot contain '|' (which joins the treaties of a commitment)")
         if name in self.treaty_names:
             raise EditError(
                 f"treaty {name!r} already exists; drop it with without_treaty first or choose "
@@ -148,10 +183,12 @@ class WorldEdits:
         d = self._edit_domains(domains)
         gg, pp = np.meshgrid(idx, idx, indexing="ij")
         off = gg != pp
+        cond, citem = self._edit_condition(against, location, nonprovocation, min_attackers)
         add = dict(guarantor=gg[off], protege=pp[off], kind=kc, credibility=c, domains=d,
-                   treaty=str(name))
+                   treaty=str(name), conditions=cond)
         item = {"op": "with_treaty", "name": name, "members": list(map(str, members)),
-                "kind": KIND_NAMES[kc], "credibility": c, "domains": bits_to_domains(d)}
+                "kind": KIND_NAMES[kc], "credibility": c, "domains": bits_to_domains(d),
+                **citem}
         return self._with_edges(None, add, item, merge="max")
 
     @staticmethod
@@ -160,6 +197,20 @@ class WorldEdits:
             return kind_code(kind)
         except WorldError as e:
             raise EditError(str(e)) from None
+
+    @staticmethod
+    def _edit_condition(against: Any, location: Any, nonprovocation: Any,
+                        min_attackers: Any) -> tuple:
+        """A checked one-row condition table, and its non-default fields for ``history``."""
+        try:
+            cond = single_condition(against, location, nonprovocation, min_attackers)
+        except WorldError as e:
+            raise EditError(str(e)) from None
+        row = cond.row(0)
+        item = {k: v for k, v in row.items() if v != NO_CONDITIONS.row(0)[k]}
+        if "against" in item:
+            item["against"] = item["against"].split("|")
+        return cond, item
 
     @staticmethod
     def _edit_domains(domains: Any) -> int:
@@ -183,9 +234,21 @@ class WorldEdits:
         credibility: float = 1.0,
         domains: Any = "conventional",
         treaty: str | None = None,
+        *,
+        against: Any = None,
+        location: str = "",
+        nonprovocation: bool = False,
+        min_attackers: int = 1,
     ) -> "World":
         """Add a commitment ``guarantor -> protege``; if one of that kind exists, replace it
         (this is how a commitment is re-weighted).
+
+        ``treaty`` may join several names with "|". The conditions (default: none):
+        ``against`` the named adversaries (codes, a list or joined by "|"; codes that are
+        not states of this world are kept), ``location`` "" (anywhere), "protege" (only
+        on the protege's territory) or a region name, ``nonprovocation`` (only if the
+        protege did not provoke), ``min_attackers`` (only against that many attackers or
+        more).
 
         >>> from foederis import World
         >>> w = World.from_arrays(["USA", "TAW"], [5, 1])
@@ -204,12 +267,57 @@ class WorldEdits:
         d = self._edit_domains(domains)
         keep = np.ones(self.n_commitments, bool)
         keep[self._edge_mask(g, p, kc)] = False
+        cond, citem = self._edit_condition(against, location, nonprovocation, min_attackers)
         add = dict(guarantor=np.array([g]), protege=np.array([p]), kind=kc, credibility=c,
-                   domains=d, treaty=None if treaty is None else str(treaty))
+                   domains=d, treaty=None if treaty is None else str(treaty), conditions=cond)
         item = {"op": "with_commitment", "guarantor": guarantor, "protege": protege,
                 "kind": KIND_NAMES[kc], "credibility": c, "domains": bits_to_domains(d),
-                "treaty": treaty}
+                "treaty": treaty, **citem}
         return self._with_edges(keep, add, item)
+
+    def with_conditions(
+        self,
+        guarantor: str,
+        protege: str,
+        kind: str | None = None,
+        *,
+        against: Any = None,
+        location: str = "",
+        nonprovocation: bool = False,
+        min_attackers: int = 1,
+    ) -> "World":
+        """Set the conditions of the existing commitment(s) ``guarantor -> protege`` (of
+        ``kind``, or of every kind); all else stays. The defaults make them unconditional.
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["UKG", "POL", "GMY"], [2, 1, 2], [0], [1], ["DEFENSE"])
+        >>> w2 = w.with_conditions("UKG", "POL", against="GMY")
+        >>> w2.commitments_frame()["against"].tolist(), w2.history[-1]["against"]
+        (['GMY'], ['GMY'])
+        >>> w2.with_conditions("UKG", "POL").equals(w)
+        True
+        """
+        g, p = self._state(guarantor), self._state(protege)
+        kc = None if kind is None else self._edit_kind(kind)
+        rows = self._edge_mask(g, p, kc)
+        if not len(rows):
+            raise EditError(
+                f"no commitment {guarantor} -> {protege}"
+                + (f" of kind {KIND_NAMES[kc]}" if kc is not None else "")
+                + " to set conditions on"
+            )
+        new_cond, citem = self._edit_condition(against, location, nonprovocation,
+                                               min_attackers)
+        ids = self.condition.astype(np.int64)
+        ids[rows] = len(self.conditions)
+        cond, table = settle_conditions(ids, append_condition(self.conditions, new_cond),
+                                        None, self.n_commitments)
+        item = {"op": "with_conditions", "guarantor": guarantor, "protege": protege,
+                "kind": None if kc is None else KIND_NAMES[kc], **citem}
+        new = self._replace(item, condition=readonly(cond), conditions=table)
+        if "transposed" in self.__dict__:  # same structure and weights
+            new.__dict__["transposed"] = self.__dict__["transposed"]
+        return new
 
     def reweight(self, guarantor: str, protege: str, credibility: float,
                  kind: str | None = None) -> "World":

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._constants import KIND_NAMES
 from ._world_columns import bits_to_domains, codes_to_index
+from ._world_conditions import CONDITION_COLUMNS, condition_columns
 from ._world_provenance import treaty_labels, treaty_pairs
 from ._world_syntax import describe_edit
 from .errors import WorldError
@@ -63,12 +64,17 @@ class WorldTables:
         return pd.DataFrame(d)
 
     def commitments_frame(self) -> pd.DataFrame:
-        """The commitments as a DataFrame (the columns ``from_frames`` reads), in CSR order."""
+        """The commitments as a DataFrame (the columns ``from_frames`` reads), in CSR order.
+
+        ``treaty`` joins the names of the treaties that ground a commitment with "|";
+        a world with conditions adds ``against``, ``location``, ``nonprovocation`` and
+        ``min_attackers``.
+        """
         kinds = np.asarray(KIND_NAMES, dtype=object)[self.kind]
         treaty = treaty_labels(self.treaty, self.also_edge, self.also_treaty, self.treaty_names)
         uniq, inv = np.unique(self.domains, return_inverse=True)
         dom = np.asarray([bits_to_domains(b) for b in uniq], dtype=object)[inv.reshape(-1)]
-        return pd.DataFrame(
+        df = pd.DataFrame(
             {
                 "guarantor": self.codes[self.guarantors],
                 "protege": self.codes[self.indices],
@@ -78,6 +84,10 @@ class WorldTables:
                 "domains": dom,
             }
         )
+        if len(self.conditions) > 1:  # a world with conditions: its four columns
+            for col, values in condition_columns(self.condition, self.conditions).items():
+                df[col] = values
+        return df
 
     def rivalries_frame(self) -> pd.DataFrame:
         """The rivalries as a DataFrame (``source``, ``target``, ``hostility``).
@@ -207,7 +217,9 @@ class WorldTables:
 
         Vertex attributes: ``name`` (code), ``label`` (name), capability, gdp,
         defense_spending, nuclear, region, global_reach, threshold. Edge attributes: kind
-        (name), credibility, treaty (name or None), domains (bits). Graph attributes:
+        (name), credibility, treaty (names joined by "|", or None), domains (bits), and
+        in a world with conditions against, location, nonprovocation, min_attackers.
+        Graph attributes:
         ``world`` (name), ``citation``, ``description``, ``has_reach_column`` and the
         rivalries (``rivalry_source``, ``rivalry_target``, ``rivalry_hostility``: codes and
         values), so that :meth:`from_igraph` gives back the same World.
@@ -237,6 +249,9 @@ class WorldTables:
             self.treaty, self.also_edge, self.also_treaty, self.treaty_names
         ).tolist()
         g.es["domains"] = self.domains.tolist()
+        if len(self.conditions) > 1:
+            for col, values in condition_columns(self.condition, self.conditions).items():
+                g.es[col] = values.tolist()
         g["world"] = self.name
         g["citation"] = self._citation
         g["description"] = self.description
@@ -314,6 +329,7 @@ class WorldTables:
             domains=np.asarray(graph.es["domains"]) if "domains" in eattr and m else None,
             treaty=treaty,
             treaty_names=tr_names,
+            **{c: graph.es[c] for c in CONDITION_COLUMNS if c in eattr and m},
             names=v("label"),
             gdp=v("gdp"),
             defense_spending=v("defense_spending"),

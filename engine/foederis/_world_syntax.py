@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import EditError
 
-__all__ = ["EDIT_OPS", "EDIT_SYNTAX_HELP", "describe_edit", "parse_edit"]
+__all__ = ["EDIT_OPS", "EDIT_SYNTAX_HELP", "describe_edit", "describe_conditions", "parse_edit"]
 
 EDIT_OPS = (
     "without_member",
@@ -23,6 +23,7 @@ EDIT_OPS = (
     "with_capability",
     "scale_capability",
     "with_threshold",
+    "with_conditions",
 )
 
 
@@ -35,17 +36,22 @@ def describe_edit(e: dict) -> str:
     'USA -> TAW GUARANTEE (credibility 0.75)'
     """
     op = e.get("op")
+    cond = describe_conditions(e)
     if op == "without_member":
         return f"{e['code']} leaves {e['treaty']}"
     if op == "without_treaty":
         return f"{e['name']} dissolved"
     if op == "with_treaty":
-        return f"new treaty {e['name']} ({e.get('kind', 'DEFENSE')}): {', '.join(e['members'])}"
+        return (f"new treaty {e['name']} ({e.get('kind', 'DEFENSE')}): "
+                f"{', '.join(e['members'])}" + (f", {cond}" if cond else ""))
     if op == "with_commitment":
         return (
             f"{e['guarantor']} -> {e['protege']} {e.get('kind', 'GUARANTEE')} "
-            f"(credibility {e.get('credibility', 1.0):g})"
+            f"(credibility {e.get('credibility', 1.0):g})" + (f", {cond}" if cond else "")
         )
+    if op == "with_conditions":
+        return (f"{e['guarantor']} -> {e['protege']} {e.get('kind') or 'all kinds'}: "
+                f"{cond or 'unconditional'}")
     if op == "reweight":
         return f"{e['guarantor']} -> {e['protege']} credibility {e['credibility']:g}"
     if op == "without_commitment":
@@ -59,6 +65,27 @@ def describe_edit(e: dict) -> str:
     return str(e)
 
 
+def describe_conditions(e: dict) -> str:
+    """The conditions an edit dict sets, in words ('' for none).
+
+    >>> describe_conditions({"against": ["RUS"], "min_attackers": 2, "location": "protege"})
+    "only against RUS, only on the protege's territory, only against 2+ attackers"
+    """
+    out = []
+    against = e.get("against")
+    if against:
+        out.append("only against " + (", ".join(against) if not isinstance(against, str)
+                                      else against.replace("|", ", ")))
+    loc = e.get("location")
+    if loc:
+        out.append("only on the protege's territory" if loc == "protege" else f"only in {loc}")
+    if e.get("nonprovocation"):
+        out.append("only if the protege did not provoke")
+    if e.get("min_attackers", 1) not in (None, 1):
+        out.append(f"only against {e['min_attackers']}+ attackers")
+    return ", ".join(out)
+
+
 _EDIT_SYNTAX = {
     "leave": ("without_member", ("code", "treaty"), ()),
     "drop-treaty": ("without_treaty", ("name",), ()),
@@ -70,6 +97,7 @@ _EDIT_SYNTAX = {
     "capability": ("with_capability", ("code", "value"), ()),
     "scale": ("scale_capability", ("code", "factor"), ()),
     "threshold": ("with_threshold", ("code", "value"), ()),
+    "against": ("with_conditions", ("guarantor", "protege", "against"), ("kind",)),
 }
 
 EDIT_SYNTAX_HELP = """\
@@ -82,7 +110,8 @@ drop:G:P[:KIND]              remove G -> P commitments    (drop:USA:JPN)
 reweight:G:P:C[:KIND]        set credibility of G -> P    (reweight:USA:PHI:0.5)
 capability:CODE:VALUE        set capability               (capability:CHN:0.3)
 scale:CODE:FACTOR            multiply capability          (scale:RUS:0.5)
-threshold:CODE:VALUE         a state's own join threshold (threshold:HUN:2)"""
+threshold:CODE:VALUE         a state's own join threshold (threshold:HUN:2)
+against:G:P:A+B[:KIND]       G -> P holds only against A, B (against:UKG:POL:GMY)"""
 
 
 def parse_edit(text: str) -> dict:
@@ -111,7 +140,7 @@ def parse_edit(text: str) -> dict:
                         f"{EDIT_SYNTAX_HELP}")
     edit: dict[str, Any] = {"op": op}
     for key, val in zip(required + optional, args):
-        if key == "members":
+        if key in ("members", "against"):
             edit[key] = [m for m in val.replace(",", "+").split("+") if m]
         elif key in ("credibility", "value", "factor"):
             try:

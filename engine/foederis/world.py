@@ -32,11 +32,12 @@ from ._world_columns import (
 )
 from ._world_edits import WorldEdits
 from ._world_io import WorldTables, read_tables
+from ._world_conditions import NO_CONDITIONS, ConditionTable, tables_equal
 from ._world_provenance import treaty_edge_mask
 from ._world_syntax import EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit, parse_edit  # noqa: F401
 from .errors import UnknownStateError, UnknownTreatyError, WorldError
 
-__all__ = ["World", "CSRT", "read_world", "domains_to_bits", "bits_to_domains"]
+__all__ = ["World", "CSRT", "ConditionTable", "read_world", "domains_to_bits", "bits_to_domains"]
 # EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit and parse_edit are importable from here too
 
 
@@ -75,6 +76,9 @@ class World(WorldTables, WorldEdits):
         name order, of the treaties that ground the commitment)
     also_edge, also_treaty : the other treaties of commitments grounded in several, as
         (edge, treaty) pairs sorted by edge (int64, int32); see :meth:`treaties_of`
+    condition, conditions : the condition of each commitment, int32 into the small
+        :class:`ConditionTable` ``conditions`` (row 0 = unconditional); see
+        :meth:`against_matrix`
     riv_indptr, riv_indices, riv_hostility : rivalry CSR by source (how much i threatens j)
 
     Examples
@@ -95,6 +99,7 @@ class World(WorldTables, WorldEdits):
         *STATE_FIELDS,
         *EDGE_FIELDS,
         "treaty_names",
+        "conditions",
         "has_reach_column",
         "riv_indptr",
         "riv_indices",
@@ -152,6 +157,10 @@ class World(WorldTables, WorldEdits):
         domains: Any = None,
         treaty: Any = None,
         treaty_names: Sequence[str] = (),
+        against: Any = None,
+        location: Any = None,
+        nonprovocation: Any = None,
+        min_attackers: Any = None,
         names: Any = None,
         gdp: Any = None,
         defense_spending: Any = None,
@@ -182,7 +191,12 @@ class World(WorldTables, WorldEdits):
         credibility : float array in [0, 1], optional (default 1.0)
         domains : uint8 bit sets, optional (default conventional)
         treaty : int array, optional
-            Index into ``treaty_names`` per commitment, -1 for none.
+            Index into ``treaty_names`` per commitment, -1 for none; a name may join
+            several treaties with "|" ("AUKUS|NATO": the commitment is grounded in both).
+        against, location, nonprovocation, min_attackers : arrays, optional
+            The conditions of each commitment (see the README, "The world"): named
+            adversaries (codes joined by "|", "" = any), "" / "protege" / a region,
+            bool, int >= 1. Missing means unconditional.
         merge : {None, "max"}
             How to treat duplicate (guarantor, protege, kind) commitments: None raises,
             "max" keeps the highest credibility and the union of domains.
@@ -211,6 +225,10 @@ class World(WorldTables, WorldEdits):
                 domains=domains,
                 treaty=treaty,
                 treaty_names=treaty_names,
+                against=against,
+                location=location,
+                nonprovocation=nonprovocation,
+                min_attackers=min_attackers,
                 names=names,
                 gdp=gdp,
                 defense_spending=defense_spending,
@@ -491,6 +509,32 @@ class World(WorldTables, WorldEdits):
         ids = [int(self.treaty[e]), *self.also_treaty[lo:hi].tolist()]
         return tuple(self.treaty_names[i] for i in ids)
 
+    def against_matrix(self) -> sp.csr_array:
+        """The named adversaries of each condition as a (conditions x states) 0/1 matrix
+        (int8): row ``c`` marks the states of this world that ``conditions.against[c]``
+        names. A row is empty for "any adversary" (text "") and also when every state it
+        names is absent from this world: tell them apart by the text.
+
+        >>> w = World.from_arrays(["FRN", "GMY", "RUS"], [1, 1, 1], [0], [2], ["DEFENSE"],
+        ...                       against=["GMY|AUH"])
+        >>> w.conditions.against.tolist(), w.condition.tolist()
+        (['', 'AUH|GMY'], [1])
+        >>> w.against_matrix().toarray().tolist()
+        [[0, 0, 0], [0, 1, 0]]
+        """
+        texts = self.conditions.against
+        rows, cols = [], []
+        for c, text in enumerate(texts.tolist()):  # one per distinct condition
+            if text:
+                idx = self._code_index.get_indexer(text.split("|"))
+                idx = idx[idx >= 0]
+                rows.append(np.full(len(idx), c, np.int64))
+                cols.append(idx.astype(np.int64))
+        r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        k = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        return sp.csr_array((np.ones(len(r), np.int8), (r, k)),
+                            shape=(len(texts), self.n_states))
+
     def citation(self) -> str:
         """What a paper using this world must cite."""
         return self._citation or (
@@ -520,6 +564,7 @@ class World(WorldTables, WorldEdits):
         return (
             self.treaty_names == other.treaty_names
             and self.has_reach_column == other.has_reach_column
+            and tables_equal(self.conditions, other.conditions)
         )
 
     # ----------------------------------------------------------------------------------
@@ -548,6 +593,8 @@ class World(WorldTables, WorldEdits):
 def _rebuild_world(parts: dict) -> World:
     parts.setdefault("also_edge", np.zeros(0, np.int64))  # pickles from before provenance
     parts.setdefault("also_treaty", np.zeros(0, np.int32))
+    parts.setdefault("condition", np.zeros(len(parts["indices"]), np.int32))
+    parts.setdefault("conditions", NO_CONDITIONS)
     for v in parts.values():
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
