@@ -16,6 +16,8 @@ MODULES = [
     "foederis._world_syntax",
     "foederis._world_provenance",
     "foederis._world_conditions",
+    "foederis._world_context",
+    "foederis._world_queries",
     "foederis.synthetic",
     "foederis._synthetic_parts",
 ]

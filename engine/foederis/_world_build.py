@@ -33,6 +33,14 @@ from ._world_conditions import (
     condition_ids,
     settle_conditions,
 )
+from ._world_context import (
+    EXTRA_STATE_COLUMNS,
+    build_contiguity,
+    check_date,
+    check_measure_name,
+    contiguity_from_frame,
+    extra_state_columns,
+)
 from ._world_provenance import resolve_treaties
 from .errors import WorldError
 
@@ -64,10 +72,16 @@ def world_parts(
     rivalry_source: Any = None,
     rivalry_target: Any = None,
     hostility: Any = None,
+    contiguity_a: Any = None,
+    contiguity_b: Any = None,
+    conttype: Any = None,
     name: str = "custom",
     citation: str = "",
     description: str = "",
     merge: str | None = None,
+    date: Any = None,
+    capability_measure: str = "capability",
+    **extra_columns: Any,
 ) -> dict[str, Any]:
     """The checked parts of a World (see :meth:`foederis.World.from_arrays`): a dict of
     read-only arrays and names, one entry per stored field.
@@ -148,6 +162,14 @@ def world_parts(
         )
     )
     parts.update(build_rivalries(codes_arr, rivalry_source, rivalry_target, hostility))
+    unknown = sorted(set(extra_columns) - set(EXTRA_STATE_COLUMNS))
+    if unknown:
+        raise WorldError(f"unknown state column(s) {', '.join(unknown)}; the optional float "
+                         f"columns are {', '.join(EXTRA_STATE_COLUMNS)}")
+    cols, given = extra_state_columns(extra_columns, n, codes_arr)
+    parts.update(cols, given_columns=given)
+    parts.update(build_contiguity(codes_arr, contiguity_a, contiguity_b, conttype))
+    parts.update(date=check_date(date), capability_measure=check_measure_name(capability_measure))
     return parts
 
 
@@ -425,6 +447,7 @@ def frame_arrays(
     states: pd.DataFrame,
     commitments: pd.DataFrame | None = None,
     rivalries: pd.DataFrame | None = None,
+    contiguity: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The arguments of :func:`world_parts` read from pandas tables (see
     :meth:`foederis.World.from_frames`); nothing passed in is modified.
@@ -504,6 +527,8 @@ def frame_arrays(
         global_reach=col("global_reach"),
         threshold=numcol("threshold"),
         **riv_kw,
+        **contiguity_from_frame(contiguity, index),
+        **{c: numcol(c) for c in EXTRA_STATE_COLUMNS if c in states.columns},
     )
 
 

@@ -22,6 +22,7 @@ from ._world_conditions import (
     single_condition,
     tables_equal,
 )
+from ._world_context import measure_shares
 from ._world_provenance import drop_treaty
 from ._world_syntax import EDIT_OPS
 from .errors import EditError, WorldError
@@ -422,6 +423,36 @@ class WorldEdits:
             {"op": "with_threshold", "code": code, "value": None if value is None else v},
             threshold=readonly(thr),
         )
+
+    def with_capability_measure(self, name: str) -> "World":
+        """View the world under another capability measure: ``capability`` becomes the
+        state column ``name`` renormalised to shares (NaN counts as 0), and
+        ``capability_measure`` records the name. Valid names: :meth:`capability_measures`
+        (gdp, defense_spending and the NMC components milex, milper, irst, pec, tpop, upop
+        where the world has them; the current measure renormalises capability itself).
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["USA", "CHN", "PRK"], [0.14, 0.23, 0.01],
+        ...                       milex=[900, 300, np.nan], capability_measure="cinc")
+        >>> m = w.with_capability_measure("milex")
+        >>> m.capability.tolist(), m.capability_measure, m.history[-1]
+        ([0.75, 0.25, 0.0], 'milex', {'op': 'with_capability_measure', 'name': 'milex'})
+        >>> w.with_capability_measure("tpop")
+        Traceback (most recent call last):
+        ...
+        foederis.errors.EditError: capability measure 'tpop' is not available in world 'custom'; valid are cinc, milex
+        """
+        valid = self.capability_measures()
+        if name not in valid:
+            raise EditError(f"capability measure {name!r} is not available in world "
+                            f"{self.name!r}; valid are {', '.join(valid)}")
+        values = self.capability if name == self.capability_measure else getattr(self, name)
+        try:
+            shares = measure_shares(values, name)
+        except WorldError as e:
+            raise EditError(str(e)) from None
+        return self._replace({"op": "with_capability_measure", "name": name},
+                             capability=readonly(shares), capability_measure=name)
 
     def apply(self, edit: dict) -> "World":
         """Apply one edit given as a dict (``{"op": "without_member", "code": ..., ...}``),

@@ -7,6 +7,7 @@ names kept); :func:`read_tables` reads a folder that ``to_folder`` wrote.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -16,14 +17,17 @@ import pandas as pd
 from ._constants import KIND_NAMES
 from ._world_columns import bits_to_domains, codes_to_index
 from ._world_conditions import CONDITION_COLUMNS, condition_columns
+from ._world_context import EXTRA_STATE_COLUMNS, contiguity_from_frame
 from ._world_provenance import treaty_labels, treaty_pairs
 from ._world_syntax import describe_edit
 from .errors import WorldError
 
-__all__ = ["WorldTables", "read_tables", "TABLES"]
+__all__ = ["WorldTables", "read_tables", "read_meta", "TABLES", "META_FILE"]
 
 #: The tables of a world folder, in the order ``read_tables`` returns them.
-TABLES = ("states", "commitments", "rivalries")
+TABLES = ("states", "commitments", "rivalries", "contiguity")
+#: The folder file that holds a world's date and capability measure.
+META_FILE = "world.json"
 
 
 class WorldTables:
@@ -61,7 +65,26 @@ class WorldTables:
         if self.has_reach_column:
             d["global_reach"] = self.global_reach
         d["threshold"] = self.threshold
+        for c in self.given_columns:  # lat, lon, NMC components: those the world was given
+            d[c] = getattr(self, c)
         return pd.DataFrame(d)
+
+    def contiguity_frame(self) -> pd.DataFrame:
+        """Contiguous pairs, each once (``a`` before ``b`` in state order), with their COW
+        ``conttype``: the table ``from_frames(..., contiguity=)`` reads.
+
+        >>> from foederis import World
+        >>> w = World.from_arrays(["FRN", "GMY"], [1, 1], contiguity_a=[1], contiguity_b=[0],
+        ...                       conttype=[1])
+        >>> w.contiguity_frame()
+             a    b  conttype
+        0  FRN  GMY         1
+        """
+        i = np.repeat(np.arange(self.n_states), np.diff(self.cont_indptr))
+        j = self.cont_indices
+        once = i < j
+        return pd.DataFrame({"a": self.codes[i[once]], "b": self.codes[j[once]],
+                             "conttype": self.cont_type[once].astype(np.int64)})
 
     def commitments_frame(self) -> pd.DataFrame:
         """The commitments as a DataFrame (the columns ``from_frames`` reads), in CSR order.
@@ -110,15 +133,28 @@ class WorldTables:
 
     def to_folder(self, path: str | os.PathLike, *, format: str = "csv") -> None:
         """Write ``states``, ``commitments`` and ``rivalries`` tables into a folder
-        (``format`` "csv" or "parquet"); :func:`read_world` reads them back."""
+        (``format`` "csv" or "parquet"); :func:`read_world` reads them back.
+
+        A world with contiguity adds a ``contiguity`` table, and one with a ``date`` or a
+        ``capability_measure`` other than "capability" a small ``world.json``.
+        """
         if format not in ("csv", "parquet"):
             raise WorldError(f"format must be 'csv' or 'parquet', got {format!r}")
         os.makedirs(path, exist_ok=True)
-        for stem, df in (
+        tables = [
             ("states", self.states_frame()),
             ("commitments", self.commitments_frame()),
             ("rivalries", self.rivalries_frame()),
-        ):
+        ]
+        if self.n_contiguities:
+            tables.append(("contiguity", self.contiguity_frame()))
+        else:  # a contiguity table left by an earlier world would be read back
+            for ext in (".csv", ".parquet"):
+                stale = os.path.join(path, "contiguity" + ext)
+                if os.path.exists(stale):
+                    os.remove(stale)
+        _write_meta(path, self.date, self.capability_measure)
+        for stem, df in tables:
             f = os.path.join(path, f"{stem}.{format}")
             tmp = f + ".tmp"
             if format == "csv":
@@ -182,6 +218,8 @@ class WorldTables:
         lines = [repr(self)]
         if self.description:
             lines.append(self.description)
+        if self.date is not None or self.capability_measure != "capability":
+            lines.append(f"Date: {self.date or 'none'}; capability: {self.capability_measure}")
         lines.append("")
         lines.append("Commitments by kind:")
         for k, v in self.kind_counts().items():
@@ -222,7 +260,10 @@ class WorldTables:
         Graph attributes:
         ``world`` (name), ``citation``, ``description``, ``has_reach_column`` and the
         rivalries (``rivalry_source``, ``rivalry_target``, ``rivalry_hostility``: codes and
-        values), so that :meth:`from_igraph` gives back the same World.
+        values), so that :meth:`from_igraph` gives back the same World. A world with
+        them adds the vertex attributes lat, lon and the NMC components it was given,
+        and the graph attributes ``contiguity_a``, ``contiguity_b``, ``contiguity_type``
+        (codes and COW types, each pair once), ``date`` and ``capability_measure``.
 
         >>> from foederis import World
         >>> w = World.from_arrays(["A", "B"], [2, 1], [0], [1], ["DEFENSE"], credibility=[0.5])
@@ -260,6 +301,17 @@ class WorldTables:
         g["rivalry_source"] = self.codes[src].tolist()
         g["rivalry_target"] = self.codes[self.riv_indices].tolist()
         g["rivalry_hostility"] = self.riv_hostility.tolist()
+        for c in self.given_columns:
+            g.vs[c] = getattr(self, c).tolist()
+        if self.n_contiguities:
+            cf = self.contiguity_frame()
+            g["contiguity_a"] = cf["a"].tolist()
+            g["contiguity_b"] = cf["b"].tolist()
+            g["contiguity_type"] = cf["conttype"].tolist()
+        if self.date is not None:
+            g["date"] = self.date
+        if self.capability_measure != "capability":
+            g["capability_measure"] = self.capability_measure
         return g
 
     @classmethod
@@ -330,6 +382,14 @@ class WorldTables:
             treaty=treaty,
             treaty_names=tr_names,
             **{c: graph.es[c] for c in CONDITION_COLUMNS if c in eattr and m},
+            **{c: graph.vs[c] for c in EXTRA_STATE_COLUMNS if c in vattr},
+            **contiguity_from_frame(pd.DataFrame({
+                "a": graph["contiguity_a"], "b": graph["contiguity_b"],
+                "conttype": graph["contiguity_type"]}) if "contiguity_a" in gattr else None,
+                pd.Index(np.asarray(codes, dtype=str))),
+            date=graph["date"] if "date" in gattr else None,
+            capability_measure=graph["capability_measure"] if "capability_measure" in gattr
+            else "capability",
             names=v("label"),
             gdp=v("gdp"),
             defense_spending=v("defense_spending"),
@@ -344,17 +404,44 @@ class WorldTables:
             merge=merge,
         )
 
+def _write_meta(path: str | os.PathLike, date: str | None, measure: str) -> None:
+    f = os.path.join(path, META_FILE)
+    if date is None and measure == "capability":
+        if os.path.exists(f) and "foederis_world" in read_meta(path, raw=True):
+            os.remove(f)  # ours, from an earlier world
+        return
+    tmp = f + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump({"foederis_world": 1, "date": date, "capability_measure": measure}, fh)
+    os.replace(tmp, f)
+
+
+def read_meta(path: str | os.PathLike, raw: bool = False) -> dict:
+    """``date`` and ``capability_measure`` from a folder's ``world.json`` ({} without one)."""
+    f = os.path.join(path, META_FILE)
+    if not os.path.exists(f):
+        return {}
+    try:
+        with open(f) as fh:
+            meta = json.load(fh)
+    except (OSError, ValueError):
+        meta = {}
+    if raw or not isinstance(meta, dict) or "foederis_world" not in meta:
+        return meta if raw and isinstance(meta, dict) else {}
+    return {k: meta[k] for k in ("date", "capability_measure") if k in meta}
+
+
 def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
-    """The ``states``, ``commitments`` and ``rivalries`` tables of a folder (``.parquet``
-    preferred to ``.csv``; None for a missing optional table).
+    """The ``states``, ``commitments``, ``rivalries`` and ``contiguity`` tables of a
+    folder (``.parquet`` preferred to ``.csv``; None for a missing optional table).
 
     >>> import tempfile
     >>> from foederis import World
     >>> with tempfile.TemporaryDirectory() as d:
     ...     World.from_arrays(["A", "B"], [1, 1]).to_folder(d, format="parquet")
-    ...     states, commitments, rivalries = read_tables(d)
-    >>> states["code"].tolist(), len(commitments), len(rivalries)
-    (['A', 'B'], 0, 0)
+    ...     states, commitments, rivalries, contiguity = read_tables(d)
+    >>> states["code"].tolist(), len(commitments), len(rivalries), contiguity
+    (['A', 'B'], 0, 0, None)
     """
     if not os.path.isdir(path):
         raise WorldError(f"read_world: {os.fspath(path)!r} is not a folder")

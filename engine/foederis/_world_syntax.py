@@ -24,6 +24,7 @@ EDIT_OPS = (
     "scale_capability",
     "with_threshold",
     "with_conditions",
+    "with_capability_measure",
 )
 
 
@@ -62,6 +63,8 @@ def describe_edit(e: dict) -> str:
         return f"{e['code']} capability x {e['factor']:g}"
     if op == "with_threshold":
         return f"{e['code']} threshold = {e['value']}"
+    if op == "with_capability_measure":
+        return f"capability measured by {e['name']}"
     return str(e)
 
 
@@ -98,6 +101,7 @@ _EDIT_SYNTAX = {
     "scale": ("scale_capability", ("code", "factor"), ()),
     "threshold": ("with_threshold", ("code", "value"), ()),
     "against": ("with_conditions", ("guarantor", "protege", "against"), ("kind",)),
+    "measure": ("with_capability_measure", ("name",), ()),
 }
 
 EDIT_SYNTAX_HELP = """\
@@ -111,7 +115,8 @@ reweight:G:P:C[:KIND]        set credibility of G -> P    (reweight:USA:PHI:0.5)
 capability:CODE:VALUE        set capability               (capability:CHN:0.3)
 scale:CODE:FACTOR            multiply capability          (scale:RUS:0.5)
 threshold:CODE:VALUE         a state's own join threshold (threshold:HUN:2)
-against:G:P:A+B[:KIND]       G -> P holds only against A, B (against:UKG:POL:GMY)"""
+against:G:P:A+B[:KIND]       G -> P holds only against A, B (against:UKG:POL:GMY)
+measure:NAME                 capability = shares of NAME  (measure:milex)"""
 
 
 def parse_edit(text: str) -> dict:

@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from ._constants import KIND_NAMES
 from ._validate import readonly
 from ._world_build import frame_arrays, world_parts
+from ._world_context import CONTIGUITY_FIELDS, EXTRA_STATE_COLUMNS, build_contiguity
 from ._world_columns import (
     EDGE_FIELDS,
     STATE_FIELDS,
@@ -31,9 +32,9 @@ from ._world_columns import (
     kind_code,
 )
 from ._world_edits import WorldEdits
-from ._world_io import WorldTables, read_tables
+from ._world_io import WorldTables, read_meta, read_tables
+from ._world_queries import WorldQueries
 from ._world_conditions import NO_CONDITIONS, ConditionTable, tables_equal
-from ._world_provenance import treaty_edge_mask
 from ._world_syntax import EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit, parse_edit  # noqa: F401
 from .errors import UnknownStateError, UnknownTreatyError, WorldError
 
@@ -55,7 +56,7 @@ class CSRT(NamedTuple):
     edge: np.ndarray
 
 
-class World(WorldTables, WorldEdits):
+class World(WorldQueries, WorldTables, WorldEdits):
     """An alliance world: states, directed typed commitments, and rivalries. Immutable.
 
     Build one with :meth:`World.from_frames` (pandas tables), :meth:`World.from_arrays`
@@ -98,12 +99,17 @@ class World(WorldTables, WorldEdits):
     __slots__ = (
         *STATE_FIELDS,
         *EDGE_FIELDS,
+        *EXTRA_STATE_COLUMNS,
+        "given_columns",
         "treaty_names",
         "conditions",
         "has_reach_column",
         "riv_indptr",
         "riv_indices",
         "riv_hostility",
+        *CONTIGUITY_FIELDS,
+        "date",
+        "capability_measure",
         "name",
         "_citation",
         "description",
@@ -171,10 +177,23 @@ class World(WorldTables, WorldEdits):
         rivalry_source: Any = None,
         rivalry_target: Any = None,
         hostility: Any = None,
+        contiguity_a: Any = None,
+        contiguity_b: Any = None,
+        conttype: Any = None,
+        lat: Any = None,
+        lon: Any = None,
+        milex: Any = None,
+        milper: Any = None,
+        irst: Any = None,
+        pec: Any = None,
+        tpop: Any = None,
+        upop: Any = None,
         name: str = "custom",
         citation: str = "",
         description: str = "",
         merge: str | None = None,
+        date: Any = None,
+        capability_measure: str = "capability",
     ) -> "World":
         """Build a World from plain arrays (vectorised; fit for 10^7 commitments).
 
@@ -197,6 +216,14 @@ class World(WorldTables, WorldEdits):
             The conditions of each commitment (see the README, "The world"): named
             adversaries (codes joined by "|", "" = any), "" / "protege" / a region,
             bool, int >= 1. Missing means unconditional.
+        lat, lon, milex, milper, irst, pec, tpop, upop : float arrays, optional
+            Capital coordinates and COW NMC components per state (NaN = unknown).
+        contiguity_a, contiguity_b, conttype : arrays, optional
+            Contiguous pairs as state indices and their COW type 1..5 (stored symmetric).
+        date : ISO "YYYY-MM-DD", optional
+            The day the world describes.
+        capability_measure : str
+            The name of what ``capability`` holds ("cinc", "milex_share"...).
         merge : {None, "max"}
             How to treat duplicate (guarantor, protege, kind) commitments: None raises,
             "max" keeps the highest credibility and the union of domains.
@@ -239,10 +266,18 @@ class World(WorldTables, WorldEdits):
                 rivalry_source=rivalry_source,
                 rivalry_target=rivalry_target,
                 hostility=hostility,
+                contiguity_a=contiguity_a,
+                contiguity_b=contiguity_b,
+                conttype=conttype,
                 name=name,
                 citation=citation,
                 description=description,
                 merge=merge,
+                date=date,
+                capability_measure=capability_measure,
+                **{c: v for c, v in zip(EXTRA_STATE_COLUMNS,
+                                        (lat, lon, milex, milper, irst, pec, tpop, upop))
+                   if v is not None},
             )
         )
 
@@ -252,11 +287,14 @@ class World(WorldTables, WorldEdits):
         states: pd.DataFrame,
         commitments: pd.DataFrame | None = None,
         rivalries: pd.DataFrame | None = None,
+        contiguity: pd.DataFrame | None = None,
         *,
         merge: str | None = None,
         name: str = "custom",
         citation: str = "",
         description: str = "",
+        date: Any = None,
+        capability_measure: str = "capability",
     ) -> "World":
         """Build a World from pandas tables.
 
@@ -265,15 +303,25 @@ class World(WorldTables, WorldEdits):
         states : DataFrame
             ``code`` (required, unique), ``capability`` (required, >= 0); optional ``name``,
             ``gdp``, ``defense_spending``, ``nuclear``, ``region``, ``global_reach``,
-            ``threshold``.
+            ``threshold``, ``lat``, ``lon``, ``milex``, ``milper``, ``irst``, ``pec``,
+            ``tpop``, ``upop`` (floats, NaN = unknown).
         commitments : DataFrame, optional
             ``guarantor``, ``protege`` (codes), ``kind`` (a kind name, any case); optional
-            ``credibility`` (default 1.0), ``treaty`` (name), ``domains`` (e.g.
-            ``"conventional|nuclear"``, default conventional).
+            ``credibility`` (default 1.0), ``treaty`` (a name, or several joined by "|"),
+            ``domains`` (e.g. ``"conventional|nuclear"``, default conventional), and the
+            conditions ``against``, ``location``, ``nonprovocation``, ``min_attackers``.
         rivalries : DataFrame, optional
             ``source``, ``target`` (codes), ``hostility`` in [0, 1].
+        contiguity : DataFrame, optional
+            ``a``, ``b`` (codes), ``conttype`` (COW 1..5); stored symmetric.
         merge : {None, "max"}
             Rule for duplicate (guarantor, protege, kind) rows; None makes them an error.
+            "max" keeps the highest credibility, the union of domains and of treaties,
+            and the loosest of their conditions.
+        date : ISO "YYYY-MM-DD" or None
+            The day the world describes (:attr:`date`).
+        capability_measure : str
+            What ``capability`` holds (default "capability"; "cinc" in built-in worlds).
 
         Nothing passed in is modified.
 
@@ -294,11 +342,13 @@ class World(WorldTables, WorldEdits):
         (3, ('AUKUS', 'NATO'))
         """
         return cls.from_arrays(
-            **frame_arrays(states, commitments, rivalries),
+            **frame_arrays(states, commitments, rivalries, contiguity),
             name=name,
             citation=citation,
             description=description,
             merge=merge,
+            date=date,
+            capability_measure=capability_measure,
         )
 
     # ----------------------------------------------------------------------------------
@@ -444,97 +494,6 @@ class World(WorldTables, WorldEdits):
             readonly(order),
         )
 
-    def treaty_index(self, treaty: str) -> int:
-        """Index of a treaty name; raises UnknownTreatyError naming it.
-
-        >>> w = World.from_arrays(["A", "B"], [1, 1], [0, 1], [1, 0], [0, 0], treaty=[0, 0],
-        ...                       treaty_names=["Entente Cordiale"])
-        >>> w.treaty_index("Entente Cordiale")
-        0
-        >>> w.treaty_index("entente")
-        Traceback (most recent call last):
-        ...
-        foederis.errors.UnknownTreatyError: unknown treaty 'entente' ...; did you mean Entente Cordiale?)
-        """
-        try:
-            return self.treaty_names.index(str(treaty))
-        except ValueError:
-            low = str(treaty).lower()
-            near = [t for t in self.treaty_names if low in t.lower()][:8]
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
-            raise UnknownTreatyError(
-                f"unknown treaty {treaty!r} in world {self.name!r} "
-                f"({len(self.treaty_names)} treaties{hint})"
-            ) from None
-
-    def treaty_members(self, treaty: str) -> list[str]:
-        """Codes of the states that give or receive a commitment of ``treaty``.
-
-        >>> w = World.from_arrays(["A", "B", "C"], [1, 1, 1], [0, 1], [1, 0], [0, 0],
-        ...                       treaty=[0, 0], treaty_names=["AB"])
-        >>> w.treaty_members("AB")
-        ['A', 'B']
-        """
-        mask = self.treaty_mask(treaty)
-        idx = np.union1d(self.guarantors[mask], self.indices[mask])
-        return self.codes[idx].tolist()
-
-    def treaty_mask(self, treaty: str) -> np.ndarray:
-        """Which commitments ``treaty`` grounds, alone or with other treaties (bool, CSR
-        order).
-
-        >>> w = World.from_arrays(["A", "B"], [1, 1], [0, 1], [1, 0], [0, 0], treaty=[0, 1],
-        ...                       treaty_names=["T|U", "U"])
-        >>> w.treaty_mask("T").tolist(), w.treaty_mask("U").tolist()
-        ([True, False], [True, True])
-        """
-        t = self.treaty_index(treaty)
-        return treaty_edge_mask(self.treaty, self.also_edge, self.also_treaty, t)
-
-    def treaties_of(self, edge: int) -> tuple[str, ...]:
-        """The names of the treaties that ground commitment ``edge`` (a CSR position), in
-        name order; () for a commitment given outside any treaty.
-
-        >>> w = World.from_arrays(["A", "B"], [1, 1], [0], [1], [0], treaty=[0],
-        ...                       treaty_names=["NATO|AUKUS"])
-        >>> w.treaties_of(0)
-        ('AUKUS', 'NATO')
-        """
-        e = int(edge)
-        if not 0 <= e < self.n_commitments:
-            raise WorldError(f"edge {edge!r} is not a commitment; valid are 0..{self.n_commitments - 1}")
-        if self.treaty[e] < 0:
-            return ()
-        lo, hi = np.searchsorted(self.also_edge, [e, e + 1])
-        ids = [int(self.treaty[e]), *self.also_treaty[lo:hi].tolist()]
-        return tuple(self.treaty_names[i] for i in ids)
-
-    def against_matrix(self) -> sp.csr_array:
-        """The named adversaries of each condition as a (conditions x states) 0/1 matrix
-        (int8): row ``c`` marks the states of this world that ``conditions.against[c]``
-        names. A row is empty for "any adversary" (text "") and also when every state it
-        names is absent from this world: tell them apart by the text.
-
-        >>> w = World.from_arrays(["FRN", "GMY", "RUS"], [1, 1, 1], [0], [2], ["DEFENSE"],
-        ...                       against=["GMY|AUH"])
-        >>> w.conditions.against.tolist(), w.condition.tolist()
-        (['', 'AUH|GMY'], [1])
-        >>> w.against_matrix().toarray().tolist()
-        [[0, 0, 0], [0, 1, 0]]
-        """
-        texts = self.conditions.against
-        rows, cols = [], []
-        for c, text in enumerate(texts.tolist()):  # one per distinct condition
-            if text:
-                idx = self._code_index.get_indexer(text.split("|"))
-                idx = idx[idx >= 0]
-                rows.append(np.full(len(idx), c, np.int64))
-                cols.append(idx.astype(np.int64))
-        r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-        k = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-        return sp.csr_array((np.ones(len(r), np.int8), (r, k)),
-                            shape=(len(texts), self.n_states))
-
     def citation(self) -> str:
         """What a paper using this world must cite."""
         return self._citation or (
@@ -542,7 +501,8 @@ class World(WorldTables, WorldEdits):
         )
 
     def equals(self, other: "World") -> bool:
-        """True when both worlds hold the same states, commitments and rivalries.
+        """True when both worlds hold the same states, commitments, rivalries, contiguity,
+        date and capability measure (names, citation and history aside).
 
         >>> w = World.from_arrays(["A", "B"], [1, 1], [0], [1], ["DEFENSE"])
         >>> w.equals(World.from_frames(w.states_frame(), w.commitments_frame()))
@@ -552,7 +512,8 @@ class World(WorldTables, WorldEdits):
         """
         if not isinstance(other, World):
             return False
-        for f in (*STATE_FIELDS, *EDGE_FIELDS, "riv_indptr", "riv_indices", "riv_hostility"):
+        for f in (*STATE_FIELDS, *EXTRA_STATE_COLUMNS, *EDGE_FIELDS, "riv_indptr",
+                  "riv_indices", "riv_hostility", *CONTIGUITY_FIELDS):
             a, b = getattr(self, f), getattr(other, f)
             if a.shape != b.shape:
                 return False
@@ -565,6 +526,9 @@ class World(WorldTables, WorldEdits):
             self.treaty_names == other.treaty_names
             and self.has_reach_column == other.has_reach_column
             and tables_equal(self.conditions, other.conditions)
+            and self.given_columns == other.given_columns
+            and self.date == other.date
+            and self.capability_measure == other.capability_measure
         )
 
     # ----------------------------------------------------------------------------------
@@ -595,6 +559,12 @@ def _rebuild_world(parts: dict) -> World:
     parts.setdefault("also_treaty", np.zeros(0, np.int32))
     parts.setdefault("condition", np.zeros(len(parts["indices"]), np.int32))
     parts.setdefault("conditions", NO_CONDITIONS)
+    n = len(parts["codes"])
+    if "given_columns" not in parts:  # from before the issue-9 state columns
+        missing = np.full(n, np.nan)
+        parts.update({c: missing for c in EXTRA_STATE_COLUMNS}, given_columns=())
+        parts.update(build_contiguity(parts["codes"], None, None, None))
+        parts.update(date=None, capability_measure="capability")
     for v in parts.values():
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
@@ -616,5 +586,6 @@ def read_world(path: str | os.PathLike, *, merge: str | None = None) -> World:
     True
     """
     return World.from_frames(
-        *read_tables(path), merge=merge, name=os.path.basename(os.path.normpath(path))
+        *read_tables(path), merge=merge, name=os.path.basename(os.path.normpath(path)),
+        **read_meta(path),
     )
