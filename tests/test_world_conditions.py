@@ -64,7 +64,7 @@ def test_storage_is_compact(world):
     assert world.condition.dtype == np.int32 and world.condition.shape == (7,)
     assert len(world.conditions) == 5
     assert world.conditions.row(0) == {"against": "", "location": "", "nonprovocation": False,
-                                       "min_attackers": 1}
+                                       "min_attackers": 1, "adversary_unnamed": False}
     # the four commitments of two treaties share two conditions
     assert len(set(world.condition.tolist())) == 5
     assert all(isinstance(a, np.ndarray) for a in world.conditions)
@@ -183,3 +183,31 @@ def test_cascade_ignores_conditions_for_now(world):
     a = cascade(world, [("RUS", "AUH")])
     b = cascade(plain, [("RUS", "AUH")])
     assert np.array_equal(a.side, b.side) and np.array_equal(a.round, b.round)
+
+
+def test_adversary_unnamed():
+    # the US reading of SEATO: communist aggression only, no state named
+    states = pd.DataFrame({"code": ["USA", "PAK", "IND", "CHN"], "capability": [5, 1, 2, 3]})
+    com = pd.DataFrame({"guarantor": ["USA", "USA"], "protege": ["PAK", "PAK"],
+                        "kind": ["DEFENSE", "DEFENSE"], "treaty": ["SEATO", "US-Pakistan"],
+                        "adversary_unnamed": [True, True]})
+    w = World.from_frames(states, com, merge="max")
+    r = row(w, "USA", "PAK")
+    assert bool(r.adversary_unnamed) and r.against == "" and r.treaty == "SEATO|US-Pakistan"
+    assert World.from_igraph(w.to_igraph()).equals(w)
+    # merged with an unrestricted pledge, the pledge is unrestricted
+    w2 = World.from_frames(states, com.assign(adversary_unnamed=[True, False]), merge="max")
+    assert len(w2.conditions) == 1
+    # merged with a named adversary: only that one is named, no longer unnamed
+    w3 = World.from_frames(states, com.assign(adversary_unnamed=[True, False],
+                                              against=[None, "IND"]), merge="max")
+    r = row(w3, "USA", "PAK")
+    assert r.against == "IND" and not r.adversary_unnamed
+    with pytest.raises(WorldError, match="commitment row 1: adversary_unnamed .* against "
+                                         "must be empty"):
+        World.from_frames(states, com.assign(against=[None, "IND"]), merge="max")
+    e = w.with_conditions("USA", "PAK", adversary_unnamed=True, location="protege").history[-1]
+    assert e["adversary_unnamed"] is True
+    assert "an adversary the treaty does not name" in describe_edit(e)
+    with pytest.raises(EditError, match="against must be empty"):
+        w.with_commitment("USA", "IND", against="CHN", adversary_unnamed=True)

@@ -62,6 +62,7 @@ def world_parts(
     location: Any = None,
     nonprovocation: Any = None,
     min_attackers: Any = None,
+    adversary_unnamed: Any = None,
     names: Any = None,
     gdp: Any = None,
     defense_spending: Any = None,
@@ -144,7 +145,8 @@ def world_parts(
     for k in STATE_FIELDS:
         readonly(parts[k])
     cond, ctable = condition_ids(
-        np.asarray(guarantor).size, against, location, nonprovocation, min_attackers
+        np.asarray(guarantor).size, against, location, nonprovocation, min_attackers,
+        adversary_unnamed,
     )
     parts.update(
         build_edges(

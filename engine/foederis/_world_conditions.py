@@ -12,6 +12,9 @@ pledge. The columns, as tables and graphs carry them:
 - ``nonprovocation``: True when the pledge holds only if the protege did not provoke.
 - ``min_attackers``: the pledge applies only against at least that many attackers
   (1 = any).
+- ``adversary_unnamed``: True when the pledge holds only against an adversary the treaty
+  describes without naming it (the US reading of SEATO: communist aggression only; ATOP
+  ``defcoadv`` with no named state). ``against`` is then empty.
 
 A world without conditions stores a zero per edge and the one-row table; its tables and
 graphs carry no condition column.
@@ -41,7 +44,8 @@ __all__ = [
 ]
 
 #: The condition columns of a commitments table, in order.
-CONDITION_COLUMNS = ("against", "location", "nonprovocation", "min_attackers")
+CONDITION_COLUMNS = ("against", "location", "nonprovocation", "min_attackers",
+                     "adversary_unnamed")
 _SEP = "|"
 
 
@@ -49,13 +53,14 @@ class ConditionTable(NamedTuple):
     """The distinct conditions of a world; row 0 is the unconditional pledge.
 
     ``against`` and ``location`` are str arrays, ``nonprovocation`` bool,
-    ``min_attackers`` int32 (>= 1), one entry per condition.
+    ``min_attackers`` int32 (>= 1), ``adversary_unnamed`` bool, one entry per condition.
     """
 
     against: np.ndarray
     location: np.ndarray
     nonprovocation: np.ndarray
     min_attackers: np.ndarray
+    adversary_unnamed: np.ndarray
 
     def __len__(self) -> int:  # the number of conditions, not of fields
         return len(self.min_attackers)
@@ -64,29 +69,32 @@ class ConditionTable(NamedTuple):
         """Condition ``i`` as a dict of the four columns.
 
         >>> NO_CONDITIONS.row(0)
-        {'against': '', 'location': '', 'nonprovocation': False, 'min_attackers': 1}
+        {'against': '', 'location': '', 'nonprovocation': False, 'min_attackers': 1, 'adversary_unnamed': False}
         """
         return {
             "against": str(self.against[i]),
             "location": str(self.location[i]),
             "nonprovocation": bool(self.nonprovocation[i]),
             "min_attackers": int(self.min_attackers[i]),
+            "adversary_unnamed": bool(self.adversary_unnamed[i]),
         }
 
 
-def _table(against, location, nonprovocation, min_attackers) -> ConditionTable:
+def _table(against, location, nonprovocation, min_attackers, adversary_unnamed
+           ) -> ConditionTable:
     t = ConditionTable(
         np.asarray(against, dtype=str).reshape(-1),
         np.asarray(location, dtype=str).reshape(-1),
         np.asarray(nonprovocation, dtype=bool).reshape(-1),
         np.asarray(min_attackers, dtype=np.int32).reshape(-1),
+        np.asarray(adversary_unnamed, dtype=bool).reshape(-1),
     )
     for a in t:
         a.setflags(write=False)
     return t
 
 
-NO_CONDITIONS = _table([""], [""], [False], [1])
+NO_CONDITIONS = _table([""], [""], [False], [1], [False])
 
 
 def parse_against(value: Any, where: str = "against") -> str:
@@ -122,7 +130,7 @@ def parse_location(value: Any, where: str = "location") -> str:
     return "protege" if s.lower() == "protege" else s
 
 
-def _nonprovocation(value: Any, where: str) -> bool:
+def _flag(value: Any, where: str) -> bool:
     if value is None or (isinstance(value, float) and value != value):
         return False
     if isinstance(value, (bool, np.bool_)):
@@ -134,7 +142,7 @@ def _nonprovocation(value: Any, where: str) -> bool:
         return True
     if s in ("", "0", "false", "no", "n", "f", "0.0"):
         return False
-    raise WorldError(f"{where}: nonprovocation must be true or false, got {value!r}")
+    raise WorldError(f"{where} must be true or false, got {value!r}")
 
 
 def _min_attackers(value: Any, where: str) -> int:
@@ -165,6 +173,7 @@ def condition_ids(
     location: Any = None,
     nonprovocation: Any = None,
     min_attackers: Any = None,
+    adversary_unnamed: Any = None,
 ) -> tuple[np.ndarray | None, ConditionTable]:
     """Per-edge condition columns (one entry per commitment row, or None) -> one id per
     row into a table; (None, NO_CONDITIONS) when no column is given. Each distinct value
@@ -174,12 +183,13 @@ def condition_ids(
     >>> ids.tolist(), table.against.tolist(), table.min_attackers.tolist()
     ([2, 1, 2], ['', '', 'RUS'], [1, 2, 1])
     """
-    cols = [_per_row(v, m, f) for v, f in zip((against, location, nonprovocation, min_attackers),
-                                             CONDITION_COLUMNS)]
+    given = (against, location, nonprovocation, min_attackers, adversary_unnamed)
+    cols = [_per_row(v, m, f) for v, f in zip(given, CONDITION_COLUMNS)]
     if all(c is None for c in cols):
         return None, NO_CONDITIONS
-    parsers = (parse_against, parse_location, _nonprovocation, _min_attackers)
-    defaults = ("", "", False, 1)
+    parsers = (parse_against, parse_location, _flag, _min_attackers, _flag)
+    defaults = ("", "", False, 1, False)
+    nc = len(CONDITION_COLUMNS)
     codes, uniques = [], []
     for col, parse, default, field in zip(cols, parsers, defaults, CONDITION_COLUMNS):
         if col is None:
@@ -196,40 +206,56 @@ def condition_ids(
         codes.append(c.astype(np.int64))
         uniques.append(vals)
     # canonical values can coincide (" RUS" and "RUS"): renumber each column by value
-    for i in range(4):
+    for i in range(nc):
         vals, inv = np.unique(np.asarray(uniques[i], dtype=object).astype(str)
                               if i < 2 else np.asarray(uniques[i]), return_inverse=True)
         codes[i] = inv.reshape(-1)[codes[i]]
         uniques[i] = vals
     key = codes[0]
-    for i in range(1, 4):
+    for i in range(1, nc):
         key = key * len(uniques[i]) + codes[i]
     keys, inv = np.unique(key, return_inverse=True)
     parts = []
     rest = keys
-    for i in (3, 2, 1, 0):
+    for i in reversed(range(nc)):
         parts.append(rest % len(uniques[i]))
         rest = rest // len(uniques[i])
     parts = parts[::-1]
-    table = _table(*(np.asarray(uniques[i])[parts[i]] for i in range(4)))
+    table = _table(*(np.asarray(uniques[i])[parts[i]] for i in range(nc)))
+    both = np.flatnonzero(table.adversary_unnamed & (table.against != ""))
+    if len(both):
+        r = int(np.flatnonzero(np.isin(inv.reshape(-1), both))[0])
+        raise WorldError(f"commitment row {r}: adversary_unnamed holds for an adversary the "
+                         f"treaty does not name, so against must be empty (got "
+                         f"{str(table.against[both[0]])!r})")
     table = append_condition(NO_CONDITIONS, table)
     return (inv.reshape(-1) + 1).astype(np.int32), table
 
 
 def single_condition(
     against: Any = None, location: Any = None, nonprovocation: Any = False, min_attackers: Any = 1,
-    where: str = "condition",
+    adversary_unnamed: Any = False, where: str = "condition",
 ) -> ConditionTable:
     """One condition, checked, as a one-row table (for edits).
 
-    >>> single_condition(against=["RUS"], min_attackers=2).row(0)
-    {'against': 'RUS', 'location': '', 'nonprovocation': False, 'min_attackers': 2}
+    >>> single_condition(against=["RUS"], min_attackers=2).row(0)["min_attackers"]
+    2
+    >>> single_condition(against="RUS", adversary_unnamed=True)
+    Traceback (most recent call last):
+    ...
+    foederis.errors.WorldError: condition: adversary_unnamed holds for an adversary the treaty does not name, so against must be empty (got 'RUS')
     """
+    a = parse_against(against, f"{where}: against")
+    unnamed = _flag(adversary_unnamed, f"{where}: adversary_unnamed")
+    if unnamed and a:
+        raise WorldError(f"{where}: adversary_unnamed holds for an adversary the treaty does "
+                         f"not name, so against must be empty (got {a!r})")
     return _table(
-        [parse_against(against, f"{where}: against")],
+        [a],
         [parse_location(location, f"{where}: location")],
-        [_nonprovocation(nonprovocation, f"{where}: nonprovocation")],
+        [_flag(nonprovocation, f"{where}: nonprovocation")],
         [_min_attackers(min_attackers, f"{where}: min_attackers")],
+        [unnamed],
     )
 
 
@@ -240,16 +266,20 @@ def append_condition(table: ConditionTable, more: ConditionTable) -> ConditionTa
 
 def _loosest(table: ConditionTable, ids: np.ndarray) -> tuple:
     """The loosest of several conditions on one commitment (merged duplicates: the pledge
-    falls due when any of them would): any adversary if one is unnamed, else the union;
-    the location if all agree, else anywhere; non-provocation only if all ask it; the
-    smallest number of attackers."""
+    falls due when any of them would): any adversary if one names none (and is not
+    restricted to an unnamed one), else the union of the named; the location if all
+    agree, else anywhere; non-provocation only if all ask it; the fewest attackers."""
     against = [str(table.against[i]) for i in ids]
+    unnamed = table.adversary_unnamed[ids]
+    free = [a == "" and not u for a, u in zip(against, unnamed.tolist())]
+    named = sorted({c for a in against if a for c in a.split(_SEP)})
     loc = {str(table.location[i]) for i in ids}
     return (
-        "" if "" in against else _SEP.join(sorted({c for a in against for c in a.split(_SEP)})),
+        "" if any(free) else _SEP.join(named),
         loc.pop() if len(loc) == 1 else "",
         bool(table.nonprovocation[ids].all()),
         int(table.min_attackers[ids].min()),
+        bool(unnamed.all()),
     )
 
 
@@ -292,12 +322,12 @@ def settle_conditions(
             table = append_condition(table, more)
     # canonical table: row 0 unconditional, then the used conditions sorted, each once
     frame = pd.DataFrame({c: np.asarray(a) for c, a in zip(CONDITION_COLUMNS, table)})
-    frame.loc[-1] = ["", "", False, 1]  # the unconditional row, first after sorting
+    frame.loc[-1] = ["", "", False, 1, False]  # the unconditional row, first after sorting
     frame["_row"] = frame.index
     used = np.unique(out)
     frame = frame[frame["_row"].isin(used) | (frame["_row"] == -1)]
     uncond = ((frame["against"] == "") & (frame["location"] == "") & ~frame["nonprovocation"]
-              & (frame["min_attackers"] == 1))
+              & (frame["min_attackers"] == 1) & ~frame["adversary_unnamed"])
     frame = frame.assign(_u=~uncond).sort_values(["_u", *CONDITION_COLUMNS, "_row"])
     keyed = frame[list(CONDITION_COLUMNS)].astype(str).agg("\x1f".join, axis=1)
     new_id = pd.factorize(keyed)[0]
@@ -324,6 +354,7 @@ def condition_columns(condition: np.ndarray, table: ConditionTable) -> dict[str,
         "location": np.asarray(table.location, dtype=object)[condition],
         "nonprovocation": table.nonprovocation[condition],
         "min_attackers": table.min_attackers[condition].astype(np.int64),
+        "adversary_unnamed": table.adversary_unnamed[condition],
     }
 
 

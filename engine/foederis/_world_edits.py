@@ -148,6 +148,7 @@ class WorldEdits:
         location: str = "",
         nonprovocation: bool = False,
         min_attackers: int = 1,
+        adversary_unnamed: bool = False,
     ) -> "World":
         """Add a multilateral treaty: a commitment of ``kind`` from every member to every
         other. Where two members are already bound by that kind, the stronger credibility
@@ -184,7 +185,8 @@ class WorldEdits:
         d = self._edit_domains(domains)
         gg, pp = np.meshgrid(idx, idx, indexing="ij")
         off = gg != pp
-        cond, citem = self._edit_condition(against, location, nonprovocation, min_attackers)
+        cond, citem = self._edit_condition(against, location, nonprovocation, min_attackers,
+                                           adversary_unnamed)
         add = dict(guarantor=gg[off], protege=pp[off], kind=kc, credibility=c, domains=d,
                    treaty=str(name), conditions=cond)
         item = {"op": "with_treaty", "name": name, "members": list(map(str, members)),
@@ -201,10 +203,11 @@ class WorldEdits:
 
     @staticmethod
     def _edit_condition(against: Any, location: Any, nonprovocation: Any,
-                        min_attackers: Any) -> tuple:
+                        min_attackers: Any, adversary_unnamed: Any) -> tuple:
         """A checked one-row condition table, and its non-default fields for ``history``."""
         try:
-            cond = single_condition(against, location, nonprovocation, min_attackers)
+            cond = single_condition(against, location, nonprovocation, min_attackers,
+                                    adversary_unnamed)
         except WorldError as e:
             raise EditError(str(e)) from None
         row = cond.row(0)
@@ -240,6 +243,7 @@ class WorldEdits:
         location: str = "",
         nonprovocation: bool = False,
         min_attackers: int = 1,
+        adversary_unnamed: bool = False,
     ) -> "World":
         """Add a commitment ``guarantor -> protege``; if one of that kind exists, replace it
         (this is how a commitment is re-weighted).
@@ -249,7 +253,8 @@ class WorldEdits:
         not states of this world are kept), ``location`` "" (anywhere), "protege" (only
         on the protege's territory) or a region name, ``nonprovocation`` (only if the
         protege did not provoke), ``min_attackers`` (only against that many attackers or
-        more).
+        more), ``adversary_unnamed`` (only against an adversary the treaty describes
+        without naming it; ``against`` stays empty).
 
         >>> from foederis import World
         >>> w = World.from_arrays(["USA", "TAW"], [5, 1])
@@ -268,7 +273,8 @@ class WorldEdits:
         d = self._edit_domains(domains)
         keep = np.ones(self.n_commitments, bool)
         keep[self._edge_mask(g, p, kc)] = False
-        cond, citem = self._edit_condition(against, location, nonprovocation, min_attackers)
+        cond, citem = self._edit_condition(against, location, nonprovocation, min_attackers,
+                                           adversary_unnamed)
         add = dict(guarantor=np.array([g]), protege=np.array([p]), kind=kc, credibility=c,
                    domains=d, treaty=None if treaty is None else str(treaty), conditions=cond)
         item = {"op": "with_commitment", "guarantor": guarantor, "protege": protege,
@@ -286,6 +292,7 @@ class WorldEdits:
         location: str = "",
         nonprovocation: bool = False,
         min_attackers: int = 1,
+        adversary_unnamed: bool = False,
     ) -> "World":
         """Set the conditions of the existing commitment(s) ``guarantor -> protege`` (of
         ``kind``, or of every kind); all else stays. The defaults make them unconditional.
@@ -308,7 +315,7 @@ class WorldEdits:
                 + " to set conditions on"
             )
         new_cond, citem = self._edit_condition(against, location, nonprovocation,
-                                               min_attackers)
+                                               min_attackers, adversary_unnamed)
         ids = self.condition.astype(np.int64)
         ids[rows] = len(self.conditions)
         cond, table = settle_conditions(ids, append_condition(self.conditions, new_cond),

@@ -86,6 +86,8 @@ def describe_conditions(e: dict) -> str:
         out.append("only if the protege did not provoke")
     if e.get("min_attackers", 1) not in (None, 1):
         out.append(f"only against {e['min_attackers']}+ attackers")
+    if e.get("adversary_unnamed"):
+        out.append("only against an adversary the treaty does not name")
     return ", ".join(out)
 
 

@@ -167,6 +167,7 @@ class World(WorldQueries, WorldTables, WorldEdits):
         location: Any = None,
         nonprovocation: Any = None,
         min_attackers: Any = None,
+        adversary_unnamed: Any = None,
         names: Any = None,
         gdp: Any = None,
         defense_spending: Any = None,
@@ -212,10 +213,10 @@ class World(WorldQueries, WorldTables, WorldEdits):
         treaty : int array, optional
             Index into ``treaty_names`` per commitment, -1 for none; a name may join
             several treaties with "|" ("AUKUS|NATO": the commitment is grounded in both).
-        against, location, nonprovocation, min_attackers : arrays, optional
-            The conditions of each commitment (see the README, "The world"): named
-            adversaries (codes joined by "|", "" = any), "" / "protege" / a region,
-            bool, int >= 1. Missing means unconditional.
+        against, location, nonprovocation, min_attackers, adversary_unnamed : arrays
+            The conditions of each commitment, optional (see the README, "The world"):
+            named adversaries (codes joined by "|", "" = any), "" / "protege" / a region,
+            bool, int >= 1, bool. Missing means unconditional.
         lat, lon, milex, milper, irst, pec, tpop, upop : float arrays, optional
             Capital coordinates and COW NMC components per state (NaN = unknown).
         contiguity_a, contiguity_b, conttype : arrays, optional
@@ -256,6 +257,7 @@ class World(WorldQueries, WorldTables, WorldEdits):
                 location=location,
                 nonprovocation=nonprovocation,
                 min_attackers=min_attackers,
+                adversary_unnamed=adversary_unnamed,
                 names=names,
                 gdp=gdp,
                 defense_spending=defense_spending,
@@ -309,7 +311,8 @@ class World(WorldQueries, WorldTables, WorldEdits):
             ``guarantor``, ``protege`` (codes), ``kind`` (a kind name, any case); optional
             ``credibility`` (default 1.0), ``treaty`` (a name, or several joined by "|"),
             ``domains`` (e.g. ``"conventional|nuclear"``, default conventional), and the
-            conditions ``against``, ``location``, ``nonprovocation``, ``min_attackers``.
+            conditions ``against``, ``location``, ``nonprovocation``, ``min_attackers``,
+            ``adversary_unnamed``.
         rivalries : DataFrame, optional
             ``source``, ``target`` (codes), ``hostility`` in [0, 1].
         contiguity : DataFrame, optional
