@@ -93,7 +93,7 @@ def test_with_treaty_grounds_existing_ties_in_both(world):
 
 def test_treaty_text_with_several_names(world):
     w = World.from_arrays(["A", "B"], [1, 1], [0, 1], [1, 0], ["DEFENSE", "DEFENSE"],
-                          treaty=[0, 1], treaty_names=["Y|X", " X "])
+                          treaty=[0, 1], treaty_names=["Y | X", "X"])
     assert w.treaty_names == ("X", "Y") and w.treaties_of(0) == ("X", "Y")
     assert w.treaties_of(1) == ("X",)
     w2 = world.with_commitment("FRN", "AUL", "DEFENSE", treaty="NATO|AUKUS")

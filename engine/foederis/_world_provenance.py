@@ -8,7 +8,8 @@ positions, sorted) and ``also_treaty`` (int32), sorted by (edge, treaty name). A
 with no shared commitment stores no pair at all.
 
 In tables and graphs a commitment's treaties are one text, the names joined by "|"
-(``"AUKUS|NATO"``, in name order). A treaty name therefore never contains "|".
+(``"AUKUS|NATO"``, in name order; the parts of a joined text are stripped, a single name
+is kept as given). A treaty name therefore never contains "|".
 """
 
 from __future__ import annotations
@@ -73,14 +74,23 @@ def resolve_treaties(
     if not len(ids):
         return np.full(m_out, -1, np.int32), *empty, ()
     used = np.unique(ids)
-    parts = [split_treaty(treaty_names[u]) for u in used.tolist()]  # one per treaty name
-    names = tuple(sorted({p for ps in parts for p in ps}))
-    if not names:
-        return np.full(m_out, -1, np.int32), *empty, ()
-    canon = {nm: i for i, nm in enumerate(names)}
-    counts = np.array([len(ps) for ps in parts], np.int64)
-    flat = np.array([canon[p] for ps in parts for p in ps], np.int64)
-    slot = np.searchsorted(used, ids)  # position of each id among the used ones
+    used_names = np.asarray([str(treaty_names[u]) for u in used.tolist()], dtype=str)
+    if not (np.char.find(used_names, TREATY_SEP) >= 0).any():  # one treaty per name
+        uniq, inv = np.unique(used_names, return_inverse=True)  # equal names: one treaty
+        names = tuple(uniq.tolist())
+        counts = np.ones(len(used), np.int64)
+        flat = inv.reshape(-1).astype(np.int64)
+    else:
+        parts = [split_treaty(nm) if TREATY_SEP in nm else [nm] for nm in used_names.tolist()]
+        names = tuple(sorted({p for ps in parts for p in ps}))
+        if not names:
+            return np.full(m_out, -1, np.int32), *empty, ()
+        canon = {nm: i for i, nm in enumerate(names)}
+        counts = np.array([len(ps) for ps in parts], np.int64)
+        flat = np.array([canon[p] for ps in parts for p in ps], np.int64)
+    lookup = np.zeros(int(used[-1]) + 1, np.int64)
+    lookup[used] = np.arange(len(used))
+    slot = lookup[ids]  # position of each id among the used ones
     edges = rows if edge_of_row is None else edge_of_row[rows]
     if (counts == 1).all():
         tids = flat[slot]
