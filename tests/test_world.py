@@ -287,9 +287,15 @@ def test_each_edit(world):
 
 def test_with_treaty_merges_existing(world):
     w = world.with_treaty("EU", ["FRN", "EST", "UKG"], credibility=0.5)
-    # all pairs were already NATO DEFENSE: merge keeps the stronger one and its treaty
+    # all pairs were already NATO DEFENSE: merge keeps the stronger one and its treaty;
+    # since issue 9 the new treaty grounds them too (it used to be dropped, so the world
+    # equalled one with any other name): equal in everything but the treaty's name
     assert w.n_commitments == world.n_commitments
-    assert w.equals(world.with_treaty("EU2", ["FRN", "EST", "UKG"], credibility=0.25))
+    w2 = world.with_treaty("EU2", ["FRN", "EST", "UKG"], credibility=0.25)
+    for f in ("indptr", "indices", "credibility", "kind", "domains", "treaty", "also_edge"):
+        assert np.array_equal(getattr(w, f), getattr(w2, f)), f
+    assert w.without_treaty("EU").equals(world) and w2.without_treaty("EU2").equals(world)
+    assert sorted(w.treaty_members("EU")) == ["EST", "FRN", "UKG"]
 
 
 # --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,18 @@ from foederis._constants import (
     NUCLEAR,
     OFFENSE,
 )
+from foederis._synthetic_parts import (
+    Edges,
+    Layout,
+    bloc_sizes,
+    dedup_sorted,
+    draw_level,
+    empty_edges,
+    labels,
+    mutual,
+    segment_arange,
+    uniform_in,
+)
 from foederis._validate import check_int, check_number
 from foederis.errors import ParameterError
 
@@ -36,7 +48,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["synthetic_world"]
 
-_N_KINDS = 6
 #: Share of informal directed commitments that are ENTENTE, NEUTRALITY, NONAGGRESSION.
 _INFORMAL_MIX = (0.5, 0.2, 0.3)
 #: Probability that a treaty also covers the cyber domain.
@@ -62,87 +73,15 @@ def _rng(seed: Any) -> np.random.Generator:
     return np.random.default_rng(int(seed))
 
 
-# --- small vectorised helpers ---------------------------------------------------------
-def _labels(prefix: str, n: int, min_width: int) -> np.ndarray:
-    """``prefix`` + zero-padded index for 0..n-1, as a '<U' array, without a Python loop."""
-    width = max(min_width, len(str(max(n - 1, 0))))
-    size = len(prefix) + width
-    buf = np.empty((n, size), dtype=np.uint8)
-    buf[:, : len(prefix)] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    idx = np.arange(n, dtype=np.int64)
-    for k in range(width):  # loop over digit positions, not over states
-        buf[:, size - 1 - k] = (idx // 10**k) % 10 + ord("0")
-    return buf.view(f"S{size}").ravel().astype(f"U{size}")
-
-
-def _uniform_in(rng: np.random.Generator, start: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """One uniform integer in [start, start + size) per entry (size >= 1)."""
-    return start + (rng.random(start.shape[0]) * size).astype(np.int64)
-
-
-def _mutual(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both directions of each dyad (a, b)."""
-    return np.concatenate([a, b]), np.concatenate([b, a])
-
-
-def _segment_arange(sizes: np.ndarray) -> np.ndarray:
-    """0..sizes[k]-1 for each k, concatenated."""
-    total = int(sizes.sum())
-    starts = np.cumsum(sizes) - sizes
-    return np.arange(total, dtype=np.int64) - np.repeat(starts, sizes)
-
-
-# --- the parts of the world -----------------------------------------------------------
-class _Edges(NamedTuple):
-    """Raw commitments of one part of the world, before deduplication."""
-
-    guarantor: np.ndarray  # int32
-    protege: np.ndarray  # int32
-    kind: np.ndarray  # uint8
-    level: np.ndarray  # uint8, index into the credibility levels
-    domains: np.ndarray  # uint8
-    treaty: np.ndarray  # int32, -1 = none
-
-    @staticmethod
-    def concat(parts: Sequence[_Edges]) -> _Edges:
-        return _Edges(*(np.concatenate(column) for column in zip(*parts, strict=True)))
-
-    def take(self, positions: np.ndarray) -> _Edges:
-        return _Edges(*(column[positions] for column in self))
-
-
-class _Layout(NamedTuple):
-    """What the edge generators need to know about the states."""
-
-    n: int
-    bloc: np.ndarray  # int32[n]
-    bloc_start: np.ndarray  # int64[n_blocs]
-    bloc_size: np.ndarray  # int64[n_blocs]
-    great_powers: np.ndarray  # int64, most capable first
-    gp_weight: np.ndarray  # float64, sums to 1
-    nuclear: np.ndarray  # bool[n]
-    levels: np.ndarray  # credibility levels
-
-
-def _bloc_sizes(rng: np.random.Generator, n: int, n_blocs: int) -> np.ndarray:
-    """Heterogeneous bloc sizes (lognormal weights), each >= 1, summing to n."""
-    weights = rng.lognormal(0.0, 0.75, n_blocs)
-    return 1 + rng.multinomial(n - n_blocs, weights / weights.sum()).astype(np.int64)
-
-
-def _level(rng: np.random.Generator, lay: _Layout, size: int) -> np.ndarray:
-    """Indices into the credibility levels, uniformly drawn."""
-    return rng.integers(0, lay.levels.size, size, dtype=np.uint8)
-
-
+# --- the parts of the world (building blocks in _synthetic_parts) ----------------------
 def _treaties(
     rng: np.random.Generator,
-    lay: _Layout,
+    lay: Layout,
     target: int,
     treaty_size: float,
     offense_share: float,
     first_id: int,
-) -> _Edges:
+) -> Edges:
     """Multilateral treaties inside blocs, each committing every member to every other.
 
     About ``target`` edges (before deduplication), no self-pairs; treaty ids count up
@@ -150,7 +89,7 @@ def _treaties(
     """
     eligible = np.flatnonzero(lay.bloc_size >= 2)
     if target <= 0 or eligible.size == 0:
-        return _empty_edges()
+        return empty_edges()
     p_bloc = lay.bloc_size[eligible] / lay.bloc_size[eligible].sum()
     p_geom = 1.0 / (treaty_size - 1.0)
     mean_pairs = treaty_size * (treaty_size - 1.0) + (1.0 - p_geom) / p_geom**2
@@ -167,19 +106,19 @@ def _treaties(
     n_treaties = int(np.searchsorted(np.cumsum(size * (size - 1)), target)) + 1
     bloc, size = bloc[:n_treaties], size[:n_treaties]
     kind = np.where(rng.random(n_treaties) < offense_share, OFFENSE, DEFENSE).astype(np.uint8)
-    level = _level(rng, lay, n_treaties)
+    level = draw_level(rng, lay, n_treaties)
     dom = np.where(rng.random(n_treaties) < _TREATY_CYBER, CONVENTIONAL | CYBER, CONVENTIONAL)
     dom = dom.astype(np.uint8)
 
     # Members: s distinct states from a window of the bloc, sorted. The classic trick:
     # sorted draws u_0 <= ... <= u_{s-1} from [0, w - s], plus 0..s-1, are distinct.
     window = np.minimum(lay.bloc_size[bloc], _TREATY_SPREAD * size)
-    start = _uniform_in(rng, lay.bloc_start[bloc], lay.bloc_size[bloc] - window + 1)
+    start = uniform_in(rng, lay.bloc_start[bloc], lay.bloc_size[bloc] - window + 1)
     owner = np.repeat(np.arange(n_treaties, dtype=np.int64), size)
     draw = (rng.random(owner.size) * np.repeat(window - size + 1, size)).astype(np.int64)
     span = int(window.max()) + 1
     draw = np.sort(owner * span + draw) % span
-    members = (np.repeat(start, size) + draw + _segment_arange(size)).astype(np.int32)
+    members = (np.repeat(start, size) + draw + segment_arange(size)).astype(np.int32)
     first = np.cumsum(size) - size
 
     # Every ordered pair of distinct members: one gather per distinct treaty size (a
@@ -191,7 +130,7 @@ def _treaties(
         block = members[first[ids][:, None] + np.arange(s)]  # (treaties, s)
         per = np.full(ids.size, s * (s - 1), dtype=np.int64)
         parts.append(
-            _Edges(
+            Edges(
                 block[:, a].ravel(),
                 block[:, b].ravel(),
                 np.repeat(kind[ids], per),
@@ -200,10 +139,10 @@ def _treaties(
                 np.repeat((ids + first_id).astype(np.int32), per),
             )
         )
-    return _Edges.concat(parts)
+    return Edges.concat(parts)
 
 
-def _guarantees(rng: np.random.Generator, lay: _Layout, count: int, locality: float) -> _Edges:
+def _guarantees(rng: np.random.Generator, lay: Layout, count: int, locality: float) -> Edges:
     """Hub and spoke: great powers guarantee clients, in proportion to capability.
 
     A share ``locality`` of a power's clients are in its own bloc, at most half the bloc;
@@ -213,81 +152,53 @@ def _guarantees(rng: np.random.Generator, lay: _Layout, count: int, locality: fl
     room = (lay.bloc_size[lay.bloc[lay.great_powers]] - 1) // 2
     local = np.minimum(rng.binomial(per_power, locality), room)
     gp = np.repeat(lay.great_powers, per_power)
-    is_local = _segment_arange(per_power) < np.repeat(local, per_power)
+    is_local = segment_arange(per_power) < np.repeat(local, per_power)
     b = lay.bloc[gp]
     client = np.where(
         is_local,
-        _uniform_in(rng, lay.bloc_start[b], lay.bloc_size[b]),
+        uniform_in(rng, lay.bloc_start[b], lay.bloc_size[b]),
         rng.integers(0, lay.n, count),
     )
     dom = np.where(lay.nuclear[gp], CONVENTIONAL | NUCLEAR, CONVENTIONAL).astype(np.uint8)
-    return _Edges(
+    return Edges(
         gp.astype(np.int32),
         client.astype(np.int32),
         np.full(count, GUARANTEE, np.uint8),
-        _level(rng, lay, count),
+        draw_level(rng, lay, count),
         dom,
         np.full(count, -1, np.int32),
     )
 
 
-def _informal(rng: np.random.Generator, lay: _Layout, count: int, kind: int) -> _Edges:
+def _informal(rng: np.random.Generator, lay: Layout, count: int, kind: int) -> Edges:
     """Mutual informal ties: ENTENTE inside blocs, NEUTRALITY / NONAGGRESSION anywhere."""
     dyads = count // 2 + (count % 2 and rng.random() < 0.5)
     a = rng.integers(0, lay.n, dyads)
     if kind == ENTENTE:
-        b = _uniform_in(rng, lay.bloc_start[lay.bloc[a]], lay.bloc_size[lay.bloc[a]])
+        b = uniform_in(rng, lay.bloc_start[lay.bloc[a]], lay.bloc_size[lay.bloc[a]])
         dom = np.where(rng.random(dyads) < _ENTENTE_ECONOMIC, CONVENTIONAL | ECONOMIC, CONVENTIONAL)
     else:
         b = rng.integers(0, lay.n, dyads)
         dom = np.full(dyads, CONVENTIONAL)
-    g, p = _mutual(a.astype(np.int32), b.astype(np.int32))
-    return _Edges(
+    g, p = mutual(a.astype(np.int32), b.astype(np.int32))
+    return Edges(
         g,
         p,
         np.full(g.size, kind, np.uint8),
-        np.concatenate([_level(rng, lay, dyads)] * 2),
+        np.concatenate([draw_level(rng, lay, dyads)] * 2),
         np.concatenate([dom, dom]).astype(np.uint8),
         np.full(g.size, -1, np.int32),
     )
 
 
-def _empty_edges() -> _Edges:
-    i, u = np.empty(0, np.int32), np.empty(0, np.uint8)
-    return _Edges(i, i, u, u, u, i)
-
-
-def _dedup_sorted(
-    n: int, guarantor: np.ndarray, protege: np.ndarray, kind: np.ndarray
-) -> np.ndarray:
-    """Positions of the first of each (guarantor, protege, kind), self-edges dropped.
-
-    The positions come out in CSR order: by guarantor, then protege, then kind. The sort
-    is stable, so which duplicate survives does not depend on the machine.
-    """
-    key = guarantor.astype(np.int64)
-    key *= n
-    key += protege
-    key *= _N_KINDS
-    key += kind
-    key[guarantor == protege] = -1
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    first = np.empty(key.size, dtype=bool)
-    first[:1] = True
-    np.not_equal(key[1:], key[:-1], out=first[1:])
-    first &= key >= 0
-    return order[first]
-
-
 def _commitments(
     rng: np.random.Generator,
-    lay: _Layout,
+    lay: Layout,
     targets: dict[int, int],
     treaty_size: float,
     offense_share: float,
     locality: float,
-) -> tuple[_Edges, int]:
+) -> tuple[Edges, int]:
     """All commitments, deduplicated, in CSR order, and the number of treaties.
 
     ``targets`` maps each part (-1 for treaties, else the kind) to its number of edges.
@@ -296,10 +207,10 @@ def _commitments(
     """
     n_treaties = 0
 
-    def draw(part: int, count: int) -> _Edges:
+    def draw(part: int, count: int) -> Edges:
         nonlocal n_treaties
         if count <= 0:
-            return _empty_edges()
+            return empty_edges()
         if part == -1:
             edges = _treaties(rng, lay, count, treaty_size, offense_share, n_treaties)
             if edges.treaty.size:
@@ -310,8 +221,8 @@ def _commitments(
         return _informal(rng, lay, count, part)
 
     raw = {part: draw(part, count) for part, count in targets.items()}
-    edges = _Edges.concat(list(raw.values()))
-    edges = edges.take(_dedup_sorted(lay.n, edges.guarantor, edges.protege, edges.kind))
+    edges = Edges.concat(list(raw.values()))
+    edges = edges.take(dedup_sorted(lay.n, edges.guarantor, edges.protege, edges.kind))
     survived = {
         -1: int(np.count_nonzero((edges.kind == DEFENSE) | (edges.kind == OFFENSE))),
         **{part: int(np.count_nonzero(edges.kind == part)) for part in targets if part >= 0},
@@ -325,13 +236,13 @@ def _commitments(
     if top_up:
         # The deduplicated edges come first and are already sorted: the stable sort
         # merges runs, and existing edges win over new duplicates.
-        edges = _Edges.concat([edges, *top_up])
-        edges = edges.take(_dedup_sorted(lay.n, edges.guarantor, edges.protege, edges.kind))
+        edges = Edges.concat([edges, *top_up])
+        edges = edges.take(dedup_sorted(lay.n, edges.guarantor, edges.protege, edges.kind))
     return edges, n_treaties
 
 
 def _rivalries(
-    rng: np.random.Generator, lay: _Layout, capability: np.ndarray, count: int
+    rng: np.random.Generator, lay: Layout, capability: np.ndarray, count: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mutual rivalries between blocs, mostly towards each bloc's arch-rival.
 
@@ -356,12 +267,12 @@ def _rivalries(
         b_src = lay.bloc[src].astype(np.int64)
         other = (b_src + 1 + rng.integers(0, n_blocs - 1, dyads)) % n_blocs
         b_dst = np.where(rng.random(dyads) < _ARCH_RIVAL, arch[b_src], other)
-        dst = _uniform_in(rng, lay.bloc_start[b_dst], lay.bloc_size[b_dst])
+        dst = uniform_in(rng, lay.bloc_start[b_dst], lay.bloc_size[b_dst])
     else:
         dst = (src + 1 + rng.integers(0, n - 1, dyads)) % n
-    source, target = _mutual(src, dst)
+    source, target = mutual(src, dst)
     hostility = 1.0 - rng.random(source.size)  # in (0, 1]: a zero would be no rivalry
-    keep = _dedup_sorted(n, source, target, np.zeros(source.size, np.uint8))
+    keep = dedup_sorted(n, source, target, np.zeros(source.size, np.uint8))
     return source[keep].astype(np.int32), target[keep].astype(np.int32), hostility[keep]
 
 
@@ -425,7 +336,7 @@ def _synthetic_arrays(
     rng = _rng(seed)
 
     # --- states: blocs as contiguous index ranges, heavy-tailed capability --------------
-    bloc_size = _bloc_sizes(rng, n, n_blocs)
+    bloc_size = bloc_sizes(rng, n, n_blocs)
     bloc_start = np.cumsum(bloc_size) - bloc_size
     bloc = np.repeat(np.arange(n_blocs, dtype=np.int32), bloc_size)
     capability = rng.pareto(tail, n) + 1.0
@@ -438,11 +349,11 @@ def _synthetic_arrays(
     nuclear = np.zeros(n, dtype=bool)
     nuclear[by_capability[: math.ceil(nuc_share * n)]] = True
     region_of_bloc = (np.arange(n_blocs, dtype=np.int64) * n_regions) // n_blocs
-    region = _labels("R", n_regions, 2)[region_of_bloc[bloc]]
+    region = labels("R", n_regions, 2)[region_of_bloc[bloc]]
     # GDP roughly tracks capability; defense spending is a lognormal share of GDP.
     gdp = capability * rng.lognormal(0.0, 0.5, n) * 1.0e5
     defense_spending = gdp * np.exp(rng.normal(math.log(0.02), 0.5, n))
-    lay = _Layout(
+    lay = Layout(
         n=n,
         bloc=bloc,
         bloc_start=bloc_start,
@@ -469,7 +380,7 @@ def _synthetic_arrays(
     source, target, hostility = _rivalries(rng, lay, capability, round(n * r_density))
 
     return {
-        "codes": _labels("S", n, 4),
+        "codes": labels("S", n, 4),
         "capability": capability,
         "guarantor": edges.guarantor,
         "protege": edges.protege,
@@ -477,7 +388,7 @@ def _synthetic_arrays(
         "credibility": levels[edges.level],
         "domains": edges.domains,
         "treaty": edges.treaty,
-        "treaty_names": tuple(_labels("T", n_treaties, 6).tolist()),
+        "treaty_names": tuple(labels("T", n_treaties, 6).tolist()),
         "gdp": gdp,
         "defense_spending": defense_spending,
         "nuclear": nuclear,
