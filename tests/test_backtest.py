@@ -12,7 +12,7 @@ import pytest
 
 import foederis
 from foederis import FoederisError, ParameterError, Rules, World, backtest, load_cases
-from foederis.backtest import (BELOW, CONFLICTED, MAX_ROUNDS, NEVER_FOUGHT, NO_REACH, NO_TIE,
+from foederis.fidelity import (BELOW, CONFLICTED, MAX_ROUNDS, NEVER_FOUGHT, NO_REACH, NO_TIE,
                                NO_TRIGGER, NOT_IN_WORLD, NOT_RUN, ONLY_FROM, OTHER_SIDE,
                                OUTWEIGHED, RESTRAINT_ONLY, RIGHT, WRONG_SIDE, CaseError,
                                cases_citation, cases_frame)

@@ -17,7 +17,7 @@ from .rules import Rules
 from ._cascade import Cascade, cascade
 from ._gate import parse_attacks, parse_domain
 from ._compare import Comparison, compare
-from .backtest import BacktestResult, backtest, load_cases
+from .fidelity import BacktestResult, backtest, load_cases
 from .errors import (
     AttackError,
     ConvergenceError,

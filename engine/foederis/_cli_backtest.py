@@ -43,7 +43,7 @@ def parse_rule(text: str) -> tuple[str, Any]:
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
     from ._cascade import Rules
-    from .backtest import backtest
+    from .fidelity import backtest
 
     rules = Rules().replace(**dict(parse_rule(t) for t in args.rules))
     world = {"world": args.world} if args.world else {}  # else backtest's own default
