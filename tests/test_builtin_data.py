@@ -341,8 +341,12 @@ def test_historical_invariants(year):
     frames = builtin_frames(f"atop:{year}")
     check_frames(*frames)
     states, commitments, rivalries, meta = frames
-    assert meta["name"] == f"atop:{year}" and meta["year"] == year
-    assert rivalries.empty
+    assert meta["name"] == f"atop:{year}" and meta["year"] == year and meta["date"] is None
+    # issue 9: historical worlds carry the TD/TSS strategic rivalries of the year, symmetric,
+    # on the documented scale (0.5 strategic, 0.75 principal for one rival, 1.0 for both)
+    assert len(rivalries) and set(rivalries["hostility"]) <= {0.5, 0.75, 1.0}
+    pairs = set(zip(rivalries["source"], rivalries["target"], rivalries["hostility"]))
+    assert {(b, a, h) for a, b, h in pairs} == pairs
     assert states["global_reach"].sum() >= 4  # 1945-1949: USA, UKG, FRN, RUS
     assert commitments["credibility"].eq(1.0).all()
     # "ATOP <id>", or "<name> (ATOP <id>)" for an alliance named in atop_treaty_names.csv

@@ -67,7 +67,15 @@ def test_entrapment(capsys, tmp_path):
     assert "<Entrapment uniform: 37,830 wars" in capsys.readouterr().out
 
 
-def test_entrapment_without_rivalries(capsys):
+def test_entrapment_without_rivalries(capsys, monkeypatch):
+    # built-in historical worlds carry rivalries since issue 9: strip them to test the message
+    import foederis.builtin as builtin
+    from foederis import World
+
+    w = builtin.load_world("atop:1914")
+    bare = World.from_frames(w.states_frame(), w.commitments_frame(), None, merge="max",
+                             name=w.name)
+    monkeypatch.setattr(builtin, "load_world", lambda name: bare)
     assert main(["entrapment", "--world", "atop:1914"]) == 2
     err = capsys.readouterr().err
     assert "no rivalries" in err and "weights='uniform'" in err and "Traceback" not in err

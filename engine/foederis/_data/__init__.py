@@ -25,17 +25,13 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from .._constants import DOMAIN_BITS, DOMAIN_NAMES, KIND_CODES, KIND_NAMES, N_KINDS
 from ..errors import UnknownWorldError
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "builtin_frames", "builtin_names"]
 
 FIRST_YEAR = 1816
 LAST_YEAR = 2018
-
-_KIND_NAMES = ("DEFENSE", "GUARANTEE", "OFFENSE", "ENTENTE", "NEUTRALITY", "NONAGGRESSION")
-_KIND_CODES = {k: i for i, k in enumerate(_KIND_NAMES)}
-_DOMAIN_NAMES = ("conventional", "nuclear", "cyber", "space", "economic")
-_DOMAIN_BITS = {d: 1 << i for i, d in enumerate(_DOMAIN_NAMES)}
 
 # States armed with nuclear weapons in the contemporary world.
 _NUCLEAR_NOW = ("USA", "RUS", "UKG", "FRN", "CHN", "IND", "PAK", "PRK", "ISR")
@@ -58,7 +54,8 @@ _NUCLEAR_SINCE = {
 _CIT_ATOP = (
     "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
     '"Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: '
-    "237-260. (ATOP version 5.1 for obligations; ATOP 4.01 member-level data for alliance ids.)"
+    "237-260. (ATOP version 5.1 for obligations; ATOP 4.01 member-level data for alliance ids, "
+    "entry and exit dates and conditions.)"
 )
 _CIT_NMC = (
     'Singer, J. David, Stuart Bremer, and John Stuckey. 1972. "Capability Distribution, '
@@ -75,6 +72,11 @@ _CIT_PS = (
     'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science '
     'Research." Conflict Management and Peace Science.'
 )
+_CIT_RIV = (
+    "Thompson, William R. and David Dreyer. 2012. Handbook of International Rivalries. CQ Press. "
+    "Thompson, William R., Kentaro Sakuwa, and Prashant Hosur Suhas. 2021. Analyzing Strategic "
+    "Rivalries in World Politics. Springer. (Strategic rivalries, TD 1494-2010 and TSS 1494-2020.)"
+)
 _CIT_HAND = (
     "foederis contemporary updates (hand-made; every row names its year and source): "
     "contemporary_updates.csv, contemporary_economy.csv (IMF World Economic Outlook April 2025; "
@@ -82,12 +84,23 @@ _CIT_HAND = (
     "contemporary_rivalries.csv (authors' judgement, events named per row)."
 )
 
-_VALID = "'contemporary' or 'atop:YEAR' with YEAR from 1816 to 2018 (e.g. 'atop:1914')"
+_VALID = (
+    "'contemporary', 'atop:YEAR' with YEAR from 1816 to 2018 (e.g. 'atop:1914'), or "
+    "'atop:YYYY-MM-DD' for a day from 1816-01-01 to 2018-12-31 (e.g. 'atop:1914-07-28')"
+)
 _NAME_RE = re.compile(r"^atop:(.*)$")
+_OPEN = np.iinfo(np.int32).max  # a spell still running where its data set ends (build_data.OPEN)
+# Hostility of a strategic rivalry by level (see build_data.py, ``rv_level``): a strategic
+# rivalry of TD or TSS 0.5; principal for one of the two rivals (TSS ``aprin``) 0.75; principal
+# for both (TSS ``principal``) 1.0. The same in both directions.
+RIVALRY_HOSTILITY = (0.5, 0.75, 1.0)
 
 
 def builtin_names() -> list[str]:
-    """Names of the built-in worlds: ``"contemporary"`` then ``"atop:1816"`` .. ``"atop:2018"``."""
+    """Names of the built-in worlds: ``"contemporary"`` then ``"atop:1816"`` .. ``"atop:2018"``.
+
+    Days (``"atop:1914-07-28"``) are built-in worlds too but are not listed one by one.
+    """
     return ["contemporary"] + [f"atop:{y}" for y in range(FIRST_YEAR, LAST_YEAR + 1)]
 
 
@@ -101,26 +114,31 @@ def builtin_frames(name: str):
         (``milex``: NMC military expenditure in thousands of current US$, an extra column).
     commitments : DataFrame
         ``guarantor, protege, kind, credibility, treaty, domains``; ``treaty`` is None when
-        no treaty is known.
+        no treaty is known. Historical worlds add ``treaties``: every ATOP 4.01 alliance that
+        grounds the commitment then, as ``treaty`` labels joined by ``"|"`` (lowest id first;
+        ``treaty`` is the first of them), or None.
     rivalries : DataFrame
-        ``source, target, hostility`` (empty for historical worlds).
+        ``source, target, hostility`` (historical worlds: the TD and TSS strategic rivalries
+        of the year, hostility from :data:`RIVALRY_HOSTILITY`).
     meta : dict
-        ``name``, ``year`` (int), ``description``, ``citation``.
+        ``name``, ``year`` (int), ``date`` (ISO day, or None for a year), ``description``,
+        ``citation``.
 
     Raises
     ------
     UnknownWorldError
-        ``name`` is not a built-in world, or its year is outside 1816..2018.
+        ``name`` is not a built-in world, or its year or day is outside 1816..2018.
     """
     key = _parse(name)
     if key == "contemporary":
         st, cm, rv, meta = _contemporary()
     else:
-        st, cm, rv, meta = _historical(key)
+        st, cm, rv, meta = _historical(*key)
     return st.copy(), cm.copy(), rv.copy(), dict(meta)
 
 
-def _parse(name) -> str | int:
+def _parse(name) -> str | tuple[int, str | None]:
+    """``"contemporary"``, or ``(year, None)`` for ``atop:YEAR``, ``(year, "YYYY-MM-DD")`` for a day."""
     if not isinstance(name, str):
         raise UnknownWorldError(
             f"built-in world name must be a string, got {name!r}; valid: {_VALID}"
@@ -132,6 +150,17 @@ def _parse(name) -> str | int:
     if not m:
         raise UnknownWorldError(f"unknown built-in world {name!r}; valid: {_VALID}")
     ytxt = m.group(1).strip()
+    day = None
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", ytxt):
+        try:
+            day = str(np.datetime64(ytxt, "D"))
+        except ValueError:
+            day = None
+        if day != ytxt:
+            raise UnknownWorldError(
+                f"built-in world {name!r}: {ytxt!r} is not a calendar day; valid: {_VALID}"
+            )
+        ytxt = ytxt[:4]
     if not re.fullmatch(r"[0-9]{1,4}", ytxt):
         raise UnknownWorldError(
             f"built-in world {name!r} has no valid year {ytxt!r}; valid: {_VALID}"
@@ -142,7 +171,7 @@ def _parse(name) -> str | int:
             f"year {year} of built-in world {name!r} is out of range: ATOP worlds cover "
             f"{FIRST_YEAR} to {LAST_YEAR}; valid: {_VALID}"
         )
-    return year
+    return year, day
 
 
 # --- shared arrays ------------------------------------------------------------------------
@@ -193,7 +222,7 @@ def _read_csv(fname: str) -> pd.DataFrame:
 
 
 def _kind_names(codes: np.ndarray) -> np.ndarray:
-    return np.asarray(_KIND_NAMES, dtype=object)[codes]
+    return np.asarray(KIND_NAMES, dtype=object)[codes]
 
 
 # --- treaty names ---------------------------------------------------------------------------
@@ -243,25 +272,107 @@ def _historical_treaty_label(atopid: int) -> str:
 # --- historical worlds ----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=8)
-def _historical(year: int):
+def _day_number(iso: str) -> int:
+    return int(np.datetime64(iso, "D").astype(np.int64))
+
+
+@functools.lru_cache(maxsize=64)
+def _grounds(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Commitments grounded by ATOP 4.01 alliances with rows in force some time in days lo..hi.
+
+    An alliance grounds guarantor -> protege of a kind when a row of the guarantor carrying
+    that obligation and a row of the protege (any obligation) are in force (the same rule as
+    ``tools/build_data.py`` uses for the yearly ``treaty`` id). Returns ``keys`` (sorted,
+    unique int64 ``(g * S + p) * N_KINDS + kind`` over state indices of ``historical.npz``),
+    ``ptr`` (int64, ``len(keys) + 1``) and ``ids``: the grounding alliances of ``keys[i]``
+    are ``ids[ptr[i]:ptr[i + 1]]``, lowest first.
+    """
     z = _arrays()
+    n_states = len(z["state_abb"])
+    m = (z["ml_start"] <= hi) & (z["ml_end"] >= lo)
+    order = np.argsort(z["ml_atopid"][m], kind="stable")
+    aid = z["ml_atopid"][m][order].astype(np.int64)
+    st = z["ml_state"][m][order].astype(np.int64)
+    kb = z["ml_kinds"][m][order]
+    # every (row, row) pair within one alliance: guarantor row r, protege row q
+    _, first, count = np.unique(aid, return_index=True, return_counts=True)
+    gsize = np.repeat(count, count)
+    gfirst = np.repeat(first, count)
+    r = np.repeat(np.arange(len(aid)), gsize)
+    q = np.repeat(gfirst, gsize) + (np.arange(len(r)) - np.repeat(np.cumsum(gsize) - gsize, gsize))
+    ok = st[r] != st[q]
+    r, q = r[ok], q[ok]
+    keys, ids = [], []
+    for k in range(N_KINDS):
+        sel = ((kb[r] >> k) & 1).astype(bool)
+        keys.append((st[r[sel]] * n_states + st[q[sel]]) * N_KINDS + k)
+        ids.append(aid[r[sel]])
+    key = np.concatenate(keys)
+    idv = np.concatenate(ids)
+    o = np.lexsort((idv, key))
+    key, idv = key[o], idv[o]
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (idv[1:] != idv[:-1])
+    key, idv = key[new], idv[new]
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    ptr = np.r_[start, len(key)].astype(np.int64)
+    for arr in (key, ptr, idv):
+        arr.flags.writeable = False
+    return key[start], ptr, idv
+
+
+def _treaty_lists(keys: np.ndarray, grounds) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest grounding ATOP id (-1: none) and every grounding label "|"-joined (None) per key."""
+    gk, ptr, ids = grounds
+    pos = np.searchsorted(gk, keys)
+    pos_c = np.minimum(pos, max(len(gk) - 1, 0))
+    found = (gk[pos_c] == keys) if len(gk) else np.zeros(len(keys), dtype=bool)
+    lowest = np.where(found, ids[ptr[pos_c]] if len(gk) else -1, -1)
+    labels = np.full(len(keys), None, dtype=object)
+    for i in np.flatnonzero(found):
+        j = pos_c[i]
+        labels[i] = "|".join(_historical_treaty_label(int(t)) for t in ids[ptr[j] : ptr[j + 1]])
+    return lowest, labels
+
+
+def _year_states(z: dict, year: int):
+    """Index range of the state-years of ``year`` in the ``sy_*`` arrays."""
     i = year - FIRST_YEAR
-    lo, hi = z["sy_ptr"][i], z["sy_ptr"][i + 1]
+    return int(z["sy_ptr"][i]), int(z["sy_ptr"][i + 1])
+
+
+@functools.lru_cache(maxsize=32)
+def _historical(year: int, day: str | None = None):
+    """Frames of ``atop:YEAR`` (``day`` None: the calendar year) or of ``atop:YYYY-MM-DD``."""
+    z = _arrays()
+    n_all = len(z["state_abb"])
+    lo, hi = _year_states(z, year)
     sidx = z["sy_state"][lo:hi].astype(np.int64)
+    cap = z["sy_cap"][lo:hi].astype(np.float64)
+    keep_state = np.ones(len(sidx), dtype=bool)
+    y_lo, y_hi = _day_number(f"{year}-01-01"), _day_number(f"{year}-12-31")
+    if day is not None:
+        d = _day_number(day)
+        on = (z["ss_start"] <= d) & (z["ss_end"] >= d)
+        keep_state = np.isin(sidx, z["ss_state"][on])
+        cap = cap[keep_state]
+        total = cap.sum()
+        cap = cap / total if total > 0 else cap
+    sel_sy = np.flatnonzero(keep_state) + lo
+    sidx = z["sy_state"][sel_sy].astype(np.int64)
     codes = z["state_abb"][sidx]
     nuclear = np.array([_NUCLEAR_SINCE.get(c, 10**6) <= year for c in codes], dtype=bool)
-    milex = z["sy_milex"][lo:hi]
+    milex = z["sy_milex"][sel_sy]
     states = pd.DataFrame(
         {
             "code": codes.astype(object),
             "name": z["state_name"][sidx].astype(object),
-            "capability": z["sy_cap"][lo:hi].astype(np.float64),
+            "capability": cap,
             "gdp": np.full(len(sidx), np.nan),
             "defense_spending": milex / 1e6,  # NMC milex is in thousands of current US$
             "nuclear": nuclear,
             "region": z["state_region"][sidx].astype(object),
-            "global_reach": z["sy_major"][lo:hi].astype(bool),
+            "global_reach": z["sy_major"][sel_sy].astype(bool),
             "milex": milex.astype(np.float64),
         }
     )
@@ -269,9 +380,29 @@ def _historical(year: int):
     g = z["sp_g"][m].astype(np.int64)
     p = z["sp_p"][m].astype(np.int64)
     kind = z["sp_kind"][m]
-    tre = z["sp_treaty"][m]
+    tre = z["sp_treaty"][m].astype(np.int64)
+    key = (g * n_all + p) * N_KINDS + kind
+    gy = _grounds(y_lo, y_hi)
+    n_not_yet = n_gone = n_yearly = 0
+    if day is None:
+        gr = gy
+    else:
+        gr = _grounds(d, d)
+        in_day = np.isin(key, gr[0])
+        in_year = np.isin(key, gy[0])
+        present = np.zeros(n_all, dtype=bool)
+        present[sidx] = True
+        both = present[g] & present[p]
+        keep = (in_day | ~in_year) & both
+        n_not_yet = int((~in_day & in_year & both).sum())
+        n_gone = int((~both).sum())
+        n_yearly = int((~in_year & both).sum())
+        g, p, kind, tre, key = g[keep], p[keep], kind[keep], tre[keep], key[keep]
+    lowest, treaties = _treaty_lists(key, gr)
+    if day is not None:
+        tre = np.where(lowest >= 0, lowest, tre)
     order = np.lexsort((kind, p, g))
-    g, p, kind, tre = g[order], p[order], kind[order], tre[order]
+    g, p, kind, tre, treaties = g[order], p[order], kind[order], tre[order], treaties[order]
     treaty = np.array(
         [_historical_treaty_label(int(t)) if t >= 0 else None for t in tre], dtype=object
     )
@@ -283,44 +414,83 @@ def _historical(year: int):
             "credibility": np.ones(len(g)),
             "treaty": treaty,
             "domains": np.full(len(g), "conventional", dtype=object),
+            "treaties": treaties.astype(object),
         }
     )
-    rivalries = pd.DataFrame(
-        {
-            "source": pd.Series(dtype=object),
-            "target": pd.Series(dtype=object),
-            "hostility": pd.Series(dtype=np.float64),
-        }
-    )
-    n_missing = int(z["sy_cinc_missing"][lo:hi].sum())
-    dropped = int(z["dropped_dyads"][i])
-    majors = ", ".join(codes[z["sy_major"][lo:hi]])
+    rivalries = _historical_rivalries(z, year, sidx)
+    n_missing = int(z["sy_cinc_missing"][sel_sy].sum())
+    dropped = int(z["dropped_dyads"][year - FIRST_YEAR])
+    majors = ", ".join(codes[z["sy_major"][sel_sy]])
+    when = f"the day {day}" if day else f"the calendar year {year}"
     desc = (
-        f"The state system of {year}: {len(codes)} states of the COW state system v2016"
+        f"The state system of {when}: {len(codes)} states of the COW state system v2016"
+        + (" in the system that day" if day else " in the system at any time that year")
         + (" (members at the end of 2016)" if year > 2016 else "")
-        + "; capability = NMC v7 CINC renormalised to sum 1 over these states"
+        + "; capability = NMC v7 CINC of "
+        + f"{year} renormalised to sum 1 over these states"
         + (f" ({n_missing} states without a CINC set to 0)" if n_missing else "")
         + "; defense_spending = NMC milex in US$ bn (current); "
         + f"global reach = COW major powers{' as at the end of 2016' if year > 2016 else ''} ({majors}); "
-        + f"{len(g)} commitments from ATOP 5.1 directed dyad-year obligations "
+        + f"{len(g)} commitments from ATOP 5.1 directed dyad-year obligations of {year} "
         + "(defense->DEFENSE, offense->OFFENSE, neutral->NEUTRALITY, nonagg->NONAGGRESSION, "
-        + "consul->ENTENTE; guarantor = ccode1), credibility 1; treaty = lowest ATOP 4.01 alliance id "
-        + "in force that year binding the guarantor with the protege as member, as "
-        + "'<name> (ATOP <id>)' for the alliances named in atop_treaty_names.csv, else 'ATOP <id>'"
+        + "consul->ENTENTE; guarantor = ccode1), credibility 1"
+        + (
+            "; kept only when an ATOP 4.01 alliance grounding it is in force that day (member-level "
+            "entry and exit dates; an unknown day counts from the first of the entry month to the last "
+            f"of the exit month): {n_not_yet} of the year's commitments not in force that day left out, "
+            f"{n_gone} with a state outside the system that day left out, {n_yearly} that no ATOP 4.01 "
+            "alliance grounds kept as yearly spells"
+            if day
+            else ""
+        )
+        + f"; treaty = lowest ATOP 4.01 alliance id in force {'that day' if day else 'that year'} "
+        + "binding the guarantor with the protege as member, as "
+        + "'<name> (ATOP <id>)' for the alliances named in atop_treaty_names.csv, else 'ATOP <id>' "
+        + "(column treaties: all of them)"
         + (
             f"; {dropped} ATOP dyads with a state outside the COW system that year dropped"
             if dropped
             else ""
         )
+        + f"; {len(rivalries)} directed rivalry ties: the Thompson-Dreyer (2012) and "
+        + f"Thompson-Sakuwa-Suhas (2021) strategic rivalries in force in {year} (yearly), hostility "
+        + "0.5 a strategic rivalry, 0.75 principal for one rival (TSS aprin), 1.0 principal for both "
+        + "(TSS principal), the same both ways"
         + "; region from COW ccode ranges; nuclear from the first test year."
     )
+    name = f"atop:{day}" if day else f"atop:{year}"
+    cite = f"{_CIT_ATOP}\n{_CIT_NMC}\n{_CIT_COW}\n{_CIT_RIV}\n{_CIT_PS}"
     meta = {
-        "name": f"atop:{year}",
+        "name": name,
         "year": year,
+        "date": day,
         "description": desc,
-        "citation": f"{_CIT_ATOP}\n{_CIT_NMC}\n{_CIT_COW}\n{_CIT_PS}",
+        "citation": (f"World {name}: {when}.\n" if day else "") + cite,
     }
     return states, commitments, rivalries, meta
+
+
+def _historical_rivalries(z: dict, year: int, sidx: np.ndarray) -> pd.DataFrame:
+    """TD and TSS rivalries in force in ``year`` between states of ``sidx``, both directions."""
+    present = np.zeros(len(z["state_abb"]), dtype=bool)
+    present[sidx] = True
+    a = z["rv_a"].astype(np.int64)
+    b = z["rv_b"].astype(np.int64)
+    m = (z["rv_start"] <= year) & (z["rv_end"] >= year) & present[a] & present[b]
+    lo, hi = np.minimum(a[m], b[m]), np.maximum(a[m], b[m])
+    h = np.asarray(RIVALRY_HOSTILITY)[z["rv_level"][m]]
+    df = pd.DataFrame({"a": lo, "b": hi, "h": h}).groupby(["a", "b"], as_index=False)["h"].max()
+    src = np.r_[df["a"], df["b"]].astype(np.int64)
+    tgt = np.r_[df["b"], df["a"]].astype(np.int64)
+    hos = np.r_[df["h"], df["h"]].astype(np.float64)
+    order = np.lexsort((tgt, src))
+    return pd.DataFrame(
+        {
+            "source": z["state_abb"][src[order]].astype(object),
+            "target": z["state_abb"][tgt[order]].astype(object),
+            "hostility": hos[order],
+        }
+    )
 
 
 # --- the contemporary world --------------------------------------------------------------------
@@ -333,14 +503,14 @@ def _split(text: str) -> list[str]:
 def _domain_bits(text: str, where: str) -> int:
     bits = 0
     for d in _split(text):
-        if d not in _DOMAIN_BITS:
-            raise ValueError(f"{where}: unknown domain {d!r}; valid: {', '.join(_DOMAIN_NAMES)}")
-        bits |= _DOMAIN_BITS[d]
+        if d not in DOMAIN_BITS:
+            raise ValueError(f"{where}: unknown domain {d!r}; valid: {', '.join(DOMAIN_NAMES)}")
+        bits |= DOMAIN_BITS[d]
     return bits
 
 
 def _domain_text(bits: int) -> str:
-    return "|".join(d for d in _DOMAIN_NAMES if bits & _DOMAIN_BITS[d])
+    return "|".join(d for d in DOMAIN_NAMES if bits & DOMAIN_BITS[d])
 
 
 class _Edges:
@@ -395,7 +565,7 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
     for n, row in enumerate(upd.itertuples(index=False), start=1):
         where = f"contemporary_updates.csv row {n} ({row.action} {row.guarantor}->{row.protege})"
         act = row.action.strip()
-        kinds = [_KIND_CODES[k.upper()] for k in _split(row.kind)] if row.kind.strip() else None
+        kinds = [KIND_CODES[k.upper()] for k in _split(row.kind)] if row.kind.strip() else None
         treaty = row.treaty.strip() or None
         if not row.year.strip() or not row.source.strip():
             raise ValueError(f"{where}: every hand row needs a year and a source")
@@ -408,7 +578,7 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
             bits = (
                 _domain_bits(row.domains, where)
                 if row.domains.strip()
-                else _DOMAIN_BITS["conventional"]
+                else DOMAIN_BITS["conventional"]
             )
             if act == "add_treaty":
                 pairs = [(a, b) for a in gs for b in gs]
@@ -455,7 +625,7 @@ def _contemporary():
     m = (z["sp_start"] <= LAST_YEAR) & (z["sp_end"] >= LAST_YEAR)
     abb = z["state_abb"]
     edges = _Edges(set(code_list))
-    conv = _DOMAIN_BITS["conventional"]
+    conv = DOMAIN_BITS["conventional"]
     for g, p, k, t in zip(abb[z["sp_g"][m]], abb[z["sp_p"][m]], z["sp_kind"][m], z["sp_treaty"][m]):
         tname = names.get(int(t), f"ATOP {t}") if t >= 0 else None
         edges.e[(str(g), str(p), int(k))] = [tname, 1.0, conv]
@@ -466,7 +636,7 @@ def _contemporary():
         {
             "guarantor": [k[0] for k, _ in items],
             "protege": [k[1] for k, _ in items],
-            "kind": [_KIND_NAMES[k[2]] for k, _ in items],
+            "kind": [KIND_NAMES[k[2]] for k, _ in items],
             "credibility": np.array([v[1] for _, v in items], dtype=np.float64),
             "treaty": [v[0] for _, v in items],
             "domains": [_domain_text(v[2]) for _, v in items],
