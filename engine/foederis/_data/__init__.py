@@ -77,10 +77,14 @@ _CIT_RIV = (
     "Thompson, William R., Kentaro Sakuwa, and Prashant Hosur Suhas. 2021. Analyzing Strategic "
     "Rivalries in World Politics. Springer. (Strategic rivalries, TD 1494-2010 and TSS 1494-2020.)"
 )
+#: The day the contemporary world describes: no later event is entered in its hand files.
+CONTEMPORARY_CUTOFF = "2025-10-31"
 _CIT_HAND = (
-    "foederis contemporary updates (hand-made; every row names its year and source): "
+    f"foederis contemporary updates, cut-off {CONTEMPORARY_CUTOFF} (hand-made; every row names its "
+    "year and source): "
     "contemporary_updates.csv, contemporary_economy.csv (IMF World Economic Outlook April 2025; "
-    "NATO Secretary General's Annual Report 2024; SIPRI Military Expenditure Database, April 2025), "
+    "NATO defence expenditure 2024 estimates as released in the Secretary General's Annual Report "
+    "2024, April 2025; SIPRI Military Expenditure Database, April 2025), "
     "contemporary_rivalries.csv (authors' judgement, events named per row)."
 )
 
@@ -595,7 +599,8 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
             for a, b in pairs:
                 for k in kinds:
                     edges.add(a, b, k, treaty, cred, bits)
-        elif act in ("remove", "remove_mutual", "set", "set_mutual"):
+        elif act in ("remove", "remove_mutual", "set", "set_mutual", "add_domains",
+                     "add_domains_mutual"):
             keys = edges.match(gs, ps, kinds, treaty)
             if act.endswith("_mutual"):
                 keys += edges.match(ps, gs, kinds, treaty)
@@ -604,6 +609,10 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
             for key in keys:
                 if act.startswith("remove"):
                     edges.e.pop(key, None)
+                elif act.startswith("add_domains"):
+                    if not row.domains.strip() or row.credibility.strip():
+                        raise ValueError(f"{where}: {act} needs domains and no credibility")
+                    edges.e[key][2] |= _domain_bits(row.domains, where)
                 else:
                     v = edges.e[key]
                     if row.credibility.strip():
@@ -682,9 +691,10 @@ def _contemporary():
     )
     year = int(pd.to_numeric(upd["year"]).max())
     desc = (
-        f"The world of today ({year}): the {len(codes)} states of the COW state system at the end of "
+        f"The world of today ({year}; cut-off {CONTEMPORARY_CUTOFF}): the {len(codes)} states of the COW state system at the end of "
         "2016 (South Sudan included); capability = NMC v7 CINC for 2022 renormalised to sum 1; "
-        "gdp (IMF WEO April 2025, 2024) and defense_spending (NATO 2024 estimates for NATO members, "
+        "gdp (IMF WEO April 2025, 2024) and defense_spending (NATO 2024 estimates of the Secretary "
+        "General's Annual Report 2024, April 2025 release, for NATO members, "
         "SIPRI 2024 otherwise) in US$ bn where known; region from COW ccode ranges, Turkey counted "
         "in Europe; nuclear = the nine nuclear-armed states; "
         "global reach = COW major powers at the end of 2016 (USA, UKG, FRN, GMY, RUS, CHN, JPN); "
@@ -696,6 +706,7 @@ def _contemporary():
     meta = {
         "name": "contemporary",
         "year": year,
+        "date": CONTEMPORARY_CUTOFF,
         "description": desc,
         "citation": f"{_CIT_ATOP}\n{_CIT_NMC}\n{_CIT_COW}\n{_CIT_PS}\n{_CIT_HAND}",
     }
