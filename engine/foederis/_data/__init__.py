@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .._constants import DOMAIN_BITS, DOMAIN_NAMES, KIND_CODES, KIND_NAMES, N_KINDS
+from .._constants import DOMAIN_BITS, DOMAIN_NAMES, KIND_CODES, KIND_NAMES, N_KINDS, NEUTRALITY
 from ..errors import UnknownWorldError
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "builtin_frames", "builtin_names"]
@@ -68,6 +68,12 @@ _CIT_COW = (
     'Correlates of War Project. 2017. "State System Membership List, v2016." '
     "(And the COW major powers list, v2016.)"
 )
+_CIT_CONT = (
+    "Stinnett, Douglas M., Jaroslav Tir, Philip Schafer, Paul F. Diehl, and Charles Gochman. "
+    '2002. "The Correlates of War Project Direct Contiguity Data, Version 3." Conflict '
+    "Management and Peace Science 19(2): 58-66. (Direct contiguity v3.2.)"
+)
+_CIT_CAP = "Capitals and their coordinates: COW capitals list as distributed by peacesciencer."
 _CIT_PS = (
     'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science '
     'Research." Conflict Management and Peace Science.'
@@ -138,7 +144,9 @@ def builtin_frames(name: str):
         st, cm, rv, meta = _contemporary()
     else:
         st, cm, rv, meta = _historical(*key)
-    return st.copy(), cm.copy(), rv.copy(), dict(meta)
+    meta = dict(meta)
+    meta["contiguity"] = meta["contiguity"].copy()
+    return st.copy(), cm.copy(), rv.copy(), meta
 
 
 def _parse(name) -> str | tuple[int, str | None]:
@@ -281,15 +289,17 @@ def _day_number(iso: str) -> int:
 
 
 @functools.lru_cache(maxsize=64)
-def _grounds(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _grounds(lo: int, hi: int) -> tuple[np.ndarray, ...]:
     """Commitments grounded by ATOP 4.01 alliances with rows in force some time in days lo..hi.
 
     An alliance grounds guarantor -> protege of a kind when a row of the guarantor carrying
     that obligation and a row of the protege (any obligation) are in force (the same rule as
     ``tools/build_data.py`` uses for the yearly ``treaty`` id). Returns ``keys`` (sorted,
     unique int64 ``(g * S + p) * N_KINDS + kind`` over state indices of ``historical.npz``),
-    ``ptr`` (int64, ``len(keys) + 1``) and ``ids``: the grounding alliances of ``keys[i]``
-    are ``ids[ptr[i]:ptr[i + 1]]``, lowest first.
+    ``ptr`` (int64, ``len(keys) + 1``) and, per grounding alliance ``ptr[i]:ptr[i + 1]`` of
+    ``keys[i]`` (lowest id first): ``ids``, ``cond`` (uint8: bit 0 adversary, 1 location,
+    2 non-provocation, 3 number of attackers; a condition holds only if every row of that
+    alliance in force carries it), ``threat1``, ``threat2`` (ccodes ATOP names as threats).
     """
     z = _arrays()
     n_states = len(z["state_abb"])
@@ -298,6 +308,9 @@ def _grounds(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     aid = z["ml_atopid"][m][order].astype(np.int64)
     st = z["ml_state"][m][order].astype(np.int64)
     kb = z["ml_kinds"][m][order]
+    cb = z["ml_cond"][m][order]
+    th1 = z["ml_threat1"][m][order]
+    th2 = z["ml_threat2"][m][order]
     # every (row, row) pair within one alliance: guarantor row r, protege row q
     _, first, count = np.unique(aid, return_index=True, return_counts=True)
     gsize = np.repeat(count, count)
@@ -306,37 +319,89 @@ def _grounds(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     q = np.repeat(gfirst, gsize) + (np.arange(len(r)) - np.repeat(np.cumsum(gsize) - gsize, gsize))
     ok = st[r] != st[q]
     r, q = r[ok], q[ok]
-    keys, ids = [], []
+    keys, rows, conds = [], [], []
     for k in range(N_KINDS):
         sel = ((kb[r] >> k) & 1).astype(bool)
         keys.append((st[r[sel]] * n_states + st[q[sel]]) * N_KINDS + k)
-        ids.append(aid[r[sel]])
+        rows.append(r[sel])
+        conds.append(((cb[r[sel]] >> np.uint32(4 * k)) & np.uint32(15)).astype(np.uint8))
     key = np.concatenate(keys)
-    idv = np.concatenate(ids)
+    row = np.concatenate(rows)
+    cond = np.concatenate(conds)
+    idv = aid[row]
     o = np.lexsort((idv, key))
-    key, idv = key[o], idv[o]
+    key, idv, row, cond = key[o], idv[o], row[o], cond[o]
     new = np.ones(len(key), dtype=bool)
     new[1:] = (key[1:] != key[:-1]) | (idv[1:] != idv[:-1])
-    key, idv = key[new], idv[new]
+    starts = np.flatnonzero(new)
+    cond = np.bitwise_and.reduceat(cond, starts) if len(starts) else cond
+    key, idv, row = key[starts], idv[starts], row[starts]
     start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
     ptr = np.r_[start, len(key)].astype(np.int64)
-    for arr in (key, ptr, idv):
+    out = (key[start], ptr, idv, cond, th1[row], th2[row])
+    for arr in out:
         arr.flags.writeable = False
-    return key[start], ptr, idv
+    return out
 
 
-def _treaty_lists(keys: np.ndarray, grounds) -> tuple[np.ndarray, np.ndarray]:
-    """Lowest grounding ATOP id (-1: none) and every grounding label "|"-joined (None) per key."""
-    gk, ptr, ids = grounds
+def _treaty_lists(keys: np.ndarray, grounds) -> dict[str, np.ndarray]:
+    """Per key: lowest grounding ATOP id (``lowest``, -1: none), every grounding label
+    "|"-joined (``treaties``, None) and the conditions of the contract (``against``,
+    ``location``, ``nonprovocation``, ``min_attackers``, and ``adversary_unnamed``).
+
+    A commitment grounded by several alliances carries a condition only if every one of them
+    does; its named adversaries are the union of theirs. ATOP names the threats once per
+    alliance (``statthr1``, ``statthr2``); they are the adversaries of a DEFENSE, OFFENSE or
+    ENTENTE pledge conditional on an adversary, but not of a NEUTRALITY pledge, which is
+    usually promised for a war against someone else (the Dual Alliance of 1879: defence
+    against Russia, neutrality against any other attacker), so a conditional neutrality
+    pledge has ``against`` empty and ``adversary_unnamed`` True.
+    """
+    kinds = keys % N_KINDS
+    gk, ptr, ids, cond, th1, th2 = grounds
+    n = len(keys)
     pos = np.searchsorted(gk, keys)
     pos_c = np.minimum(pos, max(len(gk) - 1, 0))
-    found = (gk[pos_c] == keys) if len(gk) else np.zeros(len(keys), dtype=bool)
+    found = (gk[pos_c] == keys) if len(gk) else np.zeros(n, dtype=bool)
     lowest = np.where(found, ids[ptr[pos_c]] if len(gk) else -1, -1)
-    labels = np.full(len(keys), None, dtype=object)
+    labels = np.full(n, None, dtype=object)
+    against = np.full(n, "", dtype=object)
+    location = np.full(n, "", dtype=object)
+    nonprov = np.zeros(n, dtype=bool)
+    min_att = np.ones(n, dtype=np.int64)
+    unnamed = np.zeros(n, dtype=bool)
+    abb = _abb_of_ccode()
     for i in np.flatnonzero(found):
         j = pos_c[i]
-        labels[i] = "|".join(_historical_treaty_label(int(t)) for t in ids[ptr[j] : ptr[j + 1]])
-    return lowest, labels
+        sl = slice(ptr[j], ptr[j + 1])
+        labels[i] = "|".join(_historical_treaty_label(int(t)) for t in ids[sl])
+        c = int(np.bitwise_and.reduce(cond[sl]))
+        if c & 1:
+            named = (
+                sorted({int(t) for t in np.r_[th1[sl], th2[sl]] if t > 0})
+                if kinds[i] != NEUTRALITY
+                else []
+            )
+            against[i] = "|".join(abb.get(t, str(t)) for t in named)
+            unnamed[i] = not named
+        location[i] = "protege" if c & 2 else ""
+        nonprov[i] = bool(c & 4)
+        min_att[i] = 2 if c & 8 else 1
+    return {
+        "lowest": lowest,
+        "treaties": labels,
+        "against": against,
+        "location": location,
+        "nonprovocation": nonprov,
+        "min_attackers": min_att,
+        "adversary_unnamed": unnamed,
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _abb_of_ccode() -> dict[int, str]:
+    z = _arrays()
+    return {int(c): str(a) for c, a in zip(z["state_ccode"], z["state_abb"])}
 
 
 def _year_states(z: dict, year: int):
@@ -380,6 +445,11 @@ def _historical(year: int, day: str | None = None):
             "milex": milex.astype(np.float64),
         }
     )
+    c_lo, c_hi = (d, d) if day is not None else (y_lo, y_hi)
+    states["lat"], states["lon"] = _capitals(z, sidx, c_lo, c_hi)
+    for col in NMC_COLUMNS[1:]:
+        states[col] = z[f"sy_{col}"][sel_sy].astype(np.float64)
+    contiguity = _contiguity(z, sidx, c_lo, c_hi)
     m = (z["sp_start"] <= year) & (z["sp_end"] >= year)
     g = z["sp_g"][m].astype(np.int64)
     p = z["sp_p"][m].astype(np.int64)
@@ -402,11 +472,12 @@ def _historical(year: int, day: str | None = None):
         n_gone = int((~both).sum())
         n_yearly = int((~in_year & both).sum())
         g, p, kind, tre, key = g[keep], p[keep], kind[keep], tre[keep], key[keep]
-    lowest, treaties = _treaty_lists(key, gr)
+    tl = _treaty_lists(key, gr)
     if day is not None:
-        tre = np.where(lowest >= 0, lowest, tre)
+        tre = np.where(tl["lowest"] >= 0, tl["lowest"], tre)
     order = np.lexsort((kind, p, g))
-    g, p, kind, tre, treaties = g[order], p[order], kind[order], tre[order], treaties[order]
+    g, p, kind, tre = g[order], p[order], kind[order], tre[order]
+    tl = {k: v[order] for k, v in tl.items()}
     treaty = np.array(
         [_historical_treaty_label(int(t)) if t >= 0 else None for t in tre], dtype=object
     )
@@ -418,7 +489,12 @@ def _historical(year: int, day: str | None = None):
             "credibility": np.ones(len(g)),
             "treaty": treaty,
             "domains": np.full(len(g), "conventional", dtype=object),
-            "treaties": treaties.astype(object),
+            "treaties": tl["treaties"].astype(object),
+            "against": tl["against"],
+            "location": tl["location"],
+            "nonprovocation": tl["nonprovocation"],
+            "min_attackers": tl["min_attackers"],
+            "adversary_unnamed": tl["adversary_unnamed"],
         }
     )
     rivalries = _historical_rivalries(z, year, sidx)
@@ -460,18 +536,69 @@ def _historical(year: int, day: str | None = None):
         + f"Thompson-Sakuwa-Suhas (2021) strategic rivalries in force in {year} (yearly), hostility "
         + "0.5 a strategic rivalry, 0.75 principal for one rival (TSS aprin), 1.0 principal for both "
         + "(TSS principal), the same both ways"
+        + f"; {len(contiguity)} contiguous pairs (COW direct contiguity v3.2 in force "
+        + ("that day" if day else "that year")
+        + ", the closest type; the data end in 2016, later years keep the spells then running)"
+        + "; capital coordinates (lat, lon) and the NMC components milper, irst, pec, tpop, upop "
+        + "as extra state columns; commitment conditions from ATOP 4.01 (against, location, "
+        + "nonprovocation, min_attackers)"
         + "; region from COW ccode ranges; nuclear from the first test year."
     )
     name = f"atop:{day}" if day else f"atop:{year}"
-    cite = f"{_CIT_ATOP}\n{_CIT_NMC}\n{_CIT_COW}\n{_CIT_RIV}\n{_CIT_PS}"
+    cite = f"{_CIT_ATOP}\n{_CIT_NMC}\n{_CIT_COW}\n{_CIT_CONT}\n{_CIT_CAP}\n{_CIT_RIV}\n{_CIT_PS}"
     meta = {
         "name": name,
         "year": year,
         "date": day,
+        "contiguity": contiguity,
         "description": desc,
         "citation": (f"World {name}: {when}.\n" if day else "") + cite,
     }
     return states, commitments, rivalries, meta
+
+
+#: NMC v7 components shipped beside CINC (``milex`` in thousands of current US$, ``milper``
+#: thousands of personnel, ``irst`` thousands of tons of iron and steel, ``pec`` thousands of
+#: coal-ton equivalents, ``tpop`` and ``upop`` thousands of people).
+NMC_COLUMNS = ("milex", "milper", "irst", "pec", "tpop", "upop")
+
+
+def _capitals(z: dict, sidx: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """lat, lon of each state's capital in force in days lo..hi (the latest to start); NaN if none."""
+    lat = np.full(len(sidx), np.nan)
+    lon = np.full(len(sidx), np.nan)
+    m = (z["cap_start"] <= hi) & (z["cap_end"] >= lo)
+    st, start = z["cap_state"][m].astype(np.int64), z["cap_start"][m]
+    o = np.lexsort((start, st))  # the latest start last: it wins the assignment below
+    where = np.full(len(z["state_abb"]), -1, dtype=np.int64)
+    where[sidx] = np.arange(len(sidx))
+    tgt = where[st[o]]
+    ok = tgt >= 0
+    lat[tgt[ok]] = z["cap_lat"][m][o][ok]
+    lon[tgt[ok]] = z["cap_lon"][m][o][ok]
+    return lat, lon
+
+
+def _contiguity(z: dict, sidx: np.ndarray, lo: int, hi: int) -> pd.DataFrame:
+    """COW direct contiguity in force some time in days lo..hi between states of ``sidx``:
+    one row per unordered pair (``a`` < ``b`` in the states' order), the closest type."""
+    where = np.full(len(z["state_abb"]), -1, dtype=np.int64)
+    where[sidx] = np.arange(len(sidx))
+    a, b = where[z["ct_a"].astype(np.int64)], where[z["ct_b"].astype(np.int64)]
+    m = (z["ct_start"] <= hi) & (z["ct_end"] >= lo) & (a >= 0) & (b >= 0)
+    ia, ib = np.minimum(a[m], b[m]), np.maximum(a[m], b[m])
+    t = z["ct_type"][m].astype(np.int8)
+    o = np.lexsort((t, ib, ia))  # per pair, the closest type first
+    ia, ib, t = ia[o], ib[o], t[o]
+    first = np.r_[True, (ia[1:] != ia[:-1]) | (ib[1:] != ib[:-1])] if len(ia) else np.zeros(0, bool)
+    codes = z["state_abb"][sidx]
+    return pd.DataFrame(
+        {
+            "a": codes[ia[first]].astype(object),
+            "b": codes[ib[first]].astype(object),
+            "conttype": t[first],
+        }
+    )
 
 
 def _historical_rivalries(z: dict, year: int, sidx: np.ndarray) -> pd.DataFrame:
@@ -483,10 +610,13 @@ def _historical_rivalries(z: dict, year: int, sidx: np.ndarray) -> pd.DataFrame:
     m = (z["rv_start"] <= year) & (z["rv_end"] >= year) & present[a] & present[b]
     lo, hi = np.minimum(a[m], b[m]), np.maximum(a[m], b[m])
     h = np.asarray(RIVALRY_HOSTILITY)[z["rv_level"][m]]
-    df = pd.DataFrame({"a": lo, "b": hi, "h": h}).groupby(["a", "b"], as_index=False)["h"].max()
-    src = np.r_[df["a"], df["b"]].astype(np.int64)
-    tgt = np.r_[df["b"], df["a"]].astype(np.int64)
-    hos = np.r_[df["h"], df["h"]].astype(np.float64)
+    o = np.lexsort((-h, hi, lo))  # per pair, the highest hostility first
+    lo, hi, h = lo[o], hi[o], h[o]
+    first = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])] if len(lo) else np.zeros(0, bool)
+    lo, hi, h = lo[first], hi[first], h[first]
+    src = np.r_[lo, hi].astype(np.int64)
+    tgt = np.r_[hi, lo].astype(np.int64)
+    hos = np.r_[h, h].astype(np.float64)
     order = np.lexsort((tgt, src))
     return pd.DataFrame(
         {
@@ -523,6 +653,13 @@ class _Edges:
     def __init__(self, codes: set[str]):
         self.codes = codes
         self.e: dict[tuple[str, str, int], list] = {}  # -> [treaty, credibility, domain bits]
+        # -> (against, location, nonprovocation, min_attackers, adversary_unnamed); absent: none
+        self.cond: dict[tuple[str, str, int], tuple] = {}
+
+    def treaty_conditions(self, treaty: str, kind: int) -> tuple:
+        """The conditions of a tie of ``treaty`` and ``kind`` (the first in key order), or none."""
+        keys = sorted(k for k, v in self.e.items() if v[0] == treaty and k[2] == kind)
+        return self.cond.get(keys[0], NO_CONDITIONS) if keys else NO_CONDITIONS
 
     def members(self, treaty: str) -> set[str]:
         out = set()
@@ -546,12 +683,16 @@ class _Edges:
                 out.append(tok)
         return list(dict.fromkeys(out))
 
-    def add(self, g, p, kind, treaty, cred, bits):
+    def add(self, g, p, kind, treaty, cred, bits, cond=None):
         if g == p:
             return
         key = (g, p, kind)
         old = self.e.get(key)
         self.e[key] = [treaty, cred, bits | (old[2] if old else 0)]
+        if cond is None or cond == NO_CONDITIONS:
+            self.cond.pop(key, None)
+        else:
+            self.cond[key] = cond
 
     def match(self, gs, ps, kinds, treaty):
         gs, ps = set(gs), set(ps)
@@ -565,6 +706,51 @@ class _Edges:
         ]
 
 
+#: A commitment without conditions: (against, location, nonprovocation, min_attackers,
+#: adversary_unnamed).
+NO_CONDITIONS = ("", "", False, 1, False)
+_CONDITION_FIELDS = ("against", "location", "nonprovocation", "min_attackers")
+_REGION_NAMES = ("Americas", "Europe", "Africa", "Middle East", "Asia", "Oceania")
+
+
+def _row_conditions(row, edges: _Edges, where: str) -> dict:
+    """The condition fields a hand row sets (the columns it leaves empty are absent)."""
+    out: dict = {}
+    text = {f: str(getattr(row, f, "") or "").strip() for f in _CONDITION_FIELDS}
+    if text["against"]:
+        codes = _split(text["against"])
+        bad = [c for c in codes if c not in edges.codes]
+        if bad:
+            raise ValueError(f"{where}: against names unknown state codes {bad}")
+        out["against"] = "|".join(codes)
+    if text["location"]:
+        loc = text["location"]
+        if loc != "protege" and loc not in _REGION_NAMES:
+            raise ValueError(
+                f"{where}: location {loc!r} is not valid; valid: 'protege' or one of "
+                f"{', '.join(_REGION_NAMES)}"
+            )
+        out["location"] = loc
+    if text["nonprovocation"]:
+        v = text["nonprovocation"].lower()
+        if v not in ("true", "false"):
+            raise ValueError(f"{where}: nonprovocation must be true or false, got {v!r}")
+        out["nonprovocation"] = v == "true"
+    if text["min_attackers"]:
+        v = text["min_attackers"]
+        if not v.isdigit() or int(v) < 1:
+            raise ValueError(f"{where}: min_attackers must be an integer >= 1, got {v!r}")
+        out["min_attackers"] = int(v)
+    return out
+
+
+def _with_conditions(base: tuple, given: dict) -> tuple:
+    cur = dict(zip(_CONDITION_FIELDS, base[:4]))
+    cur.update(given)
+    unnamed = base[4] and "against" not in given
+    return (cur["against"], cur["location"], cur["nonprovocation"], cur["min_attackers"], unnamed)
+
+
 def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
     for n, row in enumerate(upd.itertuples(index=False), start=1):
         where = f"contemporary_updates.csv row {n} ({row.action} {row.guarantor}->{row.protege})"
@@ -575,6 +761,9 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
             raise ValueError(f"{where}: every hand row needs a year and a source")
         gs = edges.expand(row.guarantor, where)
         ps = edges.expand(row.protege, where) if row.protege.strip() else []
+        given = _row_conditions(row, edges, where)
+        if given and act.startswith(("remove", "add_domains")):
+            raise ValueError(f"{where}: {act} takes no conditions")
         if act in ("add", "add_mutual", "add_treaty", "add_member"):
             if kinds is None or treaty is None:
                 raise ValueError(f"{where}: {act} needs kind and treaty")
@@ -596,9 +785,12 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
                 pairs = [(a, b) for a in gs for b in ps]
                 if act == "add_mutual":
                     pairs += [(b, a) for a, b in pairs]
-            for a, b in pairs:
-                for k in kinds:
-                    edges.add(a, b, k, treaty, cred, bits)
+            for k in kinds:
+                # a new member takes the conditions the treaty's ties of that kind carry
+                base = edges.treaty_conditions(treaty, k) if act == "add_member" else NO_CONDITIONS
+                cond = _with_conditions(base, given)
+                for a, b in pairs:
+                    edges.add(a, b, k, treaty, cred, bits, cond)
         elif act in ("remove", "remove_mutual", "set", "set_mutual", "add_domains",
                      "add_domains_mutual"):
             keys = edges.match(gs, ps, kinds, treaty)
@@ -609,6 +801,7 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
             for key in keys:
                 if act.startswith("remove"):
                     edges.e.pop(key, None)
+                    edges.cond.pop(key, None)
                 elif act.startswith("add_domains"):
                     if not row.domains.strip() or row.credibility.strip():
                         raise ValueError(f"{where}: {act} needs domains and no credibility")
@@ -619,6 +812,12 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
                         v[1] = float(row.credibility)
                     if row.domains.strip():
                         v[2] = _domain_bits(row.domains, where)
+                    if given:
+                        cond = _with_conditions(edges.cond.get(key, NO_CONDITIONS), given)
+                        if cond == NO_CONDITIONS:
+                            edges.cond.pop(key, None)
+                        else:
+                            edges.cond[key] = cond
         else:
             raise ValueError(f"{where}: unknown action {act!r}")
 
@@ -635,9 +834,22 @@ def _contemporary():
     abb = z["state_abb"]
     edges = _Edges(set(code_list))
     conv = DOMAIN_BITS["conventional"]
-    for g, p, k, t in zip(abb[z["sp_g"][m]], abb[z["sp_p"][m]], z["sp_kind"][m], z["sp_treaty"][m]):
+    # conditions of the ATOP 4.01 alliances grounding them in 2018
+    n_all = len(abb)
+    keys = (z["sp_g"][m].astype(np.int64) * n_all + z["sp_p"][m]) * N_KINDS + z["sp_kind"][m]
+    tl = _treaty_lists(
+        keys, _grounds(_day_number(f"{LAST_YEAR}-01-01"), _day_number(f"{LAST_YEAR}-12-31"))
+    )
+    conds = zip(tl["against"], tl["location"], tl["nonprovocation"], tl["min_attackers"],
+                tl["adversary_unnamed"])
+    for g, p, k, t, cond in zip(abb[z["sp_g"][m]], abb[z["sp_p"][m]], z["sp_kind"][m],
+                                z["sp_treaty"][m], conds):
         tname = names.get(int(t), f"ATOP {t}") if t >= 0 else None
-        edges.e[(str(g), str(p), int(k))] = [tname, 1.0, conv]
+        key = (str(g), str(p), int(k))
+        edges.e[key] = [tname, 1.0, conv]
+        cond = (str(cond[0]), str(cond[1]), bool(cond[2]), int(cond[3]), bool(cond[4]))
+        if cond != NO_CONDITIONS:
+            edges.cond[key] = cond
     upd = _read_csv("contemporary_updates.csv")
     _apply_updates(edges, upd)
     items = sorted(edges.e.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
@@ -651,6 +863,10 @@ def _contemporary():
             "domains": [_domain_text(v[2]) for _, v in items],
         }
     )
+    cond = [edges.cond.get(k, NO_CONDITIONS) for k, _ in items]
+    for j, col in enumerate((*_CONDITION_FIELDS, "adversary_unnamed")):
+        dtype = (object, object, bool, np.int64, bool)[j]
+        commitments[col] = np.array([c[j] for c in cond], dtype=dtype)
 
     eco = _read_csv("contemporary_economy.csv").set_index("code")
     unknown = sorted(set(eco.index) - set(code_list))
@@ -674,6 +890,11 @@ def _contemporary():
             "milex": z["c22_milex"].astype(np.float64),
         }
     )
+    cut = _day_number(CONTEMPORARY_CUTOFF)
+    states["lat"], states["lon"] = _capitals(z, sidx, cut, cut)
+    for col in NMC_COLUMNS[1:]:
+        states[col] = z[f"c22_{col}"].astype(np.float64)
+    contiguity = _contiguity(z, sidx, cut, cut)
     # Region overrides for the reach rule, where the COW code range misleads today.
     for code, region in _REGION_OVERRIDES.items():
         states.loc[states["code"] == code, "region"] = region
@@ -707,7 +928,9 @@ def _contemporary():
         "name": "contemporary",
         "year": year,
         "date": CONTEMPORARY_CUTOFF,
+        "contiguity": contiguity,
         "description": desc,
-        "citation": f"{_CIT_ATOP}\n{_CIT_NMC}\n{_CIT_COW}\n{_CIT_PS}\n{_CIT_HAND}",
+        "citation": f"{_CIT_ATOP}\n{_CIT_NMC}\n{_CIT_COW}\n{_CIT_CONT}\n{_CIT_CAP}\n{_CIT_PS}\n"
+        f"{_CIT_HAND}",
     }
     return states, commitments, rivalries, meta
