@@ -12,7 +12,11 @@ __all__ = ["load_world", "list_worlds"]
 
 
 def list_worlds() -> list[str]:
-    """Names of the built-in worlds (``"contemporary"`` and ``"atop:1816"`` ... ``"atop:2018"``)."""
+    """Names of the built-in worlds (``"contemporary"`` and ``"atop:1816"`` ... ``"atop:2018"``).
+
+    Every day 1816-01-01 .. 2018-12-31 is a built-in world too (``"atop:1914-07-28"``); days
+    are not listed one by one.
+    """
     from ._data import builtin_names
 
     return list(builtin_names())
