@@ -161,3 +161,10 @@ def test_package_data_stays_small():
     total = sum(f.stat().st_size for f in resources.files("foederis._data").iterdir()
                 if f.is_file())
     assert total < 1_000_000, total
+
+
+def test_contemporary_location_conditions_from_treaty_texts():
+    _, c, _, _ = builtin_frames("contemporary")
+    assert tie(c, "USA", "JPN", "DEFENSE")["location"] == "protege"  # art. V: Japan's territory
+    for g, p in (("AUL", "NEW"), ("NEW", "AUL"), ("USA", "AUL")):
+        assert tie(c, g, p, "DEFENSE")["location"] == "protege"
