@@ -58,7 +58,7 @@ def test_entrapment(capsys, tmp_path):
     out_csv = tmp_path / "entrapment.csv"
     assert main(["entrapment", "--rows", "10", "--csv", str(out_csv)]) == 0
     out = capsys.readouterr().out
-    assert "<Entrapment hostility: 42 wars" in out and "USA" in out
+    assert "<Entrapment hostility: 52 wars" in out and "USA" in out  # 42 + 10 rivalries (issue 9)
     df = pd.read_csv(out_csv)
     assert len(df) == 195 and df["rank"].tolist() == list(range(1, 196))
     assert df["entrapment"].is_monotonic_decreasing
