@@ -360,33 +360,41 @@ def _treaty_lists(keys: np.ndarray, grounds) -> dict[str, np.ndarray]:
     kinds = keys % N_KINDS
     gk, ptr, ids, cond, th1, th2 = grounds
     n = len(keys)
-    pos = np.searchsorted(gk, keys)
-    pos_c = np.minimum(pos, max(len(gk) - 1, 0))
-    found = (gk[pos_c] == keys) if len(gk) else np.zeros(n, dtype=bool)
-    lowest = np.where(found, ids[ptr[pos_c]] if len(gk) else -1, -1)
     labels = np.full(n, None, dtype=object)
     against = np.full(n, "", dtype=object)
     location = np.full(n, "", dtype=object)
     nonprov = np.zeros(n, dtype=bool)
     min_att = np.ones(n, dtype=np.int64)
     unnamed = np.zeros(n, dtype=bool)
+    lowest = np.full(n, -1, dtype=np.int64)
+    if not len(gk) or not n:
+        return {"lowest": lowest, "treaties": labels, "against": against, "location": location,
+                "nonprovocation": nonprov, "min_attackers": min_att,
+                "adversary_unnamed": unnamed}
+    pos = np.minimum(np.searchsorted(gk, keys), len(gk) - 1)
+    idx = np.flatnonzero(gk[pos] == keys)
+    j = pos[idx]
+    lo, hi = ptr[j], ptr[j + 1]
+    lowest[idx] = ids[lo]
+    uniq, inv = np.unique(ids, return_inverse=True)
+    lab = np.array([_historical_treaty_label(int(t)) for t in uniq], dtype=object)[inv]
+    single = hi - lo == 1
+    labels[idx[single]] = lab[lo[single]]
+    for i, s0, e0 in zip(idx[~single], lo[~single], hi[~single]):
+        labels[i] = "|".join(lab[s0:e0])
+    c = np.bitwise_and.reduceat(cond, ptr[:-1])[j]
+    location[idx[(c & 2) > 0]] = "protege"
+    nonprov[idx] = (c & 4) > 0
+    min_att[idx] = np.where((c & 8) > 0, 2, 1)
     abb = _abb_of_ccode()
-    for i in np.flatnonzero(found):
-        j = pos_c[i]
-        sl = slice(ptr[j], ptr[j + 1])
-        labels[i] = "|".join(_historical_treaty_label(int(t)) for t in ids[sl])
-        c = int(np.bitwise_and.reduce(cond[sl]))
-        if c & 1:
-            named = (
-                sorted({int(t) for t in np.r_[th1[sl], th2[sl]] if t > 0})
-                if kinds[i] != NEUTRALITY
-                else []
-            )
-            against[i] = "|".join(abb.get(t, str(t)) for t in named)
-            unnamed[i] = not named
-        location[i] = "protege" if c & 2 else ""
-        nonprov[i] = bool(c & 4)
-        min_att[i] = 2 if c & 8 else 1
+    for i, s0, e0 in zip(idx[(c & 1) > 0], lo[(c & 1) > 0], hi[(c & 1) > 0]):
+        named = (
+            sorted({int(t) for t in np.r_[th1[s0:e0], th2[s0:e0]] if t > 0})
+            if kinds[i] != NEUTRALITY
+            else []
+        )
+        against[i] = "|".join(abb.get(t, str(t)) for t in named)
+        unnamed[i] = not named
     return {
         "lowest": lowest,
         "treaties": labels,
@@ -695,15 +703,16 @@ class _Edges:
             self.cond[key] = cond
 
     def match(self, gs, ps, kinds, treaty):
-        gs, ps = set(gs), set(ps)
-        return [
-            k
-            for k, v in self.e.items()
-            if k[0] in gs
-            and k[1] in ps
-            and (kinds is None or k[2] in kinds)
-            and (treaty is None or v[0] == treaty)
-        ]
+        """Existing keys guarantor in gs, protege in ps, kind in kinds (None: any), in key order."""
+        ks = range(N_KINDS) if kinds is None else sorted(set(kinds))
+        out = []
+        for g in dict.fromkeys(gs):
+            for p in dict.fromkeys(ps):
+                for k in ks:
+                    v = self.e.get((g, p, k))
+                    if v is not None and (treaty is None or v[0] == treaty):
+                        out.append((g, p, k))
+        return out
 
 
 #: A commitment without conditions: (against, location, nonprovocation, min_attackers,
