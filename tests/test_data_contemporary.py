@@ -107,3 +107,22 @@ def test_cutoff_stated():
     assert f"cut-off {CONTEMPORARY_CUTOFF}" in w.citation()
     assert CONTEMPORARY_CUTOFF in w.description
     assert "Annual Report 2024" in w.citation() and "April 2025" in w.citation()
+
+
+def test_provenance_lists_every_grounding_treaty(frames):
+    # issue 9, item 3 (data side): the frames' treaties column lists every treaty behind an
+    # edge, its label first, so the World can keep a tie while another treaty grounds it
+    c = frames[1]
+
+    def treaties(g, p, kind):
+        t = ties(c, g, p, kind)["treaties"].iloc[0]
+        return t.split("|")
+
+    assert treaties("USA", "UKG", "ENTENTE")[0] == "AUKUS" and "NATO" in treaties("USA", "UKG", "ENTENTE")
+    assert {"Quad", "US-Japan Security Treaty"} <= set(treaties("USA", "JPN", "ENTENTE"))
+    assert "SCO" in treaties("RUS", "CHN", "ENTENTE") and len(treaties("RUS", "CHN", "ENTENTE")) > 1
+    assert set(treaties("FRN", "GMY", "DEFENSE")) == {"NATO", "EU"}
+    assert treaties("UKG", "FRN", "DEFENSE") == ["NATO"]  # the UK left the EU
+    has = c["treaties"].notna()
+    assert (c.loc[has, "treaty"] == c.loc[has, "treaties"].str.split("|").str[0]).all()
+    assert c.loc[~has, "treaty"].isna().all()

@@ -663,6 +663,15 @@ class _Edges:
         self.e: dict[tuple[str, str, int], list] = {}  # -> [treaty, credibility, domain bits]
         # -> (against, location, nonprovocation, min_attackers, adversary_unnamed); absent: none
         self.cond: dict[tuple[str, str, int], tuple] = {}
+        # -> every treaty that grounds the edge (the label, treaty, among them)
+        self.prov: dict[tuple[str, str, int], list[str]] = {}
+
+    def treaties(self, key) -> str | None:
+        """The edge's treaties joined by "|", its label first (None: no treaty)."""
+        label = self.e[key][0]
+        rest = [t for t in self.prov.get(key, []) if t != label]
+        out = ([label] if label else []) + rest
+        return "|".join(out) if out else None
 
     def treaty_conditions(self, treaty: str, kind: int) -> tuple:
         """The conditions of a tie of ``treaty`` and ``kind`` (the first in key order), or none."""
@@ -697,6 +706,9 @@ class _Edges:
         key = (g, p, kind)
         old = self.e.get(key)
         self.e[key] = [treaty, cred, bits | (old[2] if old else 0)]
+        prov = self.prov.setdefault(key, [])
+        if treaty and treaty not in prov:
+            prov.append(treaty)
         if cond is None or cond == NO_CONDITIONS:
             self.cond.pop(key, None)
         else:
@@ -807,10 +819,19 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
                 keys += edges.match(ps, gs, kinds, treaty)
             if not keys:
                 raise ValueError(f"{where}: matches no commitment")
+            if act.startswith("remove") and treaty is not None:
+                # edges labelled by another treaty stay, no longer grounded by this one
+                others = edges.match(gs, ps, kinds, None)
+                if act.endswith("_mutual"):
+                    others += edges.match(ps, gs, kinds, None)
+                for key in others:
+                    if treaty in edges.prov.get(key, []):
+                        edges.prov[key].remove(treaty)
             for key in keys:
                 if act.startswith("remove"):
                     edges.e.pop(key, None)
                     edges.cond.pop(key, None)
+                    edges.prov.pop(key, None)
                 elif act.startswith("add_domains"):
                     if not row.domains.strip() or row.credibility.strip():
                         raise ValueError(f"{where}: {act} needs domains and no credibility")
@@ -846,16 +867,20 @@ def _contemporary():
     # conditions of the ATOP 4.01 alliances grounding them in 2018
     n_all = len(abb)
     keys = (z["sp_g"][m].astype(np.int64) * n_all + z["sp_p"][m]) * N_KINDS + z["sp_kind"][m]
-    tl = _treaty_lists(
-        keys, _grounds(_day_number(f"{LAST_YEAR}-01-01"), _day_number(f"{LAST_YEAR}-12-31"))
-    )
+    grounds = _grounds(_day_number(f"{LAST_YEAR}-01-01"), _day_number(f"{LAST_YEAR}-12-31"))
+    tl = _treaty_lists(keys, grounds)
+    gk, gptr, gids = grounds[:3]
+    gpos = np.minimum(np.searchsorted(gk, keys), len(gk) - 1)
+    gpos = np.where(gk[gpos] == keys, gpos, -1)
     conds = zip(tl["against"], tl["location"], tl["nonprovocation"], tl["min_attackers"],
                 tl["adversary_unnamed"])
-    for g, p, k, t, cond in zip(abb[z["sp_g"][m]], abb[z["sp_p"][m]], z["sp_kind"][m],
-                                z["sp_treaty"][m], conds):
+    for j, g, p, k, t, cond in zip(gpos, abb[z["sp_g"][m]], abb[z["sp_p"][m]], z["sp_kind"][m],
+                                   z["sp_treaty"][m], conds):
         tname = names.get(int(t), f"ATOP {t}") if t >= 0 else None
         key = (str(g), str(p), int(k))
         edges.e[key] = [tname, 1.0, conv]
+        if j >= 0:
+            edges.prov[key] = [names.get(int(a), f"ATOP {a}") for a in gids[gptr[j] : gptr[j + 1]]]
         cond = (str(cond[0]), str(cond[1]), bool(cond[2]), int(cond[3]), bool(cond[4]))
         if cond != NO_CONDITIONS:
             edges.cond[key] = cond
@@ -870,6 +895,7 @@ def _contemporary():
             "credibility": np.array([v[1] for _, v in items], dtype=np.float64),
             "treaty": [v[0] for _, v in items],
             "domains": [_domain_text(v[2]) for _, v in items],
+            "treaties": [edges.treaties(k) for k, _ in items],
         }
     )
     cond = [edges.cond.get(k, NO_CONDITIONS) for k, _ in items]
