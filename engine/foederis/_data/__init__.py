@@ -120,19 +120,25 @@ def builtin_frames(name: str):
     Returns
     -------
     states : DataFrame
-        ``code, name, capability, gdp, defense_spending, nuclear, region, global_reach, milex``
-        (``milex``: NMC military expenditure in thousands of current US$, an extra column).
+        ``code, name, capability, gdp, defense_spending, nuclear, region, global_reach, milex,
+        lat, lon, milper, irst, pec, tpop, upop`` (the NMC components in NMC's units, see
+        :data:`NMC_COLUMNS`; ``lat``/``lon``: the capital; NaN = unknown).
     commitments : DataFrame
         ``guarantor, protege, kind, credibility, treaty, domains``; ``treaty`` is None when
-        no treaty is known. Historical worlds add ``treaties``: every ATOP 4.01 alliance that
-        grounds the commitment then, as ``treaty`` labels joined by ``"|"`` (lowest id first;
-        ``treaty`` is the first of them), or None.
+        no treaty is known. ``treaties``: every treaty that grounds the commitment, joined by
+        ``"|"``, ``treaty`` first (historical worlds: every ATOP 4.01 alliance in force then,
+        lowest id first; the contemporary world: the ATOP alliances of 2018 under their
+        contemporary names and the treaties of the hand rows), or None. The conditions of the
+        contract: ``against`` (codes joined by "|", "" = any adversary), ``location`` ("" or
+        "protege"), ``nonprovocation`` (bool), ``min_attackers`` (int >= 1), and
+        ``adversary_unnamed`` (ATOP codes an adversary condition but names no state).
     rivalries : DataFrame
         ``source, target, hostility`` (historical worlds: the TD and TSS strategic rivalries
         of the year, hostility from :data:`RIVALRY_HOSTILITY`).
     meta : dict
-        ``name``, ``year`` (int), ``date`` (ISO day, or None for a year), ``description``,
-        ``citation``.
+        ``name``, ``year`` (int), ``date`` (ISO day, or None for a calendar year; the
+        contemporary world: its cut-off), ``description``, ``citation``, ``contiguity``
+        (DataFrame ``a, b, conttype``: COW direct contiguity, one row per pair).
 
     Raises
     ------
