@@ -53,6 +53,10 @@ def test_ottoman_german_treaty_by_day():
     assert ("GMY", "TUR") not in edges(before, "DEFENSE")
     assert OTTOMAN_GERMAN not in treaties_of(before)
     assert ("GMY", "TUR") in edges(after, "DEFENSE")
+    # the Russo-Romanian agreement of 1 Oct 1914 (ATOP 2020) too
+    assert "ATOP 2020" in " ".join(treaties_of(year)) and "ATOP 2020" not in " ".join(
+        treaties_of(before))
+    assert "ATOP 2020" in " ".join(treaties_of(builtin_frames("atop:1914-10-01")[1]))
     # the July alliances hold on the day the war begins
     d = edges(before, "DEFENSE")
     assert {("FRN", "RUS"), ("RUS", "FRN"), ("GMY", "AUH"), ("AUH", "GMY")} <= d
