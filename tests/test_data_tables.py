@@ -168,3 +168,14 @@ def test_contemporary_location_conditions_from_treaty_texts():
     assert tie(c, "USA", "JPN", "DEFENSE")["location"] == "protege"  # art. V: Japan's territory
     for g, p in (("AUL", "NEW"), ("NEW", "AUL"), ("USA", "AUL")):
         assert tie(c, g, p, "DEFENSE")["location"] == "protege"
+
+
+def test_contemporary_contiguity_and_capitals():
+    s, _, _, meta = builtin_frames("contemporary")
+    ct = meta["contiguity"]
+    pairs = {frozenset((a, b)): t for a, b, t in ct.itertuples(index=False)}
+    assert pairs[frozenset(("RUS", "EST"))] == 1 and pairs[frozenset(("USA", "CAN"))] == 1
+    assert pairs[frozenset(("CHN", "TAW"))] == 2  # Kinmen and Matsu, within 12 miles of China
+    assert frozenset(("USA", "RUS")) in pairs  # the Bering Strait
+    assert frozenset(("UKG", "EST")) not in pairs
+    assert s["lat"].notna().all() and s["lon"].notna().all()
