@@ -220,7 +220,9 @@ def test_us_bilateral_treaties_and_umbrella(contemporary):
     for protege in ("JPN", "ROK", "AUL", "POL", "EST", "FIN", "TUR"):
         assert "nuclear" in d.loc[("USA", protege), "domains"].split("|")
     assert "nuclear" not in d.loc[("USA", "PHI"), "domains"]
-    assert "nuclear" not in d.loc[("UKG", "EST"), "domains"]
+    # issue 9: the UK's deterrent is assigned to NATO (the old assertion said the opposite)
+    assert "nuclear" in d.loc[("UKG", "EST"), "domains"]
+    assert "nuclear" not in d.loc[("UKG", "JPN"), "domains"] if ("UKG", "JPN") in d.index else True
     # ANZUS still binds Australia and New Zealand
     assert d.loc[("AUL", "NEW"), "treaty"] == "ANZUS" and ("NEW", "AUL") in d.index
     assert ("USA", "NEW") not in d.index
@@ -234,10 +236,13 @@ def test_other_named_treaties(contemporary):
     assert set(c.loc[c["treaty"].isin(["AUKUS", "Quad"]), "kind"]) == {"ENTENTE"}
     rio = treaty_members(c, "Rio Treaty")
     assert {"USA", "BRA", "ARG"} <= rio and "MEX" not in rio and "VEN" not in rio
-    # Armenia's frozen CSTO membership: lower credibility, both ways, and nothing else lowered
+    # Armenia's frozen CSTO membership: lower credibility, both ways; and (issue 9) the EU
+    # neutrals' own Art. 42(7) pledges; nothing else lowered
     low = c[c["credibility"] < 1]
-    assert len(low) > 0 and set(low["treaty"]) == {"CSTO"}
-    assert ((low["guarantor"] == "ARM") | (low["protege"] == "ARM")).all()
+    assert len(low) > 0 and set(low["treaty"]) == {"CSTO", "EU"}
+    csto = low[low["treaty"] == "CSTO"]
+    assert ((csto["guarantor"] == "ARM") | (csto["protege"] == "ARM")).all()
+    assert set(low.loc[low["treaty"] == "EU", "guarantor"]) == {"IRE", "AUS", "MLT", "CYP"}
     # ties that ended: Russia-Ukraine, US-Afghanistan, UK in the EU
     assert c[(c["guarantor"].isin(["RUS", "UKR"])) & (c["protege"].isin(["RUS", "UKR"]))].empty
     assert c[(c["guarantor"] == "USA") & (c["protege"] == "AFG")].empty
@@ -341,8 +346,12 @@ def test_historical_invariants(year):
     frames = builtin_frames(f"atop:{year}")
     check_frames(*frames)
     states, commitments, rivalries, meta = frames
-    assert meta["name"] == f"atop:{year}" and meta["year"] == year
-    assert rivalries.empty
+    assert meta["name"] == f"atop:{year}" and meta["year"] == year and meta["date"] is None
+    # issue 9: historical worlds carry the TD/TSS strategic rivalries of the year, symmetric,
+    # on the documented scale (0.5 strategic, 0.75 principal for one rival, 1.0 for both)
+    assert len(rivalries) and set(rivalries["hostility"]) <= {0.5, 0.75, 1.0}
+    pairs = set(zip(rivalries["source"], rivalries["target"], rivalries["hostility"]))
+    assert {(b, a, h) for a, b, h in pairs} == pairs
     assert states["global_reach"].sum() >= 4  # 1945-1949: USA, UKG, FRN, RUS
     assert commitments["credibility"].eq(1.0).all()
     # "ATOP <id>", or "<name> (ATOP <id>)" for an alliance named in atop_treaty_names.csv

@@ -58,7 +58,7 @@ def test_entrapment(capsys, tmp_path):
     out_csv = tmp_path / "entrapment.csv"
     assert main(["entrapment", "--rows", "10", "--csv", str(out_csv)]) == 0
     out = capsys.readouterr().out
-    assert "<Entrapment hostility: 42 wars" in out and "USA" in out
+    assert "<Entrapment hostility: 52 wars" in out and "USA" in out  # 42 + 10 rivalries (issue 9)
     df = pd.read_csv(out_csv)
     assert len(df) == 195 and df["rank"].tolist() == list(range(1, 196))
     assert df["entrapment"].is_monotonic_decreasing
@@ -67,7 +67,15 @@ def test_entrapment(capsys, tmp_path):
     assert "<Entrapment uniform: 37,830 wars" in capsys.readouterr().out
 
 
-def test_entrapment_without_rivalries(capsys):
+def test_entrapment_without_rivalries(capsys, monkeypatch):
+    # built-in historical worlds carry rivalries since issue 9: strip them to test the message
+    import foederis.builtin as builtin
+    from foederis import World
+
+    w = builtin.load_world("atop:1914")
+    bare = World.from_frames(w.states_frame(), w.commitments_frame(), None, merge="max",
+                             name=w.name)
+    monkeypatch.setattr(builtin, "load_world", lambda name: bare)
     assert main(["entrapment", "--world", "atop:1914"]) == 2
     err = capsys.readouterr().err
     assert "no rivalries" in err and "weights='uniform'" in err and "Traceback" not in err

@@ -34,6 +34,40 @@ What goes into the archive
   (an alliance still in force at the end of ATOP 4.01, ``yrexit == 0``, counts as in force
   through 2018); -1 when no such alliance exists.
 * ``c22_*``: the contemporary base, NMC v7 for 2022 over the states alive at the end of 2016.
+
+Day-level tables (for ``load_world("atop:YYYY-MM-DD")``); days are int32 counts since
+1970-01-01 (``numpy.datetime64(day, "D").astype(int)``), ``OPEN`` (int32 max) for a spell that
+is still running where its data set ends:
+
+* ``ss_*`` (state-system spells): each COW v2016 membership spell with its start and end day;
+  a spell ending on 2016-12-31 (the end of the data) is open.
+* ``ml_*`` (ATOP 4.01 member-level rows, one per alliance, member and phase): ``ml_atopid``,
+  ``ml_state``, ``ml_start`` / ``ml_end`` (entry and exit day; an unknown day is the first of
+  the entry month and the last of the exit month; ``yrexit == 0``, in force when ATOP 4.01
+  ends, is open), ``ml_kinds`` (bit ``1 << kind`` for each obligation the member carries in
+  that phase). Rows of members outside the COW system (ATOP 8152) are left out.
+* ``rv_*`` (strategic rivalries, Thompson-Dreyer 2012 and Thompson-Sakuwa-Suhas 2021):
+  ``rv_a``, ``rv_b`` (state indices), ``rv_start`` / ``rv_end`` (years; TD's end year 2010
+  means ongoing and is open), ``rv_level`` (0 strategic rivalry, 1 principal for one of the
+  two, TSS ``aprin``; 2 principal for both, TSS ``principal``), ``rv_source`` (1 TD, 2 TSS).
+  Rivals outside the COW system (TSS 324) are left out.
+* conditions of each ATOP 4.01 member row: ``ml_cond`` (uint32, four bits per kind code k at
+  ``4 * k``: +0 only against a specific adversary (``*coadv``), +1 only in a location
+  (``*coloc``), +2 only if the ally did not provoke (``*conpr``), +3 only against a number of
+  attackers (``*conum``); columns ``def*`` for DEFENSE, ``off*`` OFFENSE, ``neu*`` NEUTRALITY,
+  ``con*`` ENTENTE (ATOP codes neither location nor attackers nor provocation for
+  consultation beyond ``concoadv``/``concoloc``, and no conditions for non-aggression)) and
+  ``ml_threat1`` / ``ml_threat2`` (int16 COW ccodes of the states ATOP names as threats,
+  ``statthr1`` / ``statthr2``; 0 none).
+* ``sy_milper, sy_irst, sy_pec, sy_tpop, sy_upop`` (NMC v7 components beside ``sy_milex``, NaN
+  when missing) and the same for the contemporary base (``c22_*``, NMC 2022).
+* ``cap_*`` (capitals, COW capitals via peacesciencer): ``cap_state``, ``cap_start`` /
+  ``cap_end`` (days; an end on or after 2016-12-31 is open), ``cap_lat``, ``cap_lon``.
+* ``ct_*`` (COW Direct Contiguity v3.2, Stinnett et al. 2002): one row per unordered pair and
+  spell, ``ct_a < ct_b`` (state indices), ``ct_type`` (1 land or river, 2-5 water up to 12, 24,
+  150, 400 miles), ``ct_start`` / ``ct_end`` (days; the data end on 2016-12-01, and a spell
+  running then is open). Spells of type 0 (no contiguity) are dropped: absence means not
+  contiguous.
 """
 
 from __future__ import annotations
@@ -47,6 +81,9 @@ import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "engine"))
+from foederis._constants import KIND_CODES  # noqa: E402  (the one table of kinds)
+
 OUT_DIR = REPO / "engine" / "foederis" / "_data"
 FIRST_YEAR, LAST_YEAR = 1816, 2018
 COW_LAST_YEAR = 2016  # states2016 and majors2016 end here
@@ -54,12 +91,22 @@ CONTEMPORARY_NMC_YEAR = 2022
 
 # ATOP obligation column -> foederis kind code (see engine/foederis/_constants.py)
 KIND_OF_COLUMN = {
-    "defense": 0,  # DEFENSE
-    "offense": 2,  # OFFENSE
-    "neutral": 4,  # NEUTRALITY
-    "nonagg": 5,  # NONAGGRESSION
-    "consul": 3,  # ENTENTE
+    "defense": KIND_CODES["DEFENSE"],
+    "offense": KIND_CODES["OFFENSE"],
+    "neutral": KIND_CODES["NEUTRALITY"],
+    "nonagg": KIND_CODES["NONAGGRESSION"],
+    "consul": KIND_CODES["ENTENTE"],
 }
+# ATOP condition column prefix -> kind code (``defcoadv`` ... conditions of DEFENSE)
+COND_PREFIX = {
+    "def": KIND_CODES["DEFENSE"],
+    "off": KIND_CODES["OFFENSE"],
+    "neu": KIND_CODES["NEUTRALITY"],
+    "con": KIND_CODES["ENTENTE"],
+}
+NMC_PARTS = ("milper", "irst", "pec", "tpop", "upop")
+OPEN = np.iinfo(np.int32).max  # a spell still running where its data set ends
+TD_LAST_YEAR = 2010  # TD codes ongoing rivalries as ending in 2010
 
 
 def _read(raw: Path, name: str) -> pd.DataFrame:
@@ -134,6 +181,149 @@ def treaty_ids(raw: Path, dy: pd.DataFrame) -> np.ndarray:
     return merged["atopid"].fillna(-1).astype(np.int32).to_numpy()
 
 
+def _days(y, m, d) -> np.ndarray:
+    """int32 days since 1970-01-01 of arrays of year, month, day."""
+    y = np.asarray(y, dtype=np.int64)
+    m = np.asarray(m, dtype=np.int64)
+    d = np.asarray(d, dtype=np.int64)
+    months = (y - 1970) * 12 + (m - 1)
+    return (months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + d - 1).astype(
+        np.int32
+    )
+
+
+def _month_end(y, m) -> np.ndarray:
+    y = np.asarray(y, dtype=np.int64)
+    m = np.asarray(m, dtype=np.int64)
+    nxt = ((y - 1970) * 12 + m).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return (nxt - 1).astype(np.int32)
+
+
+def state_spells(st: pd.DataFrame, pos: pd.Series) -> dict:
+    start = _days(st["styear"], st["stmonth"], st["stday"])
+    end = _days(st["endyear"], st["endmonth"], st["endday"])
+    end = np.where(end >= _days([COW_LAST_YEAR], [12], [31])[0], OPEN, end).astype(np.int32)
+    return {
+        "ss_state": pos[st["ccode"]].to_numpy().astype(np.int16),
+        "ss_start": start,
+        "ss_end": end,
+    }
+
+
+def member_rows(raw: Path, pos: pd.Series) -> tuple[dict, int]:
+    ml = _read(raw, "atop4_01_member_level.csv")
+    known = ml["member"].isin(pos.index)
+    n_unknown = int((~known).sum())
+    ml = ml[known].reset_index(drop=True)
+    start = _days(ml["yrent"], ml["moent"], ml["dayent"].fillna(1).clip(lower=1))
+    ongoing = ml["yrexit"] == 0
+    ey = ml["yrexit"].where(~ongoing, 2000)
+    em = ml["moexit"].where(ml["moexit"] > 0, 12)
+    ed = ml["dayexit"].fillna(0)
+    end = np.where(ed > 0, _days(ey, em, ed.clip(lower=1)), _month_end(ey, em))
+    end = np.where(ongoing, OPEN, end).astype(np.int32)
+    assert (end >= start).all()
+    bits = np.zeros(len(ml), dtype=np.uint8)
+    for col, kind in KIND_OF_COLUMN.items():
+        bits |= (ml[col].to_numpy() == 1).astype(np.uint8) << kind
+    cond = np.zeros(len(ml), dtype=np.uint32)
+    for prefix, kind in COND_PREFIX.items():
+        for j, what in enumerate(("coadv", "coloc", "conpr", "conum")):
+            col = f"{prefix}{what}"
+            if col in ml.columns:
+                on = (ml[col].fillna(0).to_numpy() == 1).astype(np.uint32)
+                cond |= on << np.uint32(4 * kind + j)
+    threat1 = ml["statthr1"].fillna(0).astype(np.int64).to_numpy()
+    threat2 = ml["statthr2"].fillna(0).astype(np.int64).to_numpy()
+    return {
+        "ml_cond": cond,
+        "ml_threat1": threat1.astype(np.int16),
+        "ml_threat2": threat2.astype(np.int16),
+        "ml_atopid": ml["atopid"].to_numpy().astype(np.int32),
+        "ml_state": pos[ml["member"]].to_numpy().astype(np.int16),
+        "ml_start": start,
+        "ml_end": end,
+        "ml_kinds": bits,
+    }, n_unknown
+
+
+def rivalry_rows(raw: Path, pos: pd.Series) -> tuple[dict, int]:
+    td = _read(raw, "td_rivalries_peacesciencer.csv")
+    tss = _read(raw, "tss_rivalries_peacesciencer.csv")
+    td_end = td["endyear"].where(td["endyear"] < TD_LAST_YEAR, 9999)
+    tss_level = np.where(tss["principal"] == 1, 2, np.where(tss["aprin"] == 1, 1, 0))
+    df = pd.DataFrame(
+        {
+            "a": np.r_[td["ccode1"], tss["ccode1"]],
+            "b": np.r_[td["ccode2"], tss["ccode2"]],
+            "start": np.r_[td["styear"], tss["start"]],
+            "end": np.r_[td_end, tss["end"].fillna(9999)],
+            "level": np.r_[np.zeros(len(td), int), tss_level],
+            "source": np.r_[np.ones(len(td), int), np.full(len(tss), 2)],
+        }
+    )
+    known = df["a"].isin(pos.index) & df["b"].isin(pos.index)
+    n_unknown = int((~known).sum())
+    df = df[known & (df["end"] >= FIRST_YEAR)]
+    return {
+        "rv_a": pos[df["a"]].to_numpy().astype(np.int16),
+        "rv_b": pos[df["b"]].to_numpy().astype(np.int16),
+        "rv_start": df["start"].clip(lower=FIRST_YEAR - 1).to_numpy().astype(np.int16),
+        "rv_end": df["end"].to_numpy().astype(np.int16),
+        "rv_level": df["level"].to_numpy().astype(np.uint8),
+        "rv_source": df["source"].to_numpy().astype(np.uint8),
+    }, n_unknown
+
+
+def _iso_days(text: pd.Series) -> np.ndarray:
+    return pd.to_datetime(text).to_numpy().astype("datetime64[D]").astype(np.int64).astype(np.int32)
+
+
+def capitals(raw: Path, pos: pd.Series) -> dict:
+    cp = _read(raw, "cow_capitals_peacesciencer.csv")
+    cp = cp[cp["ccode"].isin(pos.index)]
+    end = _iso_days(cp["enddate"])
+    end = np.where(end >= _days([COW_LAST_YEAR], [12], [31])[0], OPEN, end).astype(np.int32)
+    return {
+        "cap_state": pos[cp["ccode"]].to_numpy().astype(np.int16),
+        "cap_start": _iso_days(cp["stdate"]),
+        "cap_end": end,
+        "cap_lat": cp["lat"].to_numpy(np.float64),
+        "cap_lon": cp["lng"].to_numpy(np.float64),
+    }
+
+
+def contiguity(raw: Path, pos: pd.Series) -> tuple[dict, dict]:
+    ct = _read(raw, "cow_contdir_v3.2_peacesciencer.csv")
+    n_all = len(ct)
+    known = ct["ccode1"].isin(pos.index) & ct["ccode2"].isin(pos.index)
+    ct = ct[known]
+    # each pair appears in both directions with the same spells: keep one
+    fwd = ct[ct["ccode1"] < ct["ccode2"]]
+    back = ct[ct["ccode1"] > ct["ccode2"]].rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})
+    cols = ["ccode1", "ccode2", "conttype", "stdate", "enddate"]
+    a = fwd[cols].sort_values(cols).reset_index(drop=True)
+    b = back[cols].sort_values(cols).reset_index(drop=True)
+    assert a.equals(b), "contiguity is not symmetric"
+    last = pd.to_datetime(a["enddate"]).max()
+    n_zero = int((a["conttype"] == 0).sum())
+    a = a[a["conttype"] > 0]
+    end = _iso_days(a["enddate"])
+    end = np.where(end >= np.datetime64(last.date(), "D").astype(np.int64), OPEN, end)
+    ia = pos[a["ccode1"]].to_numpy()
+    ib = pos[a["ccode2"]].to_numpy()
+    out = {
+        "ct_a": np.minimum(ia, ib).astype(np.int16),
+        "ct_b": np.maximum(ia, ib).astype(np.int16),
+        "ct_type": a["conttype"].to_numpy().astype(np.uint8),
+        "ct_start": _iso_days(a["stdate"]),
+        "ct_end": end.astype(np.int32),
+    }
+    return out, {"contiguity_rows": n_all, "contiguity_spells": len(a),
+                 "contiguity_type0_spells_dropped": n_zero,
+                 "contiguity_rows_outside_system": int((~known).sum())}
+
+
 def build(raw: Path, out_dir: Path) -> dict:
     t0 = time.perf_counter()
     st, ccodes, abb, name = build_states(raw)
@@ -153,6 +343,10 @@ def build(raw: Path, out_dir: Path) -> dict:
     si = pos[in_range["ccode"]].to_numpy()
     cinc[yi, si] = in_range["cinc"].to_numpy()
     milex[yi, si] = in_range["milex"].to_numpy()
+    parts = {}
+    for col in NMC_PARTS:
+        parts[col] = np.full(mem.shape, np.nan)
+        parts[col][yi, si] = in_range[col].to_numpy()
     nmc_outside = int(np.sum(~mem[yi, si]))
     cinc_missing = mem & np.isnan(cinc)
     cap = np.where(mem, np.nan_to_num(cinc, nan=0.0), 0.0)
@@ -250,6 +444,17 @@ def build(raw: Path, out_dir: Path) -> dict:
         "c22_milex": c22_milex,
         "c22_cinc_missing": np.isnan(c22_cinc),
     }
+    for col in NMC_PARTS:
+        arrays[f"sy_{col}"] = parts[col][sy_year, sy_state]
+        arrays[f"c22_{col}"] = n22[col].reindex(ccodes[alive]).to_numpy().astype(np.float64)
+    arrays.update(capitals(raw, pos))
+    ct_arrays, ct_report = contiguity(raw, pos)
+    arrays.update(ct_arrays)
+    arrays.update(state_spells(st, pos))
+    ml_arrays, ml_unknown = member_rows(raw, pos)
+    arrays.update(ml_arrays)
+    rv_arrays, rv_unknown = rivalry_rows(raw, pos)
+    arrays.update(rv_arrays)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "historical.npz"
     np.savez_compressed(target, **arrays)
@@ -296,6 +501,12 @@ def build(raw: Path, out_dir: Path) -> dict:
         },
         "ddy_rows_with_no_obligation": n_dd_all_zero,
         "contemporary_states": len(alive),
+        "atop401_rows": len(arrays["ml_atopid"]),
+        "atop401_rows_outside_system": ml_unknown,
+        **ct_report,
+        "capital_spells": len(arrays["cap_state"]),
+        "rivalry_rows": len(arrays["rv_a"]),
+        "rivalry_rows_outside_system": rv_unknown,
         "contemporary_cinc_missing": c22_missing,
         "file": str(target),
         "bytes": target.stat().st_size,

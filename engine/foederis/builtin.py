@@ -1,4 +1,5 @@
-"""The built-in worlds: ``load_world("contemporary")`` and ``load_world("atop:1914")``."""
+"""The built-in worlds: ``load_world("contemporary")``, ``load_world("atop:1914")`` (a calendar
+year) and ``load_world("atop:1914-07-28")`` (a day)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ __all__ = ["load_world", "list_worlds"]
 
 
 def list_worlds() -> list[str]:
-    """Names of the built-in worlds (``"contemporary"`` and ``"atop:1816"`` ... ``"atop:2018"``)."""
+    """Names of the built-in worlds (``"contemporary"`` and ``"atop:1816"`` ... ``"atop:2018"``).
+
+    Every day 1816-01-01 .. 2018-12-31 is a built-in world too (``"atop:1914-07-28"``); days
+    are not listed one by one.
+    """
     from ._data import builtin_names
 
     return list(builtin_names())
@@ -39,10 +44,29 @@ def load_world(name: str = "contemporary") -> World:
     Parameters
     ----------
     name : str
-        ``"contemporary"`` (the world of today, the default) or ``"atop:YEAR"`` for a year
-        1816-2018 of the ATOP alliance data with COW states and capabilities.
+        ``"contemporary"`` (the world of today, the default), ``"atop:YEAR"`` or
+        ``"atop:YYYY-MM-DD"``, 1816-2018, from the ATOP alliance data with COW states and
+        capabilities.
 
-    Worlds are immutable, so repeated loads return the same cached object.
+        ``"atop:YEAR"`` is the **calendar year**: every state in the COW system at any time
+        that year, and every ATOP 5.1 obligation of that year's directed dyad-years (ATOP
+        codes a dyad-year as allied when the alliance is in force any time that year). It
+        is kept so for continuity with the yearly data sets (NMC, ATOP 5.1 dyad-years) and
+        earlier results; it can hold treaties signed after a crisis began (``atop:1914``
+        has the Pact of London of 5 September) and states gone before it
+        (``atop:1939`` has Czechoslovakia). For a crisis, ask for its day.
+
+        ``"atop:YYYY-MM-DD"`` is that **day**: the states in the COW system that day
+        (membership start and end dates), and the year's commitments whose grounding
+        ATOP 4.01 alliance is in force that day (member-level entry and exit dates; an
+        unknown day counts from the first of the month of entry to the last of the month
+        of exit). Commitments no ATOP 4.01 alliance grounds are kept as yearly spells (the
+        description counts them). Capability is that year's CINC renormalised over the
+        states of the day; rivalries are yearly (TD and TSS code years).
+
+    Worlds are immutable, so repeated loads return the same cached object. The world's
+    ``citation()`` names every data set it was built from, and a day-level world's
+    description and citation name its day.
 
     Examples
     --------
@@ -50,6 +74,8 @@ def load_world(name: str = "contemporary") -> World:
     >>> w = load_world("atop:1914")
     >>> "FRN" in w.treaty_members(w.treaty_names[0]) or True
     True
+    >>> "CZE" in load_world("atop:1939").codes, "CZE" in load_world("atop:1939-09-01").codes
+    (True, False)
     """
     if not isinstance(name, str):
         raise UnknownWorldError(f"a world name must be a string such as 'contemporary', got {name!r}")
