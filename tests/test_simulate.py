@@ -312,3 +312,48 @@ def test_result_object():
 def test_bad_parameters(kw, words):
     with pytest.raises(ParameterError, match=words):
         simulate(small_world(), "S0:S1", **kw)
+
+
+# --------------------------------------------------------------------------------------
+# the one block driver (foederis._blocks.run_blocks), shared with the sweeps
+# --------------------------------------------------------------------------------------
+def test_block_driver_aligns_reports_stops_and_catches_ctrl_c():
+    from foederis._blocks import run_blocks
+
+    calls, reports = [], []
+
+    def run(par, lo, hi):
+        calls.append((par, lo, hi))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return hi
+
+    r = run_blocks(run, 10, 1000, block=64, min_block=64, parallel=False, decided=True,
+                   speedup=1, align=64, progress=lambda d, t: reports.append((d, t)))
+    assert calls[0] == (False, 10, 128) and calls[1][1] == 128  # ends on a word
+    assert r.keyboard and r.interrupted and r.done == 128 and reports == [(118, 990)]
+
+    calls.clear()
+    r = run_blocks(lambda par, lo, hi: calls.append(hi) or hi, 0, 10_000, block=8,
+                   min_block=8, parallel=False, decided=True, speedup=1,
+                   stop=lambda: True)
+    assert r.interrupted and not r.keyboard and r.done == 8 and calls == [8]
+
+
+def test_block_driver_goes_parallel_only_when_it_pays():
+    import time
+
+    from foederis._blocks import DECIDE_SECONDS, run_blocks
+
+    loaded = []
+
+    def slow(par, lo, hi):  # ~DECIDE_SECONDS per block: decided after the first
+        time.sleep(DECIDE_SECONDS)
+        return hi
+
+    r = run_blocks(slow, 0, 10**9, block=1, min_block=1, parallel=False, decided=False,
+                   speedup=2, stop=lambda: True, on_parallel=lambda: loaded.append(1))
+    assert r.parallel and loaded == [1]
+    r = run_blocks(slow, 0, 2, block=1, min_block=1, parallel=False, decided=False,
+                   speedup=2, on_parallel=lambda: loaded.append(2))
+    assert not r.parallel and loaded == [1] and r.done == 2
