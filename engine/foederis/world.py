@@ -81,6 +81,10 @@ class World(WorldQueries, WorldTables, WorldEdits):
         :class:`ConditionTable` ``conditions`` (row 0 = unconditional); see
         :meth:`against_matrix`
     riv_indptr, riv_indices, riv_hostility : rivalry CSR by source (how much i threatens j)
+    lat, lon, milex, milper, irst, pec, tpop, upop : float64, NaN where unknown;
+        ``given_columns`` names those the world was given
+    cont_indptr, cont_indices, cont_type : symmetric contiguity CSR (:attr:`contiguity`)
+    date : ISO "YYYY-MM-DD" or None; capability_measure : what ``capability`` holds
 
     Examples
     --------
