@@ -25,23 +25,8 @@ def _check() -> list[str]:
     return mod.check()
 
 
-# Files other branches restructure at the same time (issue 8): the kernels package
-# (_kernels.py, analysis/_sweep_kernels.py), World (world.py), synthetic.py and the
-# widgets. Until they merge, the whole check may fail there; everything else is clean now.
-OTHERS = ("engine/foederis/_kernels.py", "engine/foederis/analysis/_sweep_kernels.py",
-          "engine/foederis/analysis/_kernels.py", "engine/foederis/world.py",
-          "engine/foederis/synthetic.py", "widgets/")
-
-
-@pytest.mark.xfail(reason="clean once the kernels, world and widgets branches of issue 8 "
-                          "are merged", strict=False)
 def test_layers_are_clean():
     problems = _check()
-    assert problems == [], "\n".join(problems)
-
-
-def test_layers_are_clean_outside_the_files_of_other_branches():
-    problems = [p for p in _check() if not p.startswith(OTHERS)]
     assert problems == [], "\n".join(problems)
 
 

@@ -130,7 +130,8 @@ class Cascade:
         Some nuclear-armed state on side D has a pulling commitment to a target that covers
         the nuclear domain (credibility > 0).
     umbrella_guarantors : tuple of str
-        Those nuclear guarantors' codes.
+        Those nuclear guarantors' codes, sorted (so that relabelling the states of a
+        world does not reorder them).
     order, round_ptr : int arrays
         The joiners in order of (round, index): round r is ``order[round_ptr[r]:round_ptr[r+1]]``.
     """
@@ -418,7 +419,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     cbr = cap_round[: n_rounds + 1].copy()
     ca, cd = float(cbr[-1, 0]), float(cbr[-1, 1])
     balance = cd / ca if ca > 0 else (math.inf if cd > 0 else math.nan)
-    umb = tuple(str(x) for x in world.codes[np.unique(ubuf[:nu])]) if nu else ()
+    umb = tuple(sorted(str(x) for x in world.codes[np.unique(ubuf[:nu])])) if nu else ()
     deterred = bool(balance >= rules.margin) or (bool(umb) and rules.nuclear_umbrella)
     for a in (side, rnd, init, cbr):
         a.setflags(write=False)
