@@ -109,8 +109,8 @@ def cascade_core(
     acc[4i + 0/1] = pull toward A/D, acc[4i + 2/3] = hold against A/D; offinit[2i + 0/1]:
     pulled toward A/D through an "always" kind (OFFENSE) toward an initiator. stamp[i] =
     last round i was touched (0 = never). dirty[:n_dirty] = states whose acc/offinit/stamp
-    were written (:func:`reset_core` puts them back). Stochastic: an edge counts with credibility 1 if the sample (wkey, bitmask) honours it,
-    else 0.
+    were written (:func:`reset_core` puts them back). Stochastic: an edge counts with
+    credibility 1 if the sample (wkey, bitmask) honours it, else 0.
     """
     n = tindptr.shape[0] - 1
     k = 0

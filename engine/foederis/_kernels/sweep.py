@@ -9,15 +9,17 @@ does not depend on the number of lanes, threads, or blocks.
 
 Per pair the lane runs :func:`foederis._kernels.core.cascade_core` exactly as
 :func:`foederis.cascade` does, then resets only what the cascade wrote
-(:func:`foederis._kernels.core.reset_core`, and the two theatre regions): O(work of the cascade), never O(n), per pair. So a sample of
-pairs on a 10^5-state world costs what its cascades cost.
+(:func:`foederis._kernels.core.reset_core`, and the two theatre regions): O(work of the
+cascade), never O(n), per pair. So a sample of pairs on a 10^5-state world costs what its
+cascades cost.
 
 Modes (``mode``): 0 the deterministic cascade only; 1 also ``samples`` Monte Carlo
 samples of the threshold ensemble (:func:`foederis._kernels.ensembles.threshold_sample`,
 the ensembles' own per-sample function); 2 also the bit-parallel independent cascade
-("any", 64 samples per word through :func:`foederis._kernels.bitparallel.any_word`). Sample s of a pair draws with ``word_key(seed_key(seed), s >> 6)`` and
-bit ``s & 63``, as :func:`foederis.simulate` does with ``start=0``, so a pair's counts
-equal that call's bit for bit.
+("any", 64 samples per word through :func:`foederis._kernels.bitparallel.any_word`).
+Sample s of a pair draws with ``word_key(seed_key(seed), s >> 6)`` and bit ``s & 63``,
+as :func:`foederis.simulate` does with ``start=0``, so a pair's counts equal that call's
+bit for bit.
 
 Entrapment (``acc_on``): after a pair's deterministic cascade, each state that joined
 after round 0 adds the pair's weight to its lane's ``ent_w[l, 2 i + side - 1]`` (and 1 to
