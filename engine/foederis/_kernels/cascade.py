@@ -102,19 +102,15 @@ def _monotone_start(threshold, default_threshold, aggressors, targets,
 
 @jit
 def _cascade_monotone(
-    tindptr, tindices, tcred, tkind, tdomains, tpull, resolved,
+    tindptr, tindices, tcred, tkind, tdomains,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
     side, rnd, initiator, order, round_ptr, at,
 ):
-    """The cascade under (M1), (M2) (see the module docstring); outputs as
-    cascade_kernel's, which must be reset on entry (side 0, round -1, initiator False).
-    The pull of in-edge q is ``tpull[q]`` when ``resolved`` (:func:`edge_pull_kernel`: one
-    float64 stream per edge), else computed here from credibility, kind and domains with
-    the same float operations: same visits, same additions in the same order, same
-    give-up conditions either way. ``at`` float64[2n] (scratch): at[2i] = pull toward D
-    (-1 once on a side), at[2i+1] = i's threshold. Returns n_rounds, or -1 when the fast
-    path does not apply (outputs then partly written)."""
+    """The cascade under (M1), (M2) (see the module docstring); outputs as cascade_kernel's, which must
+    be reset on entry (side 0, round -1, initiator False). ``at`` float64[2n] (scratch):
+    at[2i] = pull toward D (-1 once on a side), at[2i+1] = i's threshold. Returns
+    n_rounds, or -1 when the fast path does not apply (outputs then partly written)."""
     k = _monotone_start(threshold, default_threshold, aggressors, targets,
                         side, rnd, initiator, order, round_ptr, at)
     if k < 0:
@@ -131,20 +127,10 @@ def _cascade_monotone(
             if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
                 continue
             for q in range(tindptr[j], tindptr[j + 1]):
-                if resolved:
-                    contrib = tpull[q]
-                else:
-                    if (tdomains[q] & domain) == 0:
-                        continue
-                    pw = pull_weight[tkind[q]]
-                    if pw == 0.0:
-                        continue
-                    c = tcred[q] * credibility_scale
-                    c = min(c, 1.0)
-                    if c == 0.0:
-                        continue
-                    contrib = pw * c
-                if contrib == 0.0:
+                if (tdomains[q] & domain) == 0:
+                    continue
+                pw = pull_weight[tkind[q]]
+                if pw == 0.0:
                     continue
                 i = tindices[q]
                 v = at[2 * i]
@@ -154,6 +140,13 @@ def _cascade_monotone(
                     rc = region_code[i]
                     if rc >= 0 and not theatre[rc]:
                         continue
+                c = tcred[q] * credibility_scale
+                c = min(c, 1.0)
+                if c == 0.0:
+                    continue
+                contrib = pw * c
+                if contrib == 0.0:
+                    continue
                 if not (contrib > 0.0):
                     return -1
                 v += contrib
@@ -197,6 +190,63 @@ def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_sc
 
 
 @jit
+def _cascade_monotone_pull(
+    tindptr, tindices, tpull,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, max_rounds,
+    side, rnd, initiator, order, round_ptr, at,
+):
+    """_cascade_monotone with each edge's pull resolved beforehand (edge_pull_kernel):
+    one float64 stream per edge instead of credibility, kind and domains. Same visits,
+    same additions in the same order, same give-up conditions."""
+    k = _monotone_start(threshold, default_threshold, aggressors, targets,
+                        side, rnd, initiator, order, round_ptr, at)
+    if k < 0:
+        return -1
+    n_rounds = 0
+    r = 0
+    while max_rounds < 0 or r < max_rounds:
+        r += 1
+        lo = round_ptr[r - 1]
+        hi = round_ptr[r]
+        k0 = k
+        for p in range(lo, hi):
+            j = order[p]
+            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
+                continue
+            for q in range(tindptr[j], tindptr[j + 1]):
+                contrib = tpull[q]
+                if contrib == 0.0:
+                    continue
+                i = tindices[q]
+                v = at[2 * i]
+                if v < 0.0:  # on a side
+                    continue
+                if reach and not global_reach[i]:
+                    rc = region_code[i]
+                    if rc >= 0 and not theatre[rc]:
+                        continue
+                if not (contrib > 0.0):
+                    return -1
+                v += contrib
+                if v >= at[2 * i + 1]:
+                    at[2 * i] = -1.0
+                    side[i] = SIDE_D
+                    rnd[i] = r
+                    order[k] = i
+                    k += 1
+                else:
+                    at[2 * i] = v
+        if k == k0:
+            break
+        sort_round(order, k0, k, rnd, r)
+        round_ptr[r + 1] = k
+        n_rounds = r
+    return n_rounds
+
+
+
+@jit
 def _reset_outputs(side, round_, initiator):
     for i in range(side.shape[0]):
         side[i] = 0
@@ -221,12 +271,20 @@ def _cascade(
     if monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                         pull_weight, restraint_weight, credibility_scale):
         at = np.empty(2 * n, dtype=np.float64)
-        n_rounds = _cascade_monotone(
-            tindptr, tindices, tcredibility, tkind, tdomains, tpull, resolved,
-            threshold, default_threshold, region_code, global_reach, theatre, reach,
-            aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
-            side, round_, initiator, order, round_ptr, at,
-        )
+        if resolved:
+            n_rounds = _cascade_monotone_pull(
+                tindptr, tindices, tpull,
+                threshold, default_threshold, region_code, global_reach, theatre, reach,
+                aggressors, targets, max_rounds,
+                side, round_, initiator, order, round_ptr, at,
+            )
+        else:
+            n_rounds = _cascade_monotone(
+                tindptr, tindices, tcredibility, tkind, tdomains,
+                threshold, default_threshold, region_code, global_reach, theatre, reach,
+                aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+                side, round_, initiator, order, round_ptr, at,
+            )
         if n_rounds >= 0:
             round_capability(order, round_ptr, n_rounds, side, capability,
                              capability_by_round)
