@@ -140,7 +140,9 @@ def test_explorer_in_the_browser(app_server, browser_context):
     page.locator("button.fx-run").click()
     wait_text(page, ".fx-status", "cascade in")
     v = verdict(page)
-    assert "Verdict: DETERRED" in v and "nuclear umbrella: USA" in v
+    # the contemporary world's nuclear guarantors of Estonia: France, the UK and the US
+    # (issue 9: the UK's deterrent is assigned to NATO, France's has a European dimension)
+    assert "Verdict: DETERRED" in v and "nuclear umbrella: FRN, UKG, USA" in v
     assert page.locator(".fx-map img").count() == 1
     assert page.locator(".fx-balance img").count() == 1
     assert "USA" in page.inner_text(".fx-joined")
