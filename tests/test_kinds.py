@@ -1,5 +1,6 @@
 """A kind added to the one table (``foederis._constants.KINDS``) is honoured everywhere
-that reads kinds: the cascade, both ensemble modes, portfolio similarity and blocs.
+that reads kinds: the cascade, both ensemble modes, portfolio similarity, blocs and the
+widgets (edit choices, map, "who joined").
 
 The row is appended in a fresh interpreter, before the rest of the package is imported
 (the derived names, KIND_NAMES, KIND_CODES, ..., are computed from the table at import):
@@ -84,6 +85,14 @@ SCRIPT = textwrap.dedent('''
     assert np.array_equal(bp.bloc, bd.bloc), (bp.bloc, bd.bloc)
     assert np.array_equal(blocs(pact, kinds=["pact", "defense"]).bloc,
                           blocs(defense, kinds=["defense"]).bloc)
+
+    # the widgets: the edit panel offers the kind, the map draws it as a pull, and the
+    # Explorer's "who joined" rows name it
+    from foederis_widgets import edits, plotting, renderers
+    assert "PACT" in edits.KIND_CHOICES
+    assert bool(plotting._PULLS[foederis.KIND_NAMES.index("PACT")])
+    rows = {r["code"]: r for r in renderers.joined_rows(c)}
+    assert any("PACT" in x for x in rows["C"]["pulled_by"]), rows["C"]
     print("ok")
 ''')
 
