@@ -179,12 +179,29 @@ def _umbrella(w: dict, targets, side, rules, cred) -> list[int]:
     return sorted(set(out))
 
 
+def world_levers(w: dict, aggressors, targets, rules) -> dict:
+    """``w`` with the credibility of every commitment the levers that read the world switch
+    off for this war set to 0: ``bound_victim_unrestrained`` (a restraining pledge toward
+    an aggressor, given by a state holding a defence-level pull, ordinal 3, toward a
+    target). (``conditions`` reads columns that the random worlds of the tests do not
+    have; tests/test_rules_world.py checks it against a plain loop.)"""
+    if not getattr(rules, "bound_victim_unrestrained", False):
+        return w
+    bound = {e["g"] for e in w["edges"] if e["p"] in set(targets) and e["c"] > 0
+             and KINDS[e["kind"]].effect == "pull" and KINDS[e["kind"]].ordinal >= 3}
+    edges = [dict(e, c=0.0) if (e["p"] in set(aggressors) and e["g"] in bound
+                                and KINDS[e["kind"]].effect == "restraint") else e
+             for e in w["edges"]]
+    return dict(w, edges=edges)
+
+
 def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cred=None) -> dict:
     """The deterministic cascade of DESIGN.md.
 
     ``cred(edge_dict) -> float`` gives the credibility an edge counts with (default:
     min(c * credibility_scale, 1)); the ensemble twins pass 1.0/0.0 for honoured edges.
     """
+    w = world_levers(w, aggressors, targets, rules)
     n = w["n"]
     if cred is None:
         scale = float(rules.credibility_scale)
@@ -270,6 +287,7 @@ def cascade_any(w: dict, aggressors, targets, rules, domain: int, honour) -> dic
     honoured restraint against S (weight over honoured restraints toward states on the
     other side; none = 0); it joins S when eligible for S and not for the other side.
     """
+    w = world_levers(w, aggressors, targets, rules)
     n = w["n"]
     reach = _can_reach(w, aggressors, targets, rules, domain)
     side = [NEUTRAL] * n
@@ -331,6 +349,7 @@ def cascade_any(w: dict, aggressors, targets, rules, domain: int, honour) -> dic
 def ensemble(w: dict, aggressors, targets, rules, domain: int, samples: range, seed: int,
              mode: str = "threshold") -> dict:
     """Per-sample twins of ``simulate``: each sample is the rule on the honoured edges."""
+    w = world_levers(w, aggressors, targets, rules)
     scale = float(rules.credibility_scale)
     n = w["n"]
     cnt_a = [0] * n

@@ -50,7 +50,8 @@ def _world() -> World:
 # that a change of defaults does not silently change what these tests check
 PINNED = Rules(threshold=0.5, entente_weight=0.25, neutrality_weight=1.0,
                nonaggression_weight=0.5, ally_restraint=1.0, defend_initiators=0.0,
-               credibility_scale=1.0, max_rounds=None, reach=True)
+               credibility_scale=1.0, max_rounds=None, reach=True,
+               conditions=False, bound_victim_unrestrained=False)
 
 
 def _case(cid, year, ini, tgt, joiners):

@@ -340,17 +340,23 @@ def test_entente_weight_and_restraints():
     w = world(4, [(2, 1, ENTENTE), (3, 1, ENTENTE), (3, 1, DEFENSE, 0.25)])
     assert cascade(w, "S0:S1").side.tolist() == [1, 2, 0, 2]  # 0.25 + 0.25 = 0.5
     assert cascade(w, "S0:S1", Rules(entente_weight=0.5)).side.tolist() == [1, 2, 2, 2]
+    # DESIGN.md's restraints (Rules.bound_victim_unrestrained off, as in Rules.design())
+    plain = Rules(bound_victim_unrestrained=False)
     # NEUTRALITY toward the aggressor restrains from D: 1 - 1 = 0 < 0.5
     w2 = world(3, [(2, 1, DEFENSE), (2, 0, NEUTRALITY)])
-    assert cascade(w2, "S0:S1").side[2] == 0
-    assert cascade(w2, "S0:S1", Rules(neutrality_weight=0.5)).side[2] == 2
+    assert cascade(w2, "S0:S1", plain).side[2] == 0
+    assert cascade(w2, "S0:S1", plain.replace(neutrality_weight=0.5)).side[2] == 2
     # NONAGGRESSION weighs nonaggression_weight (0.5): 1 - 0.5 = 0.5 >= 0.5
     w3 = world(3, [(2, 1, DEFENSE), (2, 0, NONAGGRESSION)])
-    assert cascade(w3, "S0:S1").side[2] == 2
-    assert cascade(w3, "S0:S1", Rules(nonaggression_weight=0.75)).side[2] == 0
+    assert cascade(w3, "S0:S1", plain).side[2] == 2
+    assert cascade(w3, "S0:S1", plain.replace(nonaggression_weight=0.75)).side[2] == 0
     # a restraint can tip a tie: S2 pulled 1 by each side, restrained from A by S1
     w4 = world(3, [(2, 1, DEFENSE), (2, 0, OFFENSE), (2, 1, NONAGGRESSION)])
-    assert cascade(w4, "S0:S1", Rules(ally_restraint=0)).side[2] == 2
+    assert cascade(w4, "S0:S1", plain.replace(ally_restraint=0)).side[2] == 2
+    # the default reads the treaty: a pledge toward the aggressor does not hold back a
+    # defence ally of the victim (Rules.bound_victim_unrestrained)
+    assert cascade(w2, "S0:S1").side[2] == 2
+    assert cascade(w3, "S0:S1", Rules(nonaggression_weight=0.75)).side[2] == 2
 
 
 def test_credibility_scale_multiplies_and_clips():
@@ -567,9 +573,11 @@ def test_rules_conveniences():
 
 
 def test_rules_design_is_the_contract_rule():
-    # DESIGN.md's baseline rule: no ally restraint, every other field at today's default
+    # DESIGN.md's baseline rule: no ally restraint, none of issue 10's levers
     d = Rules.design()
-    assert isinstance(d, Rules) and d == Rules(ally_restraint=0)
+    assert isinstance(d, Rules) and d == Rules(ally_restraint=0, conditions=False,
+                                               bound_victim_unrestrained=False,
+                                               reach_rule="region")
     assert d.restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
     assert Rules.__module__ == "foederis.rules"
 

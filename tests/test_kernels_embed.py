@@ -56,7 +56,10 @@ def user_sweep(x, targets, aggressor):
 
 def test_user_njit_code_calls_the_cascade_kernel():
     w = example_world()
-    rules = Rules(threshold=0.75, reach=False)
+    # the levers that read the world per question are off: the inputs of S0:S1 then serve
+    # every target (cascade_inputs is per question when they are on)
+    rules = Rules(threshold=0.75, reach=False, conditions=False,
+                  bound_victim_unrestrained=False)
     x = kernels.cascade_inputs(w, "S0:S1", rules)
     targets = np.arange(1, w.n_states, dtype=np.int64)
     got = user_sweep(x, targets, 0)

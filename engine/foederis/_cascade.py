@@ -66,6 +66,8 @@ def _edge_pull(world: Any, p: Prepared) -> np.ndarray | None:
     The array is built on the second cascade with the same key (a sweep over many rules
     never pays for it) and kept for the last ``_EDGE_PULL_KEYS`` keys. Worlds are
     immutable, so a cached array stays valid for the World's life."""
+    if not p.pulls_as_world:
+        return None  # pulls of this question only (Rules.conditions): no cache
     key = (p.domain, p.pull_weight.tobytes(), p.credibility_scale)
     cache = world.__dict__.get("_edge_pull")
     if cache is None:

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._constants import CONVENTIONAL, DOMAIN_BITS, DOMAIN_NAMES
+from ._constants import CONVENTIONAL, DOMAIN_BITS, DOMAIN_NAMES, KINDS
 from ._validate import check_int
 from .errors import AttackError, ParameterError, UnknownStateError
 from .rules import Rules
@@ -251,6 +251,9 @@ class Prepared(NamedTuple):
     max_rounds: int
     capability: np.ndarray
     nuclear: np.ndarray
+    #: False when this question's levers changed the credibility of a pulling commitment
+    #: (Rules.conditions): the World's cached per-edge pulls do not apply then
+    pulls_as_world: bool = True
 
 
 def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rules,
@@ -265,20 +268,151 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
     if reach:
         codes = np.concatenate((rc[aggressors], rc[targets]))
         theatre[codes[codes >= 0]] = True
+    global_reach = world.global_reach
+    if reach and rules.reach_rule == "geography" and len(aggressors):
+        able = reach_by_geography(world, aggressors, targets, rules.reach_km, theatre)
+        if able is not None:  # the kernels' reach test reads only the mask now
+            global_reach = able
+            rc = np.zeros_like(rc)
+            theatre = np.zeros(1, dtype=np.bool_)
     theatre.setflags(write=False)
+    tcred = tr.credibility
+    if rules.conditions and len(aggressors):
+        tcred = conditioned_credibility(world, aggressors, targets)
+    pulls_as_world = tcred is tr.credibility  # restraints alone do not enter the pulls
+    if rules.bound_victim_unrestrained and len(aggressors):
+        tcred = unrestrained_for_victims(world, aggressors, targets, tcred)
     aggressors = frozen_view(aggressors)
     targets = frozen_view(targets)
     return Prepared(
-        frozen_view(tr.indptr), frozen_view(tr.indices), frozen_view(tr.credibility), frozen_view(tr.kind), frozen_view(tr.domains),
-        frozen_view(world.threshold), float(rules.threshold), frozen_view(rc), frozen_view(world.global_reach),
+        frozen_view(tr.indptr), frozen_view(tr.indices), frozen_view(tcred), frozen_view(tr.kind), frozen_view(tr.domains),
+        frozen_view(world.threshold), float(rules.threshold), frozen_view(rc), frozen_view(global_reach),
         theatre, reach,
         aggressors, targets, int(domain_bit),
         rules.pull_weight, rules.restraint_weight, float(rules.defend_initiators),
         float(rules.credibility_scale),
         -1 if rules.max_rounds is None else int(rules.max_rounds),
-        frozen_view(world.capability), frozen_view(world.nuclear),
+        frozen_view(world.capability), frozen_view(world.nuclear), pulls_as_world,
     )
 
+
+
+# --------------------------------------------------------------------------------------
+# the levers that read the world (Rules.conditions, Rules.reach_rule): per question, in
+# Python, so that every kernel that takes a Prepared honours them unchanged
+# --------------------------------------------------------------------------------------
+def per_question_levers(world: Any, rules: Rules) -> list[str]:
+    """The levers of ``rules`` that read the world per question and would change something
+    in ``world`` (the all-pairs sweeps do not apply them yet, and refuse them)."""
+    on = []
+    if rules.conditions and np.any(world.condition):
+        on.append("conditions")
+    if rules.bound_victim_unrestrained and np.any(_RESTRAINING[world.kind]):
+        on.append("bound_victim_unrestrained")
+    if (rules.reach and rules.reach_rule == "geography"
+            and (np.any(~np.isnan(world.lat)) or world.contiguity.nnz)):
+        on.append("reach_rule='geography'")
+    return on
+
+
+def conditioned_credibility(world: Any, aggressors: np.ndarray,
+                            targets: np.ndarray) -> np.ndarray:
+    """The transposed credibilities with 0 on every commitment whose conditions do not
+    hold for this war (:attr:`Rules.conditions`); the world's own array when none of its
+    commitments is conditional."""
+    tr = world.transposed
+    cond = world.condition
+    if not np.any(cond):
+        return tr.credibility
+    table = world.conditions
+    # which of the world's conditions hold for these aggressors and targets
+    named = table.against != ""
+    hit = np.asarray(world.against_matrix()[:, aggressors].sum(axis=1)).ravel() > 0
+    ok = ~named | hit | table.adversary_unnamed
+    ok &= table.min_attackers <= len(aggressors)
+    theatre_regions = set(world.region[np.concatenate((aggressors, targets))].tolist())
+    region_ok = np.array([loc in ("", "protege") or loc in theatre_regions
+                          for loc in table.location.tolist()], dtype=bool)
+    ok &= region_ok
+    tcond = cond[tr.edge]
+    holds = ok[tcond]
+    n = world.n_states
+    protege = np.repeat(np.arange(n), np.diff(tr.indptr))
+    is_target = np.zeros(n, dtype=bool)
+    is_target[targets] = True
+    is_aggressor = np.zeros(n, dtype=bool)
+    is_aggressor[aggressors] = True
+    holds &= ~((table.location[tcond] == "protege") & ~is_target[protege])
+    holds &= ~(table.nonprovocation[tcond] & is_aggressor[protege])
+    return np.where(holds, tr.credibility, 0.0)
+
+
+#: Kinds whose commitment to a target counts as a defence-level tie (ordinal 3, pulling).
+_DEFENCE_LEVEL = np.asarray([k.ordinal >= 3 and k.effect == "pull" for k in KINDS])
+_RESTRAINING = np.asarray([k.effect == "restraint" for k in KINDS])
+
+
+def defence_allies(world: Any, targets: np.ndarray, tcred: np.ndarray) -> np.ndarray:
+    """Per state: does it hold a defence-level commitment (credibility > 0) to a target?"""
+    tr = world.transposed
+    out = np.zeros(world.n_states, dtype=bool)
+    for t in targets.tolist():
+        q = slice(tr.indptr[t], tr.indptr[t + 1])
+        ok = _DEFENCE_LEVEL[tr.kind[q]] & (tcred[q] > 0)
+        out[tr.indices[q][ok]] = True
+    return out
+
+
+def unrestrained_for_victims(world: Any, aggressors: np.ndarray, targets: np.ndarray,
+                             tcred: np.ndarray) -> np.ndarray:
+    """``tcred`` with 0 on the restraining pledges toward an aggressor given by a state
+    that is a defence-level ally of a target (:attr:`Rules.bound_victim_unrestrained`)."""
+    tr = world.transposed
+    bound = defence_allies(world, targets, tcred)
+    out = None
+    for a in aggressors.tolist():
+        q = np.arange(tr.indptr[a], tr.indptr[a + 1])
+        drop = q[_RESTRAINING[tr.kind[q]] & bound[tr.indices[q]] & (tcred[q] > 0)]
+        if len(drop):
+            out = np.array(tcred, dtype=np.float64) if out is None else out
+            out[drop] = 0.0
+    return tcred if out is None else out
+
+
+_EARTH_KM = 6371.0088
+
+
+def reach_by_geography(world: Any, aggressors: np.ndarray, targets: np.ndarray,
+                       reach_km: float, theatre: np.ndarray) -> np.ndarray | None:
+    """Who can reach this war under ``Rules.reach_rule="geography"`` (a bool per state),
+    or None when the world has no geography at all (then the region rule applies)."""
+    lat, lon = world.lat, world.lon
+    contiguity = world.contiguity
+    has_place = ~np.isnan(lat)
+    if not has_place.any() and contiguity.nnz == 0:
+        return None
+    n = world.n_states
+    at_war = np.unique(np.concatenate((aggressors, targets)))
+    able = world.global_reach.copy()
+    able[at_war] = True
+    able |= np.asarray((contiguity[:, at_war] > 0).sum(axis=1)).ravel() > 0
+    # capitals within reach_km of a belligerent's (haversine)
+    src = at_war[has_place[at_war]]
+    if len(src) and np.isfinite(reach_km):
+        p1, l1 = np.radians(lat)[:, None], np.radians(lon)[:, None]
+        p2, l2 = np.radians(lat[src])[None, :], np.radians(lon[src])[None, :]
+        h = (np.sin((p2 - p1) / 2) ** 2
+             + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2)
+        km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        able |= np.nan_to_num(km, nan=np.inf).min(axis=1) <= reach_km
+    elif len(src):
+        able |= has_place
+    able |= defence_allies(world, targets, world.transposed.credibility)
+    # no geography for a state: the region rule
+    no_geo = ~has_place & (np.diff(contiguity.indptr) == 0)
+    rc = world.region_code
+    able |= no_geo & ((rc < 0) | theatre[np.maximum(rc, 0)])
+    return able
 
 
 class _NullContext:

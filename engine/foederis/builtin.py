@@ -27,14 +27,21 @@ def _load(name: str) -> World:
     from ._data import builtin_frames
 
     states, commitments, rivalries, meta = builtin_frames(name)
+    # provenance: the World reads every grounding treaty from ``treaty`` ("A|B")
+    if "treaties" in commitments:
+        grounds = commitments.pop("treaties")
+        commitments["treaty"] = grounds.where(grounds.notna(), commitments["treaty"])
     return World.from_frames(
         states,
         commitments,
         rivalries,
+        meta.get("contiguity"),
         merge="max",
         name=meta.get("name", name),
         citation=meta.get("citation", ""),
         description=meta.get("description", ""),
+        date=meta.get("date"),
+        capability_measure="cinc" if name.startswith("atop:") else "capability",
     )
 
 

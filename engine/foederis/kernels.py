@@ -270,8 +270,12 @@ def cascade_inputs(world: Any, attacks: Any, rules: Any = None, *,
     scalars (fields: tindptr, tindices, tcredibility, tkind, tdomains, threshold,
     default_threshold, region_code, global_reach, theatre, reach, aggressors, targets,
     domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
-    max_rounds, capability, nuclear). A NamedTuple of arrays can be passed into ``@njit``
-    code whole. Arrays are read-only views of the world's."""
+    max_rounds, capability, nuclear, pulls_as_world). A NamedTuple of arrays can be
+    passed into ``@njit`` code whole. Arrays are read-only views of the world's, except
+    where a lever that reads the world per question (``Rules.conditions``,
+    ``Rules.bound_victim_unrestrained``, ``Rules.reach_rule="geography"``) gives this
+    question its own ``tcredibility`` or ``global_reach``: with those levers on, the
+    inputs belong to these attacks only."""
     from ._gate import check_rules, check_world, parse_attacks, parse_domain, prepare
 
     world = check_world(world)

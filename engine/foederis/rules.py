@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -18,7 +18,10 @@ from ._constants import KINDS
 from ._validate import check_int, check_number
 from .errors import ParameterError
 
-__all__ = ["Rules"]
+__all__ = ["Rules", "REACH_RULES"]
+
+#: The values of :attr:`Rules.reach_rule`.
+REACH_RULES = ("region", "geography")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,29 @@ class Rules:
         Apply the reach rule (conventional attacks only).
     nuclear_umbrella : bool, default True
         Count a nuclear umbrella over the target as deterrence.
+    conditions : bool, default False
+        Honour the conditions a commitment is given under (ATOP's ``defco*`` codings,
+        :meth:`World.commitments_frame` columns): it pulls or restrains only when a named
+        adversary is among the aggressors (``against``), when its protege is an original
+        target (``location == "protege"``) or the theatre is in the named region, when
+        its protege is not an initiator (``nonprovocation``) and when at least
+        ``min_attackers`` states attack. A condition ATOP codes without naming the
+        adversary (``adversary_unnamed``) is taken to hold.
+    bound_victim_unrestrained : bool, default False
+        Restraint that reads the treaty: a NEUTRALITY or NONAGGRESSION pledge toward an
+        aggressor does not hold back a state that also holds a defence-level pulling
+        commitment (ordinal 3 in the table of kinds) to one of its targets: the pledge
+        not to attack the aggressor does not bind it to abandon the victim.
+    reach_rule : {"region", "geography"}, default "region"
+        With ``reach`` on: ``"region"`` is DESIGN.md's rule (the COW regions of the
+        aggressors and targets); ``"geography"`` lets a state join when it has global
+        reach, is contiguous (COW direct contiguity, land or up to 400 miles of water) to
+        an aggressor or a target, has its capital within ``reach_km`` of one of theirs,
+        or holds a defence-level commitment (ordinal 3 in the table of kinds) to a
+        target; a state with no geography in the world (no capital, no contiguity)
+        falls back to the region rule.
+    reach_km : float, default 1000
+        The capital distance of ``reach_rule="geography"`` (great-circle km, >= 0).
 
     Examples
     --------
@@ -81,6 +107,11 @@ class Rules:
     margin: float = 1.0
     reach: bool = True
     nuclear_umbrella: bool = True
+    # --- levers that read the world (issue 10): see the README's cascade section -------
+    conditions: bool = False
+    bound_victim_unrestrained: bool = False
+    reach_rule: Literal["region", "geography"] = "region"
+    reach_km: float = 1000.0
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -96,11 +127,15 @@ class Rules:
         put("margin", check_number("Rules.margin", self.margin, low=0, low_open=True))
         if self.max_rounds is not None:
             put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0))
-        for name in ("reach", "nuclear_umbrella"):
+        for name in ("reach", "nuclear_umbrella", "conditions", "bound_victim_unrestrained"):
             v = getattr(self, name)
             if not isinstance(v, (bool, np.bool_)):
                 raise ParameterError(f"Rules.{name} must be True or False, got {v!r}")
             put(name, bool(v))
+        if self.reach_rule not in REACH_RULES:
+            raise ParameterError(f"Rules.reach_rule must be one of {', '.join(REACH_RULES)}, "
+                                 f"got {self.reach_rule!r}")
+        put("reach_km", check_number("Rules.reach_km", self.reach_km, low=0, allow_inf=True))
 
     def replace(self, **changes: Any) -> Rules:
         """A copy with some fields changed (validated)."""
@@ -114,19 +149,22 @@ class Rules:
 
     @classmethod
     def design(cls) -> Rules:
-        """DESIGN.md's baseline rule, exactly: today ``Rules(ally_restraint=0)`` (every
-        other field at its default). The defaults may move (issue 10); this stays the
-        contract's rule, so results stated in DESIGN.md stay reproducible.
+        """DESIGN.md's baseline rule, exactly: ``Rules(ally_restraint=0,
+        conditions=False, bound_victim_unrestrained=False, reach_rule="region")`` (every
+        other field at its default). The defaults move with the back-test record; this
+        stays the contract's rule, so results stated in DESIGN.md stay reproducible.
 
         Examples
         --------
         >>> from foederis import Rules
-        >>> Rules.design() == Rules(ally_restraint=0)
+        >>> Rules.design() == Rules(ally_restraint=0, conditions=False,
+        ...                         bound_victim_unrestrained=False, reach_rule="region")
         True
         >>> Rules.design().ally_restraint
         0.0
         """
-        return cls(ally_restraint=0)
+        return cls(ally_restraint=0, conditions=False, bound_victim_unrestrained=False,
+                   reach_rule="region")
 
     def _kind_weight(self, kind: Any) -> float:
         return float(getattr(self, kind.weight) if isinstance(kind.weight, str) else kind.weight)

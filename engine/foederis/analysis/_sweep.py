@@ -27,7 +27,8 @@ import numpy as np
 
 from .. import _kernels as _k
 from .._blocks import core_workspace, run_blocks
-from .._gate import frozen_view, jit_errstate, prepare
+from .._gate import frozen_view, jit_errstate, per_question_levers, prepare
+from ..errors import ParameterError
 from ..rules import Rules
 from .._kernels import sweep as _sk
 
@@ -97,6 +98,13 @@ def sweep(
     first ones run serially, and the rest goes parallel only when its estimated serial
     time exceeds ``PARALLEL_MIN_SECONDS`` (waking a sleeping thread pool costs ms).
     """
+    levers = per_question_levers(world, rules)
+    if levers:
+        raise ParameterError(
+            f"the all-pairs sweeps (deterrence_map, entrapment) do not apply "
+            f"{', '.join('Rules.' + x for x in levers)} yet; turn "
+            f"{'it' if len(levers) == 1 else 'them'} off for the map, or run "
+            f"foederis.cascade / foederis.simulate per pair")
     t_start = time.perf_counter()
     n = world.n_states
     npairs = len(pair_agg)
