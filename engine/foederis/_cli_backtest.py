@@ -68,7 +68,7 @@ def register(sub: Any) -> None:
                         "row per participant (default: the 19 shipped COW cases)")
     s.add_argument("--world", default=None, metavar="TEMPLATE",
                    help="world of each war, formatted with {year}, {date}, {case_id} "
-                        "(default: foederis.backtest's, today atop:{year})")
+                        "(default: foederis.backtest's, atop:{date}, the onset day)")
     s.add_argument("--joiners", choices=("all", "onset_year"), default="all",
                    help="score all true joiners (default) or only those of the onset year")
     s.add_argument("--csv", default=None, metavar="OUT", help="also write one row per war")

@@ -31,7 +31,7 @@ from .world import World
 __all__ = ["BacktestResult", "CaseError", "JoinerScore", "Score", "WarCase", "WarScore",
            "backtest", "cases_citation", "cases_frame", "load_cases", "DEFAULT_WORLD"]
 
-DEFAULT_WORLD = "atop:{year}"
+DEFAULT_WORLD = "atop:{date}"
 OUTCOMES = ("right", "wrong side", "false", "missed")
 _CONVENTIONAL = 1 << DOMAIN_NAMES.index("conventional")
 _SIDE_CODE = {"A": 1, "D": 2}
@@ -489,9 +489,12 @@ def backtest(cases: Any = None, *, rules: Rules | dict | None = None,
         The wars (see :func:`load_cases`); None: the 19 calibration cases shipped.
     rules : foederis.Rules or dict, optional
         The cascade's rules (default ``Rules()``).
-    world : str, callable or World, default ``"atop:{year}"``
-        The world of each war: a template formatted with ``year`` (onset year), ``date``
-        (onset date, the year where unknown) and ``case_id`` and passed to
+    world : str, callable or World, default ``"atop:{date}"``
+        The world of each war, by default the world of its onset day (treaties signed
+        during a war are often how a state joins it: a consequence, not a cause; the
+        calendar-year worlds ``"atop:{year}"`` flatter every rule): a template formatted
+        with ``year`` (onset year), ``date`` (onset date, the year where unknown) and
+        ``case_id`` and passed to
         :func:`load_world`; a callable case -> World; or one World for every war.
     joiners : {"all", "onset_year"}, default "all"
         Which true joiners are scored: all of them, or only those that entered in the onset
