@@ -353,10 +353,11 @@ def test_entente_weight_and_restraints():
     # a restraint can tip a tie: S2 pulled 1 by each side, restrained from A by S1
     w4 = world(3, [(2, 1, DEFENSE), (2, 0, OFFENSE), (2, 1, NONAGGRESSION)])
     assert cascade(w4, "S0:S1", plain.replace(ally_restraint=0)).side[2] == 2
-    # the default reads the treaty: a pledge toward the aggressor does not hold back a
+    # restraint that reads the treaty: a pledge toward the aggressor does not hold back a
     # defence ally of the victim (Rules.bound_victim_unrestrained)
-    assert cascade(w2, "S0:S1").side[2] == 2
-    assert cascade(w3, "S0:S1", Rules(nonaggression_weight=0.75)).side[2] == 2
+    read = Rules(bound_victim_unrestrained=True)
+    assert cascade(w2, "S0:S1", read).side[2] == 2
+    assert cascade(w3, "S0:S1", read.replace(nonaggression_weight=0.75)).side[2] == 2
 
 
 def test_credibility_scale_multiplies_and_clips():
