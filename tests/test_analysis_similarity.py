@@ -19,11 +19,11 @@ def contemporary():
 
 @pytest.fixture
 def chain():
-    # A -> B defense (3), B -> C neutrality (2), C -> D non-aggression (1)
+    # A -> B defense (3), B -> C neutrality (2), C -> D entente/consultation (1)
     # rows: A [3 3 0 0], B [3 3 2 0], C [0 2 3 1], D [0 0 1 3]
     states = pd.DataFrame({"code": list("ABCD"), "capability": [4.0, 2.0, 1.0, 1.0]})
     com = pd.DataFrame({"guarantor": ["A", "B", "C"], "protege": ["B", "C", "D"],
-                        "kind": ["defense", "neutrality", "nonaggression"]})
+                        "kind": ["defense", "neutrality", "entente"]})
     return World.from_frames(states, com)
 
 
@@ -36,9 +36,19 @@ def test_tie_levels_symmetric_max(chain):
     X = fast_tie_levels(chain).toarray()
     np.testing.assert_array_equal(X, [[3, 3, 0, 0], [3, 3, 2, 0], [0, 2, 3, 1], [0, 0, 1, 3]])
     # a pair with two kinds keeps the higher level, in either direction
-    w = chain.with_commitment("B", "A", "nonaggression").with_commitment("D", "C", "entente")
+    w = chain.with_commitment("B", "A", "nonaggression").with_commitment("D", "C",
+                                                                          "nonaggression")
     X = fast_tie_levels(w).toarray()
     assert X[0, 1] == X[1, 0] == 3 and X[2, 3] == X[3, 2] == 2
+
+
+def test_ordinal_coding_of_eugene_and_atop():
+    # Signorino and Ritter (1999, Table 6), EUGene, ATOP-based S: defence 3, neutrality
+    # and non-aggression 2, consultation (entente) 1, none 0; offence counts as defence
+    from foederis._constants import KINDS
+    level = {k.name: k.ordinal for k in KINDS}
+    assert level == {"DEFENSE": 3, "GUARANTEE": 3, "OFFENSE": 3, "NEUTRALITY": 2,
+                     "NONAGGRESSION": 2, "ENTENTE": 1}
 
 
 def test_s_hand_values(chain):

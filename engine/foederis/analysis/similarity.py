@@ -19,9 +19,11 @@ from ._common import axes
 
 __all__ = ["TIE_LEVEL", "PortfolioSimilarity", "portfolio_similarity", "tie_levels"]
 
-#: ATOP ordinal coding of a tie by commitment kind code, read from the table of kinds
-#: (``KINDS[k].ordinal``). GUARANTEE (a unilateral defense promise) counts as a defense
-#: pact; ENTENTE stands for ATOP's consultation pacts.
+#: Ordinal coding of a tie by commitment kind code, read from the table of kinds
+#: (``KINDS[k].ordinal``): the coding of Signorino and Ritter (1999, Table 6), EUGene and
+#: the ATOP-based S scores (defence 3, neutrality and non-aggression 2, entente or
+#: consultation 1, none 0). GUARANTEE (a unilateral defense promise) and OFFENSE count as
+#: a defense pact; ENTENTE stands for COW's ententes and ATOP's consultation pacts.
 TIE_LEVEL: dict[int, int] = {code: k.ordinal for code, k in enumerate(KINDS)}
 _LEVEL = np.array([k.ordinal for k in KINDS], np.int8)
 SELF_LEVEL = 3
@@ -246,10 +248,12 @@ def portfolio_similarity(
     """Similarity of the alliance portfolios of pairs of states.
 
     **Portfolio.** State i's portfolio is its row x_i. of tie levels to every state k of
-    the world (k = 1..N, i and j included), with the ATOP ordinal coding
-    (:data:`TIE_LEVEL`): DEFENSE, OFFENSE and GUARANTEE 3 (a guarantee is a unilateral
-    defense promise, so it counts as defense), NEUTRALITY and ENTENTE (ATOP's
-    consultation pacts) 2, NONAGGRESSION 1, no tie 0, and x_ii = 3. **Symmetric
+    the world (k = 1..N, i and j included), with the ordinal coding of Signorino and
+    Ritter (1999, Table 6: 0 none, 1 entente, 2 neutrality pact, 3 defense pact), which
+    EUGene and the ATOP-based S scores use (:data:`TIE_LEVEL`): DEFENSE, OFFENSE and
+    GUARANTEE 3 (a guarantee is a unilateral defense promise, so it counts as defense),
+    NEUTRALITY and NONAGGRESSION 2 (COW codes them as one class), ENTENTE (COW's
+    ententes, ATOP's consultation pacts) 1, no tie 0, and x_ii = 3. **Symmetric
     valuation**: x_ik is the highest level over the commitments between i and k in
     either direction, so a protege is tied to its guarantor as the guarantor is to it.
     Credibility does not enter: the coding is of the kind of the tie.
