@@ -7,6 +7,14 @@ world: it runs the deterministic cascade of every war of a set (by default each 
 dyad, the rival attacking its target, weighted by hostility) in the sweep kernel of the
 deterrence map, and counts, for every state, the weight of the others' wars it is drawn
 into, on which side, and through which of its commitments.
+
+What it measures is **exposure to being drawn in**: every war a state joins without
+starting or suffering it counts, whoever it ends up fighting. That is wider than
+Snyder's entrapment, which is being drawn in by an ally *against a state one has no
+quarrel with* (an interest one does not share): a state drawn in against its own rival
+is, in Snyder's sense, not entrapped. The rivalries of the world are the natural test of
+that (a war against a rival serves one's own interest); the measure here does not apply
+it, so read ``entrapment`` as an upper bound on entrapment in Snyder's sense.
 """
 
 from __future__ import annotations
