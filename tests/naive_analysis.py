@@ -44,6 +44,24 @@ def s_score(x, i, j, w, p):
     return 1.0 - 2.0 * d / sum(w)
 
 
+def chance_corrected(x, i, j, p, measure):
+    """Hage's (2011) kappa / pi of rows i and j, every expected pair spelled out: 1 - d_o /
+    d_e with d_e the mean distance over all N^2 pairs (x_ik, x_jl) (kappa) or over all
+    (2N)^2 pairs of the pooled 2N values (pi)."""
+    n = len(x)
+
+    def d(a, b):
+        return (abs(a - b) / 3.0) ** p
+
+    d_o = sum(d(x[i][k], x[j][k]) for k in range(n)) / n
+    if measure == "kappa":
+        d_e = sum(d(x[i][k], x[j][m]) for k in range(n) for m in range(n)) / n**2
+    else:
+        pool = list(x[i]) + list(x[j])
+        d_e = sum(d(a, b) for a in pool for b in pool) / len(pool) ** 2
+    return 1.0 - d_o / d_e if d_e > 0 else float("nan")
+
+
 def tau_b(x, i, j):
     """Kendall tau-b of rows i and j, pair by pair (O(n^2))."""
     n = len(x)

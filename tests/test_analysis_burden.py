@@ -38,13 +38,17 @@ def test_hand_case():
     np.testing.assert_allclose(r.share_spending, np.array([35, 8, 3, 1]) / 47)
     assert r.alliance_ratio == pytest.approx(47 / 1700)
     assert r.below == ["M2", "M3"]  # exactly 2 % is not below
-    assert r.free_riders == ["M1", "M2", "M3"]
+    # spending share < GDP share: M1, M2, M3; free riders: below 2 % and below
+    # 0.75 * 47/1700 = 2.07 %: M2 (1.5 %) and M3 (1 %); M1 at exactly 2 % is not
+    assert r.codes[r.disproportionate].tolist() == ["M1", "M2", "M3"]
+    assert r.free_riders == ["M2", "M3"]
     assert r.rho == pytest.approx(1.0)
     assert r.p_value_greater <= r.p_value
     assert r.n == 4 and r.excluded == ()
     df = r.to_frame()
     assert list(df.columns) == ["code", "name", "gdp", "defense_spending", "spending_gdp",
-                                "share_gdp", "share_spending", "below_target", "free_rider"]
+                                "share_gdp", "share_spending", "below_target", "free_rider",
+                                "disproportionate"]
     assert "Olson-Zeckhauser" in r.summary()
 
 
@@ -57,7 +61,34 @@ def test_target_and_naive_rank_correlation():
     assert r.rho == pytest.approx(spearman(gdp, sp / gdp))
     assert r.p_value == pytest.approx(stats.spearmanr(gdp, sp / gdp).pvalue)
     np.testing.assert_array_equal(r.below_target, r.ratio < 0.03)
-    np.testing.assert_array_equal(r.free_rider, r.ratio < r.alliance_ratio)
+    np.testing.assert_array_equal(r.disproportionate, r.ratio < r.alliance_ratio)
+    np.testing.assert_array_equal(
+        r.free_rider, (r.ratio < 0.75 * r.alliance_ratio) & (r.ratio < 0.03))
+    r0 = burden_sharing(w, "PACT", target=0.03, margin=0.0)
+    np.testing.assert_array_equal(
+        r0.free_rider, (r.ratio < r.alliance_ratio) & (r.ratio < 0.03))
+
+
+def test_free_rider_margin_hand_values():
+    # ratios 4 %, 2.5 %, 1.8 %, 1.2 %; R = (40 + 10 + 3.6 + 1.2) / 1700 = 3.22 %
+    w = pact_world([1000.0, 400.0, 200.0, 100.0], [40.0, 10.0, 3.6, 1.2])
+    assert burden_sharing(w, "PACT").free_riders == ["M2", "M3"]  # < 2 % and < 2.42 %
+    # margin 0.5: below 1.61 % and 2 %: only M3
+    assert burden_sharing(w, "PACT", margin=0.5).free_riders == ["M3"]
+    # a higher target does not flag a member spending near the alliance's ratio
+    assert burden_sharing(w, "PACT", target=0.03).free_riders == ["M2", "M3"]
+    with pytest.raises(ParameterError, match="margin"):
+        burden_sharing(w, "PACT", margin=1.0)
+    with pytest.raises(ParameterError, match="margin"):
+        burden_sharing(w, "PACT", margin=-0.1)
+
+
+def test_contemporary_nato_free_riders():
+    w = load_contemporary()
+    r = burden_sharing(w, "NATO")
+    assert r.n == 31 and int(r.disproportionate.sum()) == 25
+    assert len(r.free_riders) == 9  # every one below 2 % and below 0.75 x 2.64 %
+    assert set(r.free_riders) <= set(r.below)
 
 
 def test_unknown_figures_are_excluded():

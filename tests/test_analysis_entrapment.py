@@ -331,3 +331,20 @@ def test_threat_exposure_ranked_table_and_plot():
     assert te.plot(fig.add_subplot(), top=5) is fig
     with pytest.raises(ParameterError, match="top"):
         te.plot(top=0)
+
+
+def test_snyder_sense_hand_world():
+    # A and D guarantee B; C is B's rival and D's rival. In the war C -> B both A and D
+    # are drawn in against C; D has a rivalry with C (its own quarrel), A has none: only A
+    # is entrapped in Snyder's sense. Exposure counts both.
+    w = World.from_arrays(["A", "B", "C", "D"], [1.0, 0.2, 0.5, 1.0], guarantor=[0, 3],
+                          protege=[1, 1], kind=["guarantee", "guarantee"],
+                          rivalry_source=[2, 3], rivalry_target=[1, 2], hostility=[1.0, 0.5])
+    e = entrapment(w, weights=[("C", "B")], sense="snyder")
+    assert e.n_wars == 1
+    np.testing.assert_allclose(e.entrapment, [1.0, np.nan, np.nan, 1.0])
+    np.testing.assert_allclose(e.drawn_snyder, [1.0, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(e.snyder, [1.0, np.nan, np.nan, 0.0])
+    assert entrapment(w).snyder is None
+    with pytest.raises(ParameterError, match="sense"):
+        entrapment(w, sense="glory")

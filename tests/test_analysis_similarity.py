@@ -9,7 +9,8 @@ from foederis import World
 from foederis.analysis import PortfolioSimilarity, portfolio_similarity
 from foederis.analysis import tie_levels as fast_tie_levels
 from foederis.errors import ParameterError, UnknownStateError, WorldError
-from naive_analysis import load_contemporary, random_world, s_score, shared, tau_b, tie_levels
+from naive_analysis import (chance_corrected, load_contemporary, random_world, s_score, shared,
+                            tau_b, tie_levels)
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +20,11 @@ def contemporary():
 
 @pytest.fixture
 def chain():
-    # A -> B defense (3), B -> C neutrality (2), C -> D non-aggression (1)
+    # A -> B defense (3), B -> C neutrality (2), C -> D entente/consultation (1)
     # rows: A [3 3 0 0], B [3 3 2 0], C [0 2 3 1], D [0 0 1 3]
     states = pd.DataFrame({"code": list("ABCD"), "capability": [4.0, 2.0, 1.0, 1.0]})
     com = pd.DataFrame({"guarantor": ["A", "B", "C"], "protege": ["B", "C", "D"],
-                        "kind": ["defense", "neutrality", "nonaggression"]})
+                        "kind": ["defense", "neutrality", "entente"]})
     return World.from_frames(states, com)
 
 
@@ -36,9 +37,19 @@ def test_tie_levels_symmetric_max(chain):
     X = fast_tie_levels(chain).toarray()
     np.testing.assert_array_equal(X, [[3, 3, 0, 0], [3, 3, 2, 0], [0, 2, 3, 1], [0, 0, 1, 3]])
     # a pair with two kinds keeps the higher level, in either direction
-    w = chain.with_commitment("B", "A", "nonaggression").with_commitment("D", "C", "entente")
+    w = chain.with_commitment("B", "A", "nonaggression").with_commitment("D", "C",
+                                                                          "nonaggression")
     X = fast_tie_levels(w).toarray()
     assert X[0, 1] == X[1, 0] == 3 and X[2, 3] == X[3, 2] == 2
+
+
+def test_ordinal_coding_of_eugene_and_atop():
+    # Signorino and Ritter (1999, Table 6), EUGene, ATOP-based S: defence 3, neutrality
+    # and non-aggression 2, consultation (entente) 1, none 0; offence counts as defence
+    from foederis._constants import KINDS
+    level = {k.name: k.ordinal for k in KINDS}
+    assert level == {"DEFENSE": 3, "GUARANTEE": 3, "OFFENSE": 3, "NEUTRALITY": 2,
+                     "NONAGGRESSION": 2, "ENTENTE": 1}
 
 
 def test_s_hand_values(chain):
@@ -68,6 +79,45 @@ def test_tau_hand_value(chain):
     # A [3 3 0 0] vs B [3 3 2 0]: 4 concordant, 0 discordant, ties x: 2, y: 1 of 6 pairs
     assert as_dict(r)[("A", "B")] == pytest.approx(4 / np.sqrt(4 * 5))
     assert r.to_frame().columns.tolist() == ["state_a", "state_b", "tau_b", "shared"]
+
+
+def test_kappa_pi_hand_values(chain):
+    # A [3 3 0 0], B [3 3 2 0]: d_o = (2/3) / 4 = 1/6
+    # kappa: f_A = (1/2, 0, 0, 1/2), f_B = (1/4, 0, 1/4, 1/2);
+    # d_e = 1/2 (1/4*0 + 1/4*2/3 + 1/2*1) + 1/2 (1/4*1 + 1/4*1/3 + 0) = 1/3 + 1/6 = 1/2
+    k = portfolio_similarity(chain, measure="kappa")
+    assert as_dict(k)[("A", "B")] == pytest.approx(1 - (1 / 6) / (1 / 2))
+    # pi: g = (3/8, 0, 1/8, 1/2); d_e = 2 (3/8*1/8*2/3 + 3/8*1/2*1 + 1/8*1/2*1/3)
+    #   = 2 (1/32 + 3/16 + 1/48) = 23/48
+    p = portfolio_similarity(chain, measure="pi")
+    assert as_dict(p)[("A", "B")] == pytest.approx(1 - (1 / 6) / (23 / 48))
+    assert k.to_frame().columns.tolist() == ["state_a", "state_b", "kappa", "shared"]
+    assert p.to_frame().columns.tolist() == ["state_a", "state_b", "pi", "shared"]
+    assert "kappa" in repr(k)
+    with pytest.raises(ParameterError, match="weighted"):
+        portfolio_similarity(chain, measure="kappa", weighted=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("measure", ["kappa", "pi"])
+@pytest.mark.parametrize("distance", ["absolute", "squared"])
+def test_kappa_pi_match_naive(seed, measure, distance):
+    w = random_world(np.random.default_rng(seed), 14, 20)
+    x = tie_levels(w)
+    r = portfolio_similarity(w, measure=measure, distance=distance, pairs="all")
+    p = 1 if distance == "absolute" else 2
+    for a, b, v in zip(r.i, r.j, r.value):
+        ref = chance_corrected(x, a, b, p, measure)
+        assert v == pytest.approx(ref, nan_ok=True, abs=1e-12)
+    # on-demand values (listed or not) agree with the listed ones
+    rs = portfolio_similarity(w, measure=measure, distance=distance)
+    c = w.codes
+    for a, b in [(0, 1), (2, 9), (5, 13)]:
+        assert rs.value_of(c[a], c[b]) == pytest.approx(chance_corrected(x, a, b, p, measure),
+                                                        nan_ok=True, abs=1e-12)
+    M = rs.matrix().to_numpy()
+    assert M[0, 3] == pytest.approx(chance_corrected(x, 0, 3, p, measure), nan_ok=True,
+                                    abs=1e-12)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -118,7 +168,7 @@ def test_no_commitments_and_isolated():
 
 def test_bad_inputs(chain):
     with pytest.raises(ParameterError, match="measure"):
-        portfolio_similarity(chain, measure="kappa")
+        portfolio_similarity(chain, measure="cosine")
     with pytest.raises(ParameterError, match="distance"):
         portfolio_similarity(chain, distance="euclid")
     with pytest.raises(ParameterError, match="pairs"):

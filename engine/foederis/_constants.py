@@ -19,8 +19,9 @@ class Kind(NamedTuple):
     ``Rules.defend_initiators``) or ``"always"`` (whenever the protege is at war, and a
     state pulled through it toward an initiator becomes one); ``"none"`` for restraints.
     ``weight``: the name of the :class:`foederis.Rules` field that weighs it, or a number
-    (a fixed weight). ``ordinal``: the level of the tie in portfolio similarity (ATOP
-    ordinal coding, 3 = defence). ``colour``: how the widgets draw it.
+    (a fixed weight). ``ordinal``: the level of the tie in portfolio similarity (the
+    ordinal coding of EUGene and the ATOP-based S scores: defence and offence 3,
+    neutrality and non-aggression 2, consultation/entente 1, none 0). ``colour``: how the widgets draw it.
     """
 
     name: str
@@ -39,9 +40,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("DEFENSE", "pull", "defensive", 1.0, 3, "#1f77b4"),
     Kind("GUARANTEE", "pull", "defensive", 1.0, 3, "#17becf"),
     Kind("OFFENSE", "pull", "always", 1.0, 3, "#d62728"),
-    Kind("ENTENTE", "pull", "defensive", "entente_weight", 2, "#9467bd"),
+    Kind("ENTENTE", "pull", "defensive", "entente_weight", 1, "#9467bd"),
     Kind("NEUTRALITY", "restraint", "none", "neutrality_weight", 2, "#7f7f7f"),
-    Kind("NONAGGRESSION", "restraint", "none", "nonaggression_weight", 1, "#bcbd22"),
+    Kind("NONAGGRESSION", "restraint", "none", "nonaggression_weight", 2, "#bcbd22"),
 )
 
 KIND_NAMES: tuple[str, ...] = tuple(k.name for k in KINDS)

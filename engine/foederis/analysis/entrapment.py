@@ -7,6 +7,15 @@ world: it runs the deterministic cascade of every war of a set (by default each 
 dyad, the rival attacking its target, weighted by hostility) in the sweep kernel of the
 deterrence map, and counts, for every state, the weight of the others' wars it is drawn
 into, on which side, and through which of its commitments.
+
+What it measures is **exposure to being drawn in**: every war a state joins without
+starting or suffering it counts, whoever it ends up fighting. That is wider than
+Snyder's entrapment, which is being drawn in by an ally *against a state one has no
+quarrel with* (an interest one does not share): a state drawn in against its own rival
+is, in Snyder's sense, not entrapped. The rivalries of the world are the natural test of
+that (a war against a rival serves one's own interest); the measure here does not apply
+it, so read ``entrapment`` as an upper bound on entrapment in Snyder's sense;
+``entrapment(..., sense="snyder")`` computes that sense as well.
 """
 
 from __future__ import annotations
@@ -95,6 +104,10 @@ class Entrapment:
     edge_credit: np.ndarray
     top: int
     seconds: float
+    #: with ``sense="snyder"``: per state, the weight of the wars it is drawn into against
+    #: a side on which it has no rival, and that weight over ``others`` (else None)
+    drawn_snyder: np.ndarray | None = None
+    snyder: np.ndarray | None = None
 
     @property
     def drawn(self) -> np.ndarray:
@@ -271,6 +284,32 @@ def _wars(world: Any, weights: Any) -> tuple[str, np.ndarray, np.ndarray, np.nda
     return ("pairs",) + _pair_list(world, weights)
 
 
+def _snyder(world: Any, agg: np.ndarray, tgt: np.ndarray, wgt: np.ndarray, rules: Rules,
+            domain: str) -> np.ndarray:
+    """Per state, the weight of the wars it is drawn into against a side holding none of
+    its rivals (Snyder's entrapment), one public cascade per war."""
+    from .._cascade import cascade
+
+    n = world.n_states
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(world.riv_indptr))
+    dst = world.riv_indices.astype(np.int64)
+    pos = world.riv_hostility > 0
+    rival = np.zeros((n, n), bool)
+    rival[src[pos], dst[pos]] = True
+    rival |= rival.T
+    codes = world.codes
+    out = np.zeros(n)
+    for a, t, w in zip(agg, tgt, wgt):
+        side = np.asarray(cascade(world, [(codes[a], codes[t])], rules, domain=domain).side)
+        drawn = side > 0
+        drawn[[a, t]] = False
+        for s in np.flatnonzero(drawn):
+            enemy = side == (3 - side[s])
+            if not rival[s, enemy].any():
+                out[s] += w
+    return out
+
+
 def _pair_list(world: Any, pairs: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if isinstance(pairs, pd.DataFrame):
         cols = {c.lower(): c for c in pairs.columns}
@@ -347,6 +386,7 @@ def entrapment(
     progress: Callable[[int, int], Any] | None = None,
     stop: Any = None,
     parallel: bool | None = None,
+    sense: str = "exposure",
 ) -> Entrapment:
     """For each state, the share of the others' wars it is drawn into, by side, and the
     commitments that pull it in.
@@ -393,6 +433,12 @@ def entrapment(
         over part of the wars would be biased).
     parallel : bool or None
         Force serial or parallel; identical results either way.
+    sense : "exposure" (default) or "snyder"
+        ``"exposure"``: the shares above (exposure to being drawn in). ``"snyder"`` also
+        fills ``drawn_snyder`` and ``snyder``: entrapment in Snyder's (1984) sense, the
+        weight of the wars a state is drawn into (neither aggressor nor target) while it
+        has no rivalry, in either direction, with any state of the side it fights, over
+        ``others``. Runs :func:`foederis.cascade` once per war in Python (slower).
 
     Raises
     ------
@@ -426,6 +472,8 @@ def entrapment(
     stopped = check_stop(stop)
     progress = check_progress(progress)
     parallel = check_parallel(parallel)
+    if sense not in ("exposure", "snyder"):
+        raise ParameterError(f"sense must be 'exposure' or 'snyder', got {sense!r}")
     label, agg, tgt, wgt = _wars(world, weights)
     n = world.n_states
     lanes = max(1, min(LANES, len(agg),
@@ -457,7 +505,13 @@ def entrapment(
         share_a = np.where(pos, drawn_a / np.where(pos, others, 1.0), np.nan)
         share_d = np.where(pos, drawn_d / np.where(pos, others, 1.0), np.nan)
         share = np.where(pos, (drawn_a + drawn_d) / np.where(pos, others, 1.0), np.nan)
+    snyder_w = snyder = None
+    if sense == "snyder":
+        snyder_w = readonly(_snyder(world, agg, tgt, wgt, rules, dname))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            snyder = readonly(np.where(pos, snyder_w / np.where(pos, others, 1.0), np.nan))
     return Entrapment(
+        drawn_snyder=snyder_w, snyder=snyder,
         world=world, rules=rules, domain=dname, weights=label, n_wars=len(agg),
         total_weight=total, others=readonly(others), drawn_a=readonly(drawn_a),
         drawn_d=readonly(drawn_d), n_drawn=readonly(ent_n[0::2] + ent_n[1::2]),

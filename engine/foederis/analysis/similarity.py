@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -19,14 +19,20 @@ from ._common import axes
 
 __all__ = ["TIE_LEVEL", "PortfolioSimilarity", "portfolio_similarity", "tie_levels"]
 
-#: ATOP ordinal coding of a tie by commitment kind code, read from the table of kinds
-#: (``KINDS[k].ordinal``). GUARANTEE (a unilateral defense promise) counts as a defense
-#: pact; ENTENTE stands for ATOP's consultation pacts.
+#: Ordinal coding of a tie by commitment kind code, read from the table of kinds
+#: (``KINDS[k].ordinal``): the coding of Signorino and Ritter (1999, Table 6), EUGene and
+#: the ATOP-based S scores (defence 3, neutrality and non-aggression 2, entente or
+#: consultation 1, none 0). GUARANTEE (a unilateral defense promise) and OFFENSE count as
+#: a defense pact; ENTENTE stands for COW's ententes and ATOP's consultation pacts.
 TIE_LEVEL: dict[int, int] = {code: k.ordinal for code, k in enumerate(KINDS)}
 _LEVEL = np.array([k.ordinal for k in KINDS], np.int8)
 SELF_LEVEL = 3
 MAX_ALL_PAIRS = 4000
-_MEASURES = ("s", "tau")
+_MEASURES = ("s", "tau", "kappa", "pi")
+#: measures computed from S's distances (Hage 2011 adjusts S for chance agreement)
+_S_LIKE = ("s", "kappa", "pi")
+_COLUMN = {"s": "s", "tau": "tau_b", "kappa": "kappa", "pi": "pi"}
+_LABEL = {"s": "S", "tau": "tau-b", "kappa": "kappa", "pi": "pi"}
 _DISTANCES = ("absolute", "squared")
 _PAIRS = ("shared", "all")
 
@@ -85,9 +91,9 @@ class PortfolioSimilarity:
     _n_units: float
 
     def __repr__(self) -> str:
-        name = "S" if self.measure == "s" else "tau-b"
+        name = _LABEL[self.measure]
         how = (", weighted" if self.weighted else "") + (
-            f", {self.distance}" if self.measure == "s" else "")
+            f", {self.distance}" if self.measure in _S_LIKE else "")
         return f"<PortfolioSimilarity {name}{how}: {self.n_pairs:,} {self.pairs} pairs>"
 
     @property
@@ -96,9 +102,9 @@ class PortfolioSimilarity:
 
     def _unshared(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Closed form for pairs that share no tie."""
-        if self.measure == "s":
+        if self.measure in _S_LIKE:
             v = 1.0 - 2.0 * (self._base[a] + self._base[b]) / self._n_units
-            return np.clip(v, -1.0, 1.0)
+            return self._chance(a, b, np.clip(v, -1.0, 1.0))
         zero = np.zeros((len(a), 3, 3))
         return _tau_from_tables(zero, self._counts[a], self._counts[b], int(self._n_units))
 
@@ -108,7 +114,7 @@ class PortfolioSimilarity:
         X = self._X
         x = X[[ia]].toarray().ravel().astype(np.float64)
         n = len(x)
-        if self.measure == "s":
+        if self.measure in _S_LIKE:
             p = 1 if self.distance == "absolute" else 2
             if p == 1:
                 cross = sum(
@@ -118,7 +124,8 @@ class PortfolioSimilarity:
                 cross = sp.csr_array(X).astype(np.float64) @ (self._w * x)
             raw = self._base * 3.0**p
             d = (raw[ia] + raw - 2.0 * cross) / 3.0**p
-            out = np.clip(1.0 - 2.0 * d / self._n_units, -1.0, 1.0)
+            out = self._chance(np.full(n, ia), np.arange(n),
+                               np.clip(1.0 - 2.0 * d / self._n_units, -1.0, 1.0))
         else:
             nab = np.zeros((n, 3, 3))
             for a in (1, 2, 3):
@@ -129,6 +136,13 @@ class PortfolioSimilarity:
                                    int(self._n_units))
         out[ia] = 1.0
         return out
+
+    def _chance(self, a: np.ndarray, b: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """S of pairs (a, b) -> Hage's kappa or pi (unchanged for S)."""
+        if self.measure == "s":
+            return s
+        return _chance_adjust(self.measure, s, self._counts[a], self._counts[b],
+                              int(self._n_units), self.distance)
 
     def value_of(self, a: str, b: str) -> float:
         """The similarity of states ``a`` and ``b`` (codes), listed or not."""
@@ -164,7 +178,7 @@ class PortfolioSimilarity:
     def to_frame(self) -> pd.DataFrame:
         """One row per listed pair: state_a, state_b, value (column named after the
         measure: ``s`` or ``tau_b``), shared."""
-        col = "s" if self.measure == "s" else "tau_b"
+        col = _COLUMN[self.measure]
         return pd.DataFrame(
             {
                 "state_a": self.codes[self.i],
@@ -181,18 +195,37 @@ class PortfolioSimilarity:
         vals = self._row(ia)
         others = np.flatnonzero(np.arange(len(self.codes)) != ia)
         o = np.lexsort((self.codes[others], -vals[others]))[:k]
-        col = "s" if self.measure == "s" else "tau_b"
+        col = _COLUMN[self.measure]
         return pd.DataFrame({"code": self.codes[others[o]], col: vals[others[o]]})
 
     def plot(self, ax: Any = None, *, bins: int = 40) -> Any:
         """Histogram of the listed pairs' values. Returns the matplotlib Figure."""
         fig, ax = axes(ax)
         ax.hist(self.value[np.isfinite(self.value)], bins=bins, color="C0")
-        name = "S" if self.measure == "s" else "tau-b"
+        name = _LABEL[self.measure]
         ax.set_xlabel(name)
         ax.set_ylabel("pairs")
         ax.set_title(f"alliance-portfolio similarity ({name}, {self.pairs} pairs: {self.n_pairs:,})")
         return fig
+
+
+def _chance_adjust(measure: str, s: np.ndarray, ca: np.ndarray, cb: np.ndarray, n: int,
+                   distance: str) -> np.ndarray:
+    """Hage's (2011) kappa or pi from S = 1 - 2 d_o and the level counts of the two rows.
+
+    ``ca``, ``cb``: (m, 3) counts of levels 1, 2, 3 over the n entries of each row.
+    """
+    p = 1 if distance == "absolute" else 2
+    lv = np.arange(4.0)
+    D = (np.abs(lv[:, None] - lv[None, :]) / 3.0) ** p
+    fa = np.column_stack([n - ca.sum(axis=1), ca]) / n
+    fb = np.column_stack([n - cb.sum(axis=1), cb]) / n
+    if measure == "pi":
+        fa = fb = (fa + fb) / 2.0
+    d_exp = np.einsum("ma,ab,mb->m", fa, D, fb)
+    d_obs = (1.0 - np.asarray(s, np.float64)) / 2.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(d_exp > 0, 1.0 - d_obs / np.where(d_exp > 0, d_exp, 1.0), np.nan)
 
 
 def _code_index(codes: np.ndarray, code: str) -> int:
@@ -246,10 +279,12 @@ def portfolio_similarity(
     """Similarity of the alliance portfolios of pairs of states.
 
     **Portfolio.** State i's portfolio is its row x_i. of tie levels to every state k of
-    the world (k = 1..N, i and j included), with the ATOP ordinal coding
-    (:data:`TIE_LEVEL`): DEFENSE, OFFENSE and GUARANTEE 3 (a guarantee is a unilateral
-    defense promise, so it counts as defense), NEUTRALITY and ENTENTE (ATOP's
-    consultation pacts) 2, NONAGGRESSION 1, no tie 0, and x_ii = 3. **Symmetric
+    the world (k = 1..N, i and j included), with the ordinal coding of Signorino and
+    Ritter (1999, Table 6: 0 none, 1 entente, 2 neutrality pact, 3 defense pact), which
+    EUGene and the ATOP-based S scores use (:data:`TIE_LEVEL`): DEFENSE, OFFENSE and
+    GUARANTEE 3 (a guarantee is a unilateral defense promise, so it counts as defense),
+    NEUTRALITY and NONAGGRESSION 2 (COW codes them as one class), ENTENTE (COW's
+    ententes, ATOP's consultation pacts) 1, no tie 0, and x_ii = 3. **Symmetric
     valuation**: x_ik is the highest level over the commitments between i and k in
     either direction, so a protege is tied to its guarantor as the guarantor is to it.
     Credibility does not enter: the coding is of the kind of the tie.
@@ -263,6 +298,20 @@ def portfolio_similarity(
     (the denominator is N). ``weighted=True``: w_k = capability_k (the
     capability-weighted S of Signorino and Ritter). S is in [-1, 1]; 1 = identical
     portfolios. It depends on the universe of states (Hage 2011): it is this world's.
+
+    **kappa and pi** (``measure="kappa"``, ``"pi"``; Hage 2011, "Choice or
+    circumstance? Adjusting measures of foreign policy similarity for chance agreement",
+    *Political Analysis* 19:287-305): S corrected for the agreement two portfolios would
+    show by chance. With d_o = (1 - S) / 2 = (1/N) sum_k d(x_ik, x_jk), the observed
+    distance (d(a, b) = |a - b| / 3, or its square with ``distance="squared"``), and
+    f_i(a) the share of state i's N entries at level a::
+
+        kappa = 1 - d_o / d_e,   d_e = sum_a sum_b f_i(a) f_j(b) d(a, b)      (Cohen)
+        pi    = 1 - d_o / d_e,   d_e = sum_a sum_b g(a) g(b) d(a, b),
+                                 g = (f_i + f_j) / 2                          (Scott)
+
+    1 is perfect agreement, 0 agreement at chance level, negative below chance; NaN when
+    d_e = 0 (both portfolios constant at one level). Unweighted only.
 
     **tau-b** (``measure="tau"``; Bueno de Mesquita 1975, 1981): Kendall's tau-b of the
     N pairs (x_ik, x_jk), computed from their 4 x 4 contingency table::
@@ -307,7 +356,8 @@ def portfolio_similarity(
     """
     world = check_world(world)
     if measure not in _MEASURES:
-        raise ParameterError(f"measure must be 's' or 'tau', got {measure!r}")
+        raise ParameterError(
+            f"measure must be 's', 'tau', 'kappa' or 'pi', got {measure!r}")
     if distance not in _DISTANCES:
         raise ParameterError(f"distance must be 'absolute' or 'squared', got {distance!r}")
     if pairs not in _PAIRS:
@@ -320,7 +370,17 @@ def portfolio_similarity(
         )
     if measure == "tau" and distance != "absolute":
         raise ParameterError("distance applies to measure='s' only; leave it 'absolute' for tau")
+    if measure in ("kappa", "pi") and weighted:
+        raise ParameterError(
+            f"weighted=True applies to measure='s' only; measure={measure!r} is unweighted"
+        )
     max_pairs = check_int("max_pairs", max_pairs, low=1)
+    if measure in ("kappa", "pi"):
+        r = portfolio_similarity(world, measure="s", distance=distance, pairs=pairs,
+                                 states=states, max_pairs=max_pairs)
+        value = _chance_adjust(measure, r.value, r._counts[r.i], r._counts[r.j],
+                               int(r._n_units), distance)
+        return replace(r, measure=measure, value=readonly(value))
     n = world.n_states
     if n < 2:
         raise WorldError(f"portfolio_similarity needs at least 2 states; world {world.name!r} has {n}")
