@@ -221,9 +221,9 @@ class Cascade:
         edge): ``state``, ``side``, ``round``, ``protege`` (the state it was pulled
         toward), ``kind``, ``treaty`` (None if none), ``credibility`` (after
         ``credibility_scale``), ``contribution`` (w * c * trig, its share of the pull),
-        ``edge`` (position in the world's commitment arrays), ``treaties`` (EVERY treaty
-        that grounds the commitment, names joined by "|" in name order, "" if none;
-        ``treaty`` stays the first of them). When the world has conditions
+        ``edge`` (position in the world's commitment arrays). ``treaty`` names EVERY
+        treaty that grounds the commitment (``World.treaties_of``), joined by "|" in name
+        order ("AUKUS|NATO"; None if none). When the world has conditions
         (``len(world.conditions) > 1``) the commitment's condition columns follow:
         ``against``, ``location``, ``nonprovocation``, ``min_attackers``,
         ``adversary_unnamed`` (see :mod:`foederis._world_conditions`).
@@ -255,20 +255,17 @@ class Cascade:
             & (contrib > 0)
         )
         e, g, p, k, c, contrib = e[ok], g[ok], p[ok], k[ok], c[ok], contrib[ok]
-        tn = np.asarray(tuple(w.treaty_names) + (None,), dtype=object)
-        t = w.treaty[e]
         frame = pd.DataFrame({
             "state": w.codes[g],
             "side": np.asarray(SIDE_NAMES, dtype=object)[self.side[g]],
             "round": self.round[g],
             "protege": w.codes[p],
             "kind": np.asarray(KIND_NAMES, dtype=object)[k],
-            "treaty": tn[np.where(t >= 0, t, len(tn) - 1)],
+            "treaty": np.asarray([("|".join(w.treaties_of(x)) or None) for x in e.tolist()],
+                                 dtype=object),
             "credibility": c,
             "contribution": contrib,
             "edge": e,
-            "treaties": np.asarray(["|".join(w.treaties_of(x)) for x in e.tolist()],
-                                   dtype=object),
         })
         if len(w.conditions) > 1:
             for col, vals in condition_columns(w.condition[e], w.conditions).items():
@@ -344,8 +341,7 @@ def _pulled_by(rows: Any, most: int = 4) -> str:
     """The commitments that pulled one state, grouped by treaty:
     ``NATO defense+entente: USA, UKG, FRN, GMY +12; ATOP 4295 defense: CRO``."""
     parts = []
-    col = "treaties" if "treaties" in rows.columns else "treaty"
-    treaty = rows[col].fillna("").astype(str).to_numpy()
+    treaty = rows["treaty"].fillna("").astype(str).to_numpy()
     for t in dict.fromkeys(treaty):
         sel = rows[treaty == t]
         kinds_of: dict[str, list[str]] = {}
@@ -377,7 +373,7 @@ def _conditions_of(rows: Any) -> list[str]:
         if int(r["min_attackers"]) > 1:
             bits.append(f"at least {int(r['min_attackers'])} attackers")
         if bits:
-            t = r["treaties"] or "no treaty"
+            t = r["treaty"] or "no treaty"
             out.append(f"{t} -> {r['protege']}: " + "; ".join(bits))
     return list(dict.fromkeys(out))
 
