@@ -41,3 +41,16 @@ def test_widget_rows_show_each_treaty_and_conditions():
     rows = {r["code"]: r for r in joined_rows(cascade(_world(), "RUS:EST"))}
     assert set(rows["USA"]["treaties"]) == {"AUKUS", "NATO"}
     assert rows["USA"]["treaties"]["NATO"] == ["EST DEFENSE (against RUS)"]
+
+
+def test_explorer_flags_states_where_the_modes_disagree():
+    import foederis
+    from foederis_widgets.renderers import ensemble_html, mode_disagreements
+    w = World.from_arrays(["RUS", "EST", "USA"], [0.3, 0.01, 0.5], guarantor=[2],
+                          protege=[1], kind=["defense"], credibility=[0.4])
+    c = cascade(w, "RUS:EST", foederis.Rules(credibility_scale=2.5))  # deterministic: USA joins
+    e = foederis.simulate(w, "RUS:EST", samples=2000, seed=1)  # USA honours in ~40%
+    dis = mode_disagreements(c, e)
+    assert [d["code"] for d in dis] == ["USA"]
+    assert dis[0]["cascade"] == "D" and dis[0]["ensemble"] == "neutral"
+    assert "the two modes disagree" in ensemble_html(e, None, cascade=c)

@@ -331,7 +331,24 @@ def joined_html(c: Any, edited: bool, limit: int = 250) -> str:
             f"{head}{''.join(cells)}</table>{more}</div>")
 
 
-def ensemble_html(e0: Any, e1: Any) -> str:
+def mode_disagreements(c: Any, e: Any) -> list[dict]:
+    """The states whose deterministic side (cascade ``c``) differs from their most likely
+    side in the Monte Carlo ensemble ``e`` of the same world and attack: one dict per
+    state with ``code``, ``cascade`` and ``ensemble`` ("A", "D" or "neutral") and ``p``
+    (the ensemble's probability of its most likely side). Ties go to neutral, then A."""
+    pa = np.asarray(e.p_join_a, dtype=np.float64)
+    pd_ = np.asarray(e.p_join_d, dtype=np.float64)
+    probs = np.stack([1.0 - pa - pd_, pa, pd_])
+    likely = np.argmax(probs, axis=0)
+    side = np.asarray(c.side)
+    names = ("neutral", "A", "D")
+    w = c.world
+    return [{"code": str(w.codes[i]), "cascade": names[int(side[i])],
+             "ensemble": names[int(likely[i])], "p": float(probs[likely[i], i])}
+            for i in np.flatnonzero(likely != side)]
+
+
+def ensemble_html(e0: Any, e1: Any, cascade: Any = None) -> str:
     """The Monte Carlo ensembles (baseline, and what-if when there is one): P(deterred),
     war size, and the states most likely drawn in ("" when none has run)."""
     if e0 is None:
@@ -359,6 +376,15 @@ def ensemble_html(e0: Any, e1: Any) -> str:
         f"<td>{e.mean_round[i]:.2f}</td></tr>"
         for i in top
     )
+    if cascade is not None:
+        dis = mode_disagreements(cascade, e)
+        if dis:
+            parts.append(
+                "<div><b>the two modes disagree</b> (deterministic side vs most likely in "
+                "the ensemble): " + esc(", ".join(
+                    f"{d['code']} {d['cascade']} vs {d['ensemble']} ({d['p']:.0%})"
+                    for d in dis[:30])) + (f", … {len(dis) - 30} more" if len(dis) > 30 else "")
+                + "</div>")
     return ('<div class="fx-ensemble-text">' + "".join(parts)
             + '<table style="font-size:12px"><tr><th>code</th><th>name</th>'
             "<th>P(join A)</th><th>P(join D)</th><th>mean round</th></tr>"
