@@ -50,6 +50,7 @@ from ._gate import (
     parse_domain,
     prepare,
 )
+from ._world_conditions import condition_columns
 from .errors import ParameterError
 from .rules import Rules
 
@@ -194,15 +195,24 @@ class Cascade:
 
     @property
     def verdict(self) -> str:
-        """One line: the balance and whether the attack is deterred, and why."""
+        """One line: the balance (naming the world's ``capability_measure``) and whether
+        the attack is deterred, and why."""
         why = []
+        measure = self.measure
         if self.balance >= self.rules.margin:
-            why.append(f"balance {self.balance:.3g} >= margin {self.rules.margin:g}")
+            why.append(f"balance of {measure} {self.balance:.3g} >= margin {self.rules.margin:g}")
         if self.umbrella and self.rules.nuclear_umbrella:
             why.append("nuclear umbrella of " + ", ".join(self.umbrella_guarantors))
         if self.deterred:
             return "deterred (" + "; ".join(why) + ")"
-        return f"not deterred (balance {self.balance:.3g} < margin {self.rules.margin:g})"
+        return (f"not deterred (balance of {measure} {self.balance:.3g} < margin "
+                f"{self.rules.margin:g})")
+
+    @property
+    def measure(self) -> str:
+        """The capability measure the balance is computed in (the world's
+        ``capability_measure``, e.g. "cinc")."""
+        return str(getattr(self.world, "capability_measure", None) or "capability")
 
     # -------------------------------------------------------------------- why
     @cached_property
@@ -213,7 +223,12 @@ class Cascade:
         edge): ``state``, ``side``, ``round``, ``protege`` (the state it was pulled
         toward), ``kind``, ``treaty`` (None if none), ``credibility`` (after
         ``credibility_scale``), ``contribution`` (w * c * trig, its share of the pull),
-        ``edge`` (position in the world's commitment arrays).
+        ``edge`` (position in the world's commitment arrays). ``treaty`` names EVERY
+        treaty that grounds the commitment (``World.treaties_of``), joined by "|" in name
+        order ("AUKUS|NATO"; None if none). When the world has conditions
+        (``len(world.conditions) > 1``) the commitment's condition columns follow:
+        ``against``, ``location``, ``nonprovocation``, ``min_attackers``,
+        ``adversary_unnamed`` (see :mod:`foederis._world_conditions`).
         """
         import pandas as pd
 
@@ -242,19 +257,22 @@ class Cascade:
             & (contrib > 0)
         )
         e, g, p, k, c, contrib = e[ok], g[ok], p[ok], k[ok], c[ok], contrib[ok]
-        tn = np.asarray(tuple(w.treaty_names) + (None,), dtype=object)
-        t = w.treaty[e]
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "state": w.codes[g],
             "side": np.asarray(SIDE_NAMES, dtype=object)[self.side[g]],
             "round": self.round[g],
             "protege": w.codes[p],
             "kind": np.asarray(KIND_NAMES, dtype=object)[k],
-            "treaty": tn[np.where(t >= 0, t, len(tn) - 1)],
+            "treaty": np.asarray([("|".join(w.treaties_of(x)) or None) for x in e.tolist()],
+                                 dtype=object),
             "credibility": c,
             "contribution": contrib,
             "edge": e,
         })
+        if len(w.conditions) > 1:
+            for col, vals in condition_columns(w.condition[e], w.conditions).items():
+                frame[col] = vals
+        return frame
 
     # -------------------------------------------------------------------- tables
     def to_frame(self, *, all_states: bool = False) -> Any:
@@ -292,6 +310,8 @@ class Cascade:
         ]
         why = self.why
         reasons = {code: _pulled_by(rows) for code, rows in why.groupby("state", sort=False)}
+        conds = ({code: _conditions_of(rows) for code, rows in why.groupby("state", sort=False)}
+                 if "against" in why.columns else {})
         for r, sides in enumerate(self.rounds()):
             cap = self.capability_by_round[r]
             lines.append(f"round {r}: A {cap[0]:.4g}  D {cap[1]:.4g}")
@@ -303,9 +323,11 @@ class Cascade:
                         lines.append(f"  {s} {code} ({role})")
                     else:
                         lines.append(f"  {s} {code} <- {reasons.get(code, '')}")
+                        for cond in conds.get(code, ()):
+                            lines.append(f"      condition: {cond}")
                 if len(codes) > max_per_round:
                     lines.append(f"  {s} ... and {len(codes) - max_per_round} more")
-        lines.append(f"balance D/A = {self.balance:.4g}; {self.verdict}")
+        lines.append(f"balance D/A of {self.measure} = {self.balance:.4g}; {self.verdict}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -334,6 +356,28 @@ def _pulled_by(rows: Any, most: int = 4) -> str:
             more = f" +{len(proteges) - most}" if len(proteges) > most else ""
             parts.append(f"{t + ' ' if t else ''}{kinds}: {', '.join(proteges[:most])}{more}")
     return "; ".join(parts)
+
+
+def _conditions_of(rows: Any) -> list[str]:
+    """The distinct non-trivial conditions of the commitments that pulled one state, one
+    text each: ``NATO -> EST: against RUS; location protege``."""
+    out = []
+    for _, r in rows.iterrows():
+        bits = []
+        if r["against"]:
+            bits.append(f"against {r['against']}")
+        if r["adversary_unnamed"]:
+            bits.append("against an unnamed adversary")
+        if r["location"]:
+            bits.append(f"location {r['location']}")
+        if r["nonprovocation"]:
+            bits.append("if not provoked")
+        if int(r["min_attackers"]) > 1:
+            bits.append(f"at least {int(r['min_attackers'])} attackers")
+        if bits:
+            t = r["treaty"] or "no treaty"
+            out.append(f"{t} -> {r['protege']}: " + "; ".join(bits))
+    return list(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------------------------

@@ -68,10 +68,14 @@ def _n(k: int, word: str) -> str:
 
 def capability_measure(world: Any) -> str:
     """What a world's ``capability`` column measures, as its description names it (e.g.
-    "NMC v7 CINC for 2022"), or "capability" when the description does not say."""
+    "NMC v7 CINC for 2022"), else the world's ``capability_measure`` (e.g. "milex" after
+    ``with_capability_measure``), or "capability" when neither says."""
+    named = str(getattr(world, "capability_measure", "") or "capability")
+    if named not in ("capability", "cinc"):
+        return named
     m = re.search(r"capability\s*=\s*([^;]+)", getattr(world, "description", "") or "")
     if not m:
-        return "capability"
+        return "CINC" if named == "cinc" else "capability"
     text = re.split(r"\s+renormali[sz]ed", m.group(1).strip())[0].strip(" ,.")
     return text or "capability"
 
@@ -135,11 +139,15 @@ def joined_rows(c: Any, limit: int | None = None) -> list[dict]:
         codes_in = set(w.codes[order].tolist())
         sub = why[why["state"].isin(codes_in)].sort_values(
             ["state", "contribution"], ascending=[True, False], kind="stable")
-        for st, p, k, t in zip(sub["state"], sub["protege"], sub["kind"], sub["treaty"]):
-            pulls.setdefault(st, []).append(f"{p} {k}" + (f" [{t}]" if t else ""))
-            by = treaties.setdefault(st, {}).setdefault(t if t else NO_TREATY, [])
-            if f"{p} {k}" not in by:
-                by.append(f"{p} {k}")
+        tcol = sub["treaty"].fillna("")
+        conds = _condition_texts(sub)
+        for st, p, k, ts, cond in zip(sub["state"], sub["protege"], sub["kind"], tcol, conds):
+            item = f"{p} {k}" + (f" ({cond})" if cond else "")
+            pulls.setdefault(st, []).append(item + (f" [{ts}]" if ts else ""))
+            for t in (ts.split("|") if ts else [NO_TREATY]):
+                by = treaties.setdefault(st, {}).setdefault(t, [])
+                if item not in by:
+                    by.append(item)
     total = float(np.sum(w.capability)) or 1.0
     rows = []
     aggressors = set(c.aggressors)
@@ -162,6 +170,23 @@ def joined_rows(c: Any, limit: int | None = None) -> list[dict]:
             "treaties": treaties.get(code, {}) if r > 0 else {},
         })
     return rows
+
+
+def _condition_texts(why: Any) -> list[str]:
+    """One short text per row of ``Cascade.why``: the commitment's conditions ("against
+    RUS; if not provoked"), "" when unconditional or when the world has no conditions."""
+    if "against" not in why.columns:
+        return [""] * len(why)
+    out = []
+    for a, loc, npv, mn, un in zip(why["against"], why["location"], why["nonprovocation"],
+                                   why["min_attackers"], why["adversary_unnamed"]):
+        bits = [f"against {a}"] if a else []
+        bits += ["against an unnamed adversary"] if un else []
+        bits += [f"location {loc}"] if loc else []
+        bits += ["if not provoked"] if npv else []
+        bits += [f"at least {int(mn)} attackers"] if int(mn) > 1 else []
+        out.append("; ".join(bits))
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -306,7 +331,24 @@ def joined_html(c: Any, edited: bool, limit: int = 250) -> str:
             f"{head}{''.join(cells)}</table>{more}</div>")
 
 
-def ensemble_html(e0: Any, e1: Any) -> str:
+def mode_disagreements(c: Any, e: Any) -> list[dict]:
+    """The states whose deterministic side (cascade ``c``) differs from their most likely
+    side in the Monte Carlo ensemble ``e`` of the same world and attack: one dict per
+    state with ``code``, ``cascade`` and ``ensemble`` ("A", "D" or "neutral") and ``p``
+    (the ensemble's probability of its most likely side). Ties go to neutral, then A."""
+    pa = np.asarray(e.p_join_a, dtype=np.float64)
+    pd_ = np.asarray(e.p_join_d, dtype=np.float64)
+    probs = np.stack([1.0 - pa - pd_, pa, pd_])
+    likely = np.argmax(probs, axis=0)
+    side = np.asarray(c.side)
+    names = ("neutral", "A", "D")
+    w = c.world
+    return [{"code": str(w.codes[i]), "cascade": names[int(side[i])],
+             "ensemble": names[int(likely[i])], "p": float(probs[likely[i], i])}
+            for i in np.flatnonzero(likely != side)]
+
+
+def ensemble_html(e0: Any, e1: Any, cascade: Any = None) -> str:
     """The Monte Carlo ensembles (baseline, and what-if when there is one): P(deterred),
     war size, and the states most likely drawn in ("" when none has run)."""
     if e0 is None:
@@ -334,6 +376,15 @@ def ensemble_html(e0: Any, e1: Any) -> str:
         f"<td>{e.mean_round[i]:.2f}</td></tr>"
         for i in top
     )
+    if cascade is not None:
+        dis = mode_disagreements(cascade, e)
+        if dis:
+            parts.append(
+                "<div><b>the two modes disagree</b> (deterministic side vs most likely in "
+                "the ensemble): " + esc(", ".join(
+                    f"{d['code']} {d['cascade']} vs {d['ensemble']} ({d['p']:.0%})"
+                    for d in dis[:30])) + (f", … {len(dis) - 30} more" if len(dis) > 30 else "")
+                + "</div>")
     return ('<div class="fx-ensemble-text">' + "".join(parts)
             + '<table style="font-size:12px"><tr><th>code</th><th>name</th>'
             "<th>P(join A)</th><th>P(join D)</th><th>mean round</th></tr>"

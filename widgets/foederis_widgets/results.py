@@ -110,7 +110,9 @@ class ResultsPanel(Panel):
         edited = bool(m.edits)
         self.joined.value = joined_html(whatif, edited)
         self.compare_html.value = comparison_html(base, whatif, edited)
-        self.ensemble.value = ensemble_html(m.ensemble_baseline, m.ensemble_whatif)
+        self.ensemble.value = ensemble_html(
+            m.ensemble_baseline, m.ensemble_whatif,
+            cascade=whatif if m.ensemble_whatif is not None else base)
         # last: the page's ready signal
         self.verdict.value = verdict_html(base, whatif, m.world_name, edited)
         t3 = time.perf_counter()

@@ -132,13 +132,12 @@ class Entrapment:
 
     def _edge_columns(self, e: np.ndarray) -> dict[str, np.ndarray]:
         w = self.world
-        tn = np.asarray(tuple(w.treaty_names) + (None,), dtype=object)
-        t = w.treaty[e]
         g = w.guarantors[e]
         return {
             "protege": w.codes[w.indices[e]],
             "kind": np.asarray(KIND_NAMES, dtype=object)[w.kind[e]],
-            "treaty": tn[np.where(t >= 0, t, len(tn) - 1)],
+            "treaty": np.asarray([("|".join(w.treaties_of(x)) or None)
+                                  for x in np.asarray(e).tolist()], dtype=object),
             "credit": self.edge_credit[e],
             "pulled_share": self.edge_credit[e] / self.drawn[g],
         }
@@ -148,7 +147,7 @@ class Entrapment:
         ``side_a``, ``side_d`` (shares of the others' wars), ``drawn`` (their weight),
         ``others`` (weight of the wars it neither starts nor suffers), ``wars_drawn``
         (unweighted count), the commitment that pulls it in most (``protege``, ``kind``,
-        ``treaty``, ``pulled_share``: the share of its entrapment in which that
+        ``treaty``: every treaty grounding it, "|"-joined, ``pulled_share``: the share of its entrapment in which that
         commitment pulled), and ``rank`` (1 = most entrapped)."""
         w = self.world
         order = self._ranking()
@@ -185,7 +184,8 @@ class Entrapment:
     def responsible_frame(self, top: int | None = None) -> pd.DataFrame:
         """The commitments that pull states in, up to ``top`` per state (default: the
         result's ``top``), states most entrapped first: ``guarantor`` (the entrapped
-        state), ``protege``, ``kind``, ``treaty``, ``credit`` (weight of the wars in which
+        state), ``protege``, ``kind``, ``treaty`` (every treaty grounding it,
+        "|"-joined), ``credit`` (weight of the wars in which
         this commitment pulled the guarantor in), ``pulled_share`` (credit / the
         guarantor's drawn weight), ``rank`` (1 = the commitment that pulls it most)."""
         top = self.top if top is None else check_int("top", top, low=1)
