@@ -41,7 +41,7 @@ def _load(name: str) -> World:
         citation=meta.get("citation", ""),
         description=meta.get("description", ""),
         date=meta.get("date"),
-        capability_measure="cinc" if name.startswith("atop:") else "capability",
+        capability_measure="cinc",  # every built-in world: COW NMC CINC, renormalised
     )
 
 
