@@ -221,7 +221,8 @@ def sweep(
             run_block, 0, npairs,
             block=32 if mcode == _sk.MODE_DETERMINISTIC else max(1, PAIR_SAMPLES // samples),
             min_block=8, parallel=use_par, decided=parallel is not None or not can_par,
-            speedup=nl, progress=progress, stop=stop, on_parallel=lambda: load(True),
+            speedup=min(nl, threads), progress=progress, stop=stop,
+            on_parallel=lambda: load(True),
             estimate=lambda per, left: check_time(
                 what, time.perf_counter() - t_start + per * left, tbudget, how),
         )
