@@ -89,8 +89,12 @@ def run_on_cluster(client: Any, block: Callable[..., Any], world: Any,
     done = 0
     try:
         while pending:
-            finished, pending = wait(pending, timeout=POLL_SECONDS,
-                                     return_when="FIRST_COMPLETED")
+            try:
+                wait(pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished in POLL_SECONDS
+                pass
+            finished = {f for f in pending if f.done()}
+            pending -= finished
             for fut in sorted(finished, key=lambda f: position[f.key]):
                 part = fut.result()
                 out[position[fut.key]] = part
