@@ -28,7 +28,8 @@ from ._validate import check_number
 from .errors import BudgetError
 
 __all__ = ["Config", "config", "physical_memory", "check_memory", "check_time",
-           "resolve_budget", "FROM_CONFIG", "fmt_bytes", "fmt_seconds", "MEMORY_SHARE", "TIME_BUDGET"]
+           "resolve_budget", "FROM_CONFIG", "fmt_bytes", "fmt_seconds", "MEMORY_SHARE",
+           "TIME_BUDGET"]
 
 #: Share of the machine's physical memory that one call may allocate by default.
 MEMORY_SHARE = 0.5
