@@ -35,7 +35,8 @@ from ._gate import jit_errstate
 
 __all__ = [
     "BLOCK_SECONDS", "DECIDE_SECONDS", "ESTIMATE_SECONDS", "LARGE_WORLD_COMMITMENTS",
-    "PARALLEL_MIN_SECONDS", "WORD", "BlockRun", "Workspace", "core_workspace", "core_bytes", "run_blocks",
+    "PARALLEL_MIN_SECONDS", "WORD", "BlockRun", "Workspace", "core_workspace", "core_bytes",
+    "run_blocks",
 ]
 
 # Serial or parallel? Waking numba's thread pool costs far more than small work. Measured
