@@ -90,7 +90,7 @@ def set_slider(page, css: str, value: float) -> None:
 
 
 def test_explorer_in_the_browser(app_server, browser_context):
-    url, folder = app_server
+    url, folder, _ = app_server
     page = browser_context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

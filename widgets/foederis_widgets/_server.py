@@ -71,7 +71,7 @@ def _local_only(cls: type) -> type:
         def prepare(self) -> Any:
             why = refusal(self.request.headers.get("Host"), self.request.headers.get("Origin"))
             if why:
-                raise web.HTTPError(403, why)
+                raise web.HTTPError(403, why, reason=f"Forbidden: {why}")
             return super().prepare()
 
     LocalOnly.__name__ = LocalOnly.__qualname__ = f"LocalOnly{cls.__name__}"
@@ -93,9 +93,9 @@ def _classes() -> tuple[type, type, type]:
             if user is None and self.token:
                 # as Jupyter Server does before its own 403 (the error page reads them)
                 handler.current_user = handler._jupyter_current_user = None
-                raise web.HTTPError(
-                    403, "this foederis app needs its token: open the address that "
-                         "`foederis app` printed (it ends in ?token=...)")
+                why = ("this foederis app needs its token: open the address that "
+                       "`foederis app` printed (it ends in ?token=...)")
+                raise web.HTTPError(403, why, reason=f"Forbidden: {why}")
             return user
 
     class ReadyHandler(web.RequestHandler):
