@@ -455,7 +455,7 @@ class ScenarioPanel(Panel):
             value = path or os.path.join(os.getcwd(), "scenario.json")
             label, width = "file", "370px"
         self.scenario_path = tag(W.Text(
-            value=value, description=label, style={"description_width": "36px"},
+            value=value, description=label, style={"description_width": "44px"},
             layout=W.Layout(width=width)), "fx-scenario-path")
         self.save = tag(W.Button(description="Save scenario", icon="save",
                                  layout=W.Layout(width="130px")), "fx-save")
