@@ -26,12 +26,17 @@ import dataclasses
 import json
 import math
 import os
+import stat
+import sys
 import tempfile
 import typing
 from typing import Any
 
+import numpy as np
+
 from foederis import MODES, Rules
-from foederis.errors import ScenarioError
+from foederis._validate import shown
+from foederis.errors import FoederisError, ScenarioError
 
 __all__ = [
     "FORMAT",
@@ -130,7 +135,8 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
         raise _fail(where, "'edits' must be a list of edit objects, each with an 'op' field "
                            "(e.g. {\"op\": \"without_member\", \"code\": \"TUR\", "
                            "\"treaty\": \"NATO\"})")
-    out["edits"] = [dict(e) for e in edits]
+    out["edits"] = [{k: _plain(v, f"{where}: edit {i} ({e['op']}), field {k!r}")
+                     for k, v in e.items()} for i, e in enumerate(edits)]
 
     attacks = data.get("attacks")
     if (not isinstance(attacks, list) or not attacks or not all(
@@ -172,8 +178,15 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
             if (not isinstance(v, (int, float)) or isinstance(v, bool)
                     or (isinstance(v, float) and math.isnan(v))):
                 raise _fail(where, f"rule {k!r} must be a number, got {v!r}")
-            v = float(v)
+            try:
+                v = float(v)
+            except OverflowError:
+                raise _fail(where, f"rule {k!r} must be a finite number, got {shown(v)}") from None
         r[k] = v
+    try:  # Rules' own ranges (max_rounds <= MAX_ROUNDS, threshold > 0 ...), before any work
+        Rules(**r)
+    except FoederisError as e:
+        raise _fail(where, f"rules: {e}") from None
     out["rules"] = r
 
     mode = data.get("mode", "deterministic")
@@ -194,6 +207,23 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
     return out
 
 
+def _plain(v: Any, where: str, depth: int = 0) -> Any:
+    """A value of an edit as JSON holds it: numpy scalars as the plain numbers they are,
+    tuples as lists; a set, a NaN, an object or deep nesting raises ScenarioError."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if v is None or isinstance(v, (str, bool, int)):
+        return v
+    if isinstance(v, float):
+        if math.isfinite(v):
+            return v
+        raise ScenarioError(f"{where}: {v!r} is not a finite number")
+    if isinstance(v, (list, tuple)) and depth < 4:
+        return [_plain(x, where, depth + 1) for x in v]
+    raise ScenarioError(f"{where}: {shown(v)} (a {type(v).__name__}) cannot be stored; an "
+                        "edit's values are strings, numbers, true/false, null or lists of them")
+
+
 def dumps_scenario(data: dict) -> str:
     """The scenario as JSON text (validated first)."""
     return json.dumps(check_scenario(data), indent=2, allow_nan=False) + "\n"
@@ -211,7 +241,7 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
         if isinstance(e, ScenarioError):
             raise
         raise ScenarioError(f"scenario cannot be written as JSON: {e}") from None
-    path = os.path.abspath(os.fspath(path))
+    path = os.path.abspath(_scenario_path(path))
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise ScenarioError(f"cannot save scenario to {path!r}: folder {folder!r} does not exist")
@@ -222,6 +252,7 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".scenario-", suffix=".json.tmp", dir=folder)
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; keep the file's own mode
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             fd = -1
             f.write(text)
@@ -239,9 +270,34 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
     return path
 
 
+def _scenario_path(path: Any) -> str:
+    """``path`` as a str, or ScenarioError (None, a number, a NUL character)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ScenarioError(f"a scenario path must be a str or os.PathLike, got {shown(path)}")
+    p = os.fspath(path)
+    if not isinstance(p, str) or "\0" in p:
+        raise ScenarioError(f"scenario path {shown(p)} must be text without NUL characters")
+    return p
+
+
+def _file_mode(path: str) -> int:
+    """The permission bits a saved scenario gets: those of the file it replaces, else what
+    ``open()`` would give a new file (0666 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        pass
+    try:
+        with open("/proc/self/status") as f:  # the umask, read without changing it
+            umask = next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError):
+        umask = 0o022
+    return 0o666 & ~umask
+
+
 def load_scenario(path: str | os.PathLike) -> dict:
     """Read and validate a scenario file; raises ScenarioError with a clear message."""
-    p = os.fspath(path)
+    p = _scenario_path(path)
     try:
         with open(p, encoding="utf-8") as f:
             text = f.read()
@@ -258,4 +314,10 @@ def load_scenario(path: str | os.PathLike) -> dict:
     except json.JSONDecodeError as e:
         raise ScenarioError(f"{p!r} is not a foederis scenario: invalid JSON at line {e.lineno}, "
                             f"column {e.colno} ({e.msg})") from None
+    except RecursionError:
+        raise ScenarioError(f"{p!r} is not a foederis scenario: its JSON is nested too "
+                            "deeply") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise ScenarioError(f"{p!r} is not a foederis scenario: it holds an integer of more "
+                            f"than {sys.get_int_max_str_digits()} digits") from None
     return check_scenario(data, where=repr(p))
