@@ -129,12 +129,26 @@ def check_text(name: str, value: Any, error: type[Exception] = ParameterError) -
     return value.strip()
 
 
+def check_path(what: str, path: Any, error: type[Exception] = ParameterError) -> str:
+    """A file or folder path as a str: a str or os.PathLike naming text without NUL
+    characters; anything else (None, bytes, a number) raises ``error`` naming ``what``.
+
+    >>> check_path("scenario path", "a\0b")
+    Traceback (most recent call last):
+    ...
+    foederis.errors.ParameterError: scenario path must be a path (a str without NUL characters), got 'a\x00b'
+    """
+    p = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if not isinstance(p, str) or "\0" in p or not p:
+        raise error(f"{what} must be a path (a str without NUL characters), got "
+                    f"{shown(path if p is None else p)}")
+    return p
+
+
 def check_output_path(path: Any, what: str = "output file") -> str:
     """A path a file can be written to (its folder exists and is writable, it is not a
     folder), checked before any work is done; raises ParameterError naming the path."""
-    if not isinstance(path, (str, os.PathLike)) or "\0" in os.fspath(path):
-        raise ParameterError(f"{what} must be a file path, got {shown(path)}")
-    p = os.path.abspath(os.fspath(path))
+    p = os.path.abspath(check_path(what, path))
     folder = os.path.dirname(p)
     if os.path.isdir(p):
         raise ParameterError(f"{what} {shown(os.fspath(path))} is a folder; give a file name")

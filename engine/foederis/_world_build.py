@@ -14,16 +14,20 @@ import numpy as np
 import pandas as pd
 
 from ._constants import ALL_DOMAINS, DEFAULT_DOMAINS, KIND_NAMES
-from ._validate import readonly
+from ._validate import readonly, shown
 from ._world_columns import (
     MERGE_RULES,
     STATE_FIELDS,
     bool_column,
     check_codes,
+    check_table,
     codes_to_index,
     float_column,
+    index_column,
     kind_code,
+    numeric_column,
     parse_domains,
+    real_array,
     str_column,
 )
 from ._world_conditions import (
@@ -204,18 +208,14 @@ def build_edges(
     foederis.errors.WorldError: duplicate commitment A -> B DEFENSE in rows 0 and 1; give merge='max' ...
     """
     n = len(codes)
-    g = np.asarray(guarantor)
-    p = np.asarray(protege)
+    g = index_column(guarantor, "commitment guarantor")
+    p = index_column(protege, "commitment protege")
     m = g.size
     if g.shape != (m,) or p.shape != (m,):
         raise WorldError(
             f"guarantor and protege must be 1-d arrays of equal length, got {g.shape} and "
             f"{p.shape}"
         )
-    if m and (not np.issubdtype(g.dtype, np.integer) or not np.issubdtype(p.dtype, np.integer)):
-        raise WorldError("guarantor and protege must be integer state indices")
-    g = g.astype(np.int64, copy=False)
-    p = p.astype(np.int64, copy=False)
     for field, a in (("guarantor", g), ("protege", p)):
         bad = (a < 0) | (a >= n)
         if bad.any():
@@ -231,9 +231,19 @@ def build_edges(
             f"commitment row {r}: '{codes[g[r]]}' commits to itself; a state cannot be its "
             "own guarantor"
         )
-    k = np.asarray(kind)
+    try:
+        k = np.asarray(kind)
+    except (ValueError, TypeError):
+        raise WorldError("kind must be a 1-d array of kind names or codes") from None
     if k.shape != (m,):
         raise WorldError(f"kind has shape {k.shape}, expected ({m},)")
+    if m and k.dtype.kind not in "iuUO":
+        raise WorldError(f"commitment row 0: kind {shown(k[0])} is not a kind name or code; "
+                         f"valid kinds are {', '.join(KIND_NAMES)}")
+    if m and k.dtype.kind == "O" and not all(isinstance(v, str) for v in k.tolist()):
+        r = next(r for r, v in enumerate(k.tolist()) if not isinstance(v, str))
+        raise WorldError(f"commitment row {r}: kind {shown(k[r])} is not a kind name; valid "
+                         f"kinds are {', '.join(KIND_NAMES)}")
     if m and not np.issubdtype(k.dtype, np.integer):
         uniq, inv = np.unique(k.astype(str), return_inverse=True)
         codes_u = np.empty(len(uniq), dtype=np.uint8)
@@ -243,7 +253,7 @@ def build_edges(
             except WorldError:
                 r = int(np.flatnonzero(inv == j)[0])
                 raise WorldError(
-                    f"commitment row {r}: unknown kind {u!r}; valid kinds are "
+                    f"commitment row {r}: unknown kind {shown(u)}; valid kinds are "
                     f"{', '.join(KIND_NAMES)}"
                 ) from None
         k = codes_u[inv.reshape(-1)]
@@ -259,7 +269,7 @@ def build_edges(
     if credibility is None:
         c = np.ones(m, dtype=np.float64)
     else:
-        c = np.asarray(credibility, dtype=np.float64)
+        c = real_array(credibility, "commitment credibility")
         if c.shape != (m,):
             raise WorldError(f"credibility has shape {c.shape}, expected ({m},)")
         bad = ~((c >= 0) & (c <= 1))
@@ -272,7 +282,10 @@ def build_edges(
     if domains is None:
         d = np.full(m, DEFAULT_DOMAINS, dtype=np.uint8)
     else:
-        d = np.asarray(domains)
+        try:
+            d = np.asarray(domains)
+        except (ValueError, TypeError):
+            raise WorldError("domains must be a 1-d array of domain names or bit sets") from None
         if d.shape != (m,):
             raise WorldError(f"domains has shape {d.shape}, expected ({m},)")
         if m and not np.issubdtype(d.dtype, np.integer):
@@ -299,10 +312,9 @@ def build_edges(
     if treaty is None:
         t = np.full(m, -1, dtype=np.int32)
     else:
-        t = np.asarray(treaty)
+        t = index_column(treaty, "commitment treaty")
         if t.shape != (m,):
             raise WorldError(f"treaty has shape {t.shape}, expected ({m},)")
-        t = t.astype(np.int64)
         bad = (t < -1) | (t >= len(treaty_names))
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
@@ -392,18 +404,19 @@ def build_rivalries(codes: np.ndarray, source: Any, target: Any, hostility: Any)
     foederis.errors.WorldError: rivalry row 0 (A -> B): hostility 2.0 is invalid; ...
     """
     n = len(codes)
+    if (source is None) != (target is None) or (source is None and hostility is not None):
+        given = [k for k, v in (("rivalry_source", source), ("rivalry_target", target),
+                                ("hostility", hostility)) if v is not None]
+        raise WorldError(f"rivalries need rivalry_source and rivalry_target together "
+                         f"(hostility optional); got only {', '.join(given)}")
     if source is None:
         s = np.zeros(0, np.int64)
         t = np.zeros(0, np.int64)
         h = np.zeros(0, np.float64)
     else:
-        s = np.asarray(source).astype(np.int64)
-        t = np.asarray(target).astype(np.int64)
-        h = (
-            np.ones(len(s))
-            if hostility is None
-            else np.asarray(hostility, dtype=np.float64).copy()
-        )
+        s = index_column(source, "rivalry source")
+        t = index_column(target, "rivalry target")
+        h = np.ones(s.shape) if hostility is None else real_array(hostility, "rivalry hostility")
         if not (s.shape == t.shape == h.shape) or s.ndim != 1:
             raise WorldError("rivalry source, target and hostility must be 1-d, equal length")
         for field, a in (("source", s), ("target", t)):
@@ -464,8 +477,11 @@ def frame_arrays(
     ...
     foederis.errors.WorldError: the states table has no 'capability' column; ...
     """
-    if not isinstance(states, pd.DataFrame):
-        raise WorldError(f"states must be a pandas DataFrame, got {type(states).__name__}")
+    check_table(states, "states")
+    for table, df in (("commitments", commitments), ("rivalries", rivalries),
+                      ("contiguity", contiguity)):
+        if df is not None:
+            check_table(df, table)
     for col in ("code", "capability"):
         if col not in states.columns:
             raise WorldError(
@@ -473,14 +489,6 @@ def frame_arrays(
                 f"'capability' (got {', '.join(map(str, states.columns))})"
             )
     codes = check_codes(states["code"].to_numpy())
-    cap = pd.to_numeric(states["capability"], errors="coerce").to_numpy(dtype=np.float64)
-    badc = np.isnan(cap) & states["capability"].notna().to_numpy()
-    if badc.any():
-        i = int(np.flatnonzero(badc)[0])
-        raise WorldError(
-            f"state '{codes[i]}' (row {i}): capability {states['capability'].iloc[i]!r} is "
-            "not a number; capability must be a finite number >= 0"
-        )
     index = pd.Index(codes)
 
     def col(name: str) -> Any:
@@ -489,14 +497,7 @@ def frame_arrays(
     def numcol(name: str) -> Any:
         if name not in states.columns:
             return None
-        v = pd.to_numeric(states[name], errors="coerce")
-        bad = v.isna() & states[name].notna()
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise WorldError(
-                f"state '{codes[i]}' (row {i}): {name} {states[name].iloc[i]!r} is not a number"
-            )
-        return v.to_numpy(dtype=np.float64)
+        return numeric_column(states[name], name, codes=codes)
 
     edge_kw: dict[str, Any] = {}
     if commitments is not None and len(commitments):
@@ -512,14 +513,15 @@ def frame_arrays(
         src = codes_to_index(rivalries["source"], index, "rivalry", "source")
         tgt = codes_to_index(rivalries["target"], index, "rivalry", "target")
         hos = (
-            pd.to_numeric(rivalries["hostility"], errors="coerce").to_numpy(np.float64)
+            numeric_column(rivalries["hostility"], "hostility", "rivalry",
+                           valid="; hostility must be in [0, 1]")
             if "hostility" in rivalries.columns
             else None
         )
         riv_kw = dict(rivalry_source=src, rivalry_target=tgt, hostility=hos)
     return dict(
         codes=codes,
-        capability=cap,
+        capability=numcol("capability"),
         **edge_kw,
         names=col("name"),
         gdp=numcol("gdp"),
@@ -560,15 +562,14 @@ def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
     k = kinds.astype(str).str.strip().to_numpy()
     kw: dict[str, Any] = dict(guarantor=g, protege=p, kind=k)
     if "credibility" in df.columns:
-        cr = pd.to_numeric(df["credibility"], errors="coerce")
-        bad = cr.isna()
+        cr = numeric_column(df["credibility"], "credibility", "commitment",
+                            valid="; credibility must be in [0, 1]")
+        bad = np.isnan(cr)
         if bad.any():
-            r = int(np.flatnonzero(bad.to_numpy())[0])
-            raise WorldError(
-                f"commitment row {r}: credibility {df['credibility'].iloc[r]!r} is invalid; "
-                "credibility must be in [0, 1]"
-            )
-        kw["credibility"] = cr.to_numpy(dtype=np.float64)
+            r = int(np.flatnonzero(bad)[0])
+            raise WorldError(f"commitment row {r}: the credibility is missing; credibility "
+                             "must be in [0, 1]")
+        kw["credibility"] = cr
     if "domains" in df.columns:
         dom = df["domains"].where(df["domains"].notna(), "conventional").astype(str)
         kw["domains"] = dom.to_numpy()

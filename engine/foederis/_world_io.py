@@ -7,6 +7,7 @@ names kept); :func:`read_tables` reads a folder that ``to_folder`` wrote.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from typing import Any
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._constants import KIND_NAMES
+from ._validate import check_path
 from ._world_columns import bits_to_domains, codes_to_index
 from ._world_conditions import CONDITION_COLUMNS, condition_columns
 from ._world_context import EXTRA_STATE_COLUMNS, contiguity_from_frame
@@ -140,6 +142,14 @@ class WorldTables:
         """
         if format not in ("csv", "parquet"):
             raise WorldError(f"format must be 'csv' or 'parquet', got {format!r}")
+        path = check_path("to_folder: the folder", path, WorldError)
+        try:
+            self._write_folder(path, format)
+        except OSError as e:
+            raise WorldError(f"to_folder: cannot write the world to {os.fspath(path)!r}: "
+                             f"{e.strerror or e}") from None
+
+    def _write_folder(self, path: str, format: str) -> None:
         os.makedirs(path, exist_ok=True)
         tables = [
             ("states", self.states_frame()),
@@ -157,10 +167,14 @@ class WorldTables:
         for stem, df in tables:
             f = os.path.join(path, f"{stem}.{format}")
             tmp = f + ".tmp"
-            if format == "csv":
-                df.to_csv(tmp, index=False)
-            else:
-                df.to_parquet(tmp, index=False)
+            try:
+                if format == "csv":
+                    df.to_csv(tmp, index=False)
+                else:
+                    df.to_parquet(tmp, index=False)
+            except ImportError:
+                raise WorldError("to_folder(format='parquet') needs a Parquet engine: pip "
+                                 "install pyarrow") from None
             os.replace(tmp, f)
 
     def treaties_frame(self) -> pd.DataFrame:
@@ -424,11 +438,43 @@ def read_meta(path: str | os.PathLike, raw: bool = False) -> dict:
     try:
         with open(f) as fh:
             meta = json.load(fh)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         meta = {}
     if raw or not isinstance(meta, dict) or "foederis_world" not in meta:
         return meta if raw and isinstance(meta, dict) else {}
     return {k: meta[k] for k in ("date", "capability_measure") if k in meta}
+
+
+#: The columns of a world folder's tables that hold text (codes, names, treaties): a CSV
+#: reads them as text, whatever they look like ("001", "1e3", "TRUE", "NA", "1.0").
+TEXT_COLUMNS = ("code", "name", "region", "guarantor", "protege", "kind", "treaty", "domains",
+                "against", "location", "source", "target", "a", "b")
+
+
+def _read_table(f: str, ext: str) -> pd.DataFrame:
+    """One table file; a file that is not a table (empty, binary, not UTF-8, a folder, a
+    broken Parquet file) raises WorldError naming it."""
+    if not os.path.isfile(f):
+        raise WorldError(f"read_world: {f!r} is not a file")
+    try:
+        if ext == ".csv":
+            with open(f, encoding="utf-8") as fh:  # text columns as text, "" as missing
+                return pd.read_csv(fh, dtype={c: str for c in TEXT_COLUMNS},
+                                   keep_default_na=False, na_values=[""])
+        return pd.read_parquet(f)
+    except UnicodeDecodeError:
+        raise WorldError(f"read_world: {f!r} is not UTF-8 text; save it as UTF-8") from None
+    except pd.errors.EmptyDataError:
+        raise WorldError(f"read_world: {f!r} is empty; it needs a header row of column "
+                         "names") from None
+    except ImportError as e:
+        raise WorldError(f"read_world: {f!r} needs a Parquet engine: pip install pyarrow "
+                         f"({e.msg.splitlines()[0] if e.msg else e})") from None
+    except (ValueError, OSError, TypeError, csv.Error) as e:  # pandas' and pyarrow's
+        what = "CSV" if ext == ".csv" else "Parquet"
+        reason = " ".join(str(e).split())[:200]
+        raise WorldError(f"read_world: {f!r} cannot be read as a {what} table: "
+                         f"{reason}") from None
 
 
 def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
@@ -443,16 +489,15 @@ def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
     >>> states["code"].tolist(), len(commitments), len(rivalries), contiguity
     (['A', 'B'], 0, 0, None)
     """
+    path = check_path("read_world: the folder", path, WorldError)
     if not os.path.isdir(path):
         raise WorldError(f"read_world: {os.fspath(path)!r} is not a folder")
 
     def read(stem: str, required: bool) -> pd.DataFrame | None:
-        for ext, reader in ((".parquet", pd.read_parquet), (".csv", pd.read_csv)):
+        for ext in (".parquet", ".csv"):
             f = os.path.join(path, stem + ext)
-            if os.path.exists(f):
-                if ext == ".csv":
-                    return pd.read_csv(f, keep_default_na=False, na_values=[""])
-                return reader(f)
+            if os.path.lexists(f):
+                return _read_table(f, ext)
         if required:
             raise WorldError(f"read_world: no {stem}.csv or {stem}.parquet in {os.fspath(path)!r}")
         return None

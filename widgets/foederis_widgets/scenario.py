@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from foederis import MODES, Rules
-from foederis._validate import shown
+from foederis._validate import check_path, shown
 from foederis.errors import FoederisError, ScenarioError
 
 __all__ = [
@@ -241,7 +241,7 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
         if isinstance(e, ScenarioError):
             raise
         raise ScenarioError(f"scenario cannot be written as JSON: {e}") from None
-    path = os.path.abspath(_scenario_path(path))
+    path = os.path.abspath(check_path("a scenario path", path, ScenarioError))
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise ScenarioError(f"cannot save scenario to {path!r}: folder {folder!r} does not exist")
@@ -270,16 +270,6 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
     return path
 
 
-def _scenario_path(path: Any) -> str:
-    """``path`` as a str, or ScenarioError (None, a number, a NUL character)."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise ScenarioError(f"a scenario path must be a str or os.PathLike, got {shown(path)}")
-    p = os.fspath(path)
-    if not isinstance(p, str) or "\0" in p:
-        raise ScenarioError(f"scenario path {shown(p)} must be text without NUL characters")
-    return p
-
-
 def _file_mode(path: str) -> int:
     """The permission bits a saved scenario gets: those of the file it replaces, else what
     ``open()`` would give a new file (0666 less the umask)."""
@@ -297,7 +287,7 @@ def _file_mode(path: str) -> int:
 
 def load_scenario(path: str | os.PathLike) -> dict:
     """Read and validate a scenario file; raises ScenarioError with a clear message."""
-    p = _scenario_path(path)
+    p = check_path("a scenario path", path, ScenarioError)
     try:
         with open(p, encoding="utf-8") as f:
             text = f.read()
