@@ -59,7 +59,7 @@ def check_rules(rules: Any) -> Rules:
     if isinstance(rules, dict):
         try:
             return Rules(**rules)
-        except TypeError as e:
+        except ParameterError as e:
             raise ParameterError(f"rules: {e}") from None
     raise ParameterError(f"rules must be a foederis.Rules (or a dict of its fields), got "
                          f"{type(rules).__name__}")

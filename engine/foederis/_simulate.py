@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -202,13 +202,18 @@ def merge_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
     The result is bit-identical to one :func:`simulate` call over the whole range.
     Raises ParameterError if the parts ask different questions, overlap or leave gaps.
     """
+    if isinstance(parts, Ensemble) or not isinstance(parts, Iterable):
+        raise ParameterError(f"merge_ensembles takes a list of Ensembles, got "
+                             f"{type(parts).__name__}")
+    parts = list(parts)
+    for e in parts:
+        if not isinstance(e, Ensemble):
+            raise ParameterError(f"merge_ensembles takes Ensembles, got {type(e).__name__}")
     parts = sorted(parts, key=lambda e: e.start)
     if not parts:
         raise ParameterError("merge_ensembles needs at least one Ensemble")
     first = parts[0]
     for e in parts:
-        if not isinstance(e, Ensemble):
-            raise ParameterError(f"merge_ensembles takes Ensembles, got {type(e).__name__}")
         for attr in ("attacks", "rules", "domain", "mode", "seed"):
             if getattr(e, attr) != getattr(first, attr):
                 raise ParameterError(
@@ -436,7 +441,13 @@ def simulate_distributed(client: Any, world: Any, attacks: Any, rules: Any = Non
     and shared by every block. Also :func:`foederis.distributed.simulate_distributed`.
     """
     client = check_client(client)
+    # every parameter is checked here, on the client, before any block is submitted
+    world = check_world(world)
+    parse_attacks(world, attacks)
+    mode = check_mode(mode)
+    parse_domain(domain)
     samples = check_int("samples", samples, low=1)
+    start = check_int("start", start, low=0, high=(1 << 62) - samples)
     rules = check_rules(rules)
     seed = check_seed(seed)
     progress = check_progress(progress)

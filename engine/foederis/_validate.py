@@ -133,10 +133,10 @@ def check_path(what: str, path: Any, error: type[Exception] = ParameterError) ->
     """A file or folder path as a str: a str or os.PathLike naming text without NUL
     characters; anything else (None, bytes, a number) raises ``error`` naming ``what``.
 
-    >>> check_path("scenario path", "a\0b")
+    >>> check_path("scenario path", None)
     Traceback (most recent call last):
     ...
-    foederis.errors.ParameterError: scenario path must be a path (a str without NUL characters), got 'a\x00b'
+    foederis.errors.ParameterError: scenario path must be a path (a str without NUL characters), got None
     """
     p = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
     if not isinstance(p, str) or "\0" in p or not p:

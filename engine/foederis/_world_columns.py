@@ -6,6 +6,7 @@ Every check raises :class:`foederis.WorldError` (or UnknownStateError) naming th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ __all__ = [
     "MERGE_RULES", "STATE_FIELDS", "EDGE_FIELDS", "parse_domains", "domains_to_bits",
     "bits_to_domains", "kind_code", "real_array", "float_column", "index_column",
     "bool_column", "str_column", "check_codes", "codes_to_index", "MAX_CODE_CHARS",
-    "check_table", "numeric_column",
+    "check_table", "numeric_column", "check_code", "check_code_list",
 ]
 
 #: How duplicate (guarantor, protege, kind) commitments may be merged.
@@ -384,6 +385,25 @@ def check_codes(codes: Any) -> np.ndarray:
 def _too_long(i: int, code: str) -> None:
     raise WorldError(f"states row {i}: state code {shown(code)} has {len(code)} characters; "
                      f"codes have at most {MAX_CODE_CHARS}")
+
+
+def check_code(code: Any) -> str:
+    """One state code asked for (a str; np.str_ read as str); a list, a number or None
+    raises UnknownStateError saying a code is a string."""
+    if isinstance(code, np.str_):
+        return str(code)
+    if not isinstance(code, str):
+        raise UnknownStateError(f"a state code is a str (e.g. 'USA'), got {shown(code)} "
+                                f"(a {type(code).__name__})")
+    return code
+
+
+def check_code_list(codes: Any) -> list[str]:
+    """Several state codes asked for (:func:`check_code` each); one string or None in
+    place of the list raises UnknownStateError."""
+    if isinstance(codes, (str, bytes)) or not isinstance(codes, Iterable):
+        raise UnknownStateError(f"codes must be a list of state codes, got {shown(codes)}")
+    return [check_code(c) for c in codes]
 
 
 def codes_to_index(values: pd.Series, index: pd.Index, table: str, field: str) -> np.ndarray:

@@ -346,6 +346,12 @@ class WorldTables:
         ...
         foederis.errors.WorldError: from_igraph needs a directed graph (guarantor -> protege); ...
         """
+        try:
+            import igraph as ig
+        except ImportError:  # pragma: no cover - igraph is a dependency
+            raise WorldError("from_igraph needs python-igraph: pip install igraph") from None
+        if not isinstance(graph, ig.Graph):
+            raise WorldError(f"from_igraph takes an igraph.Graph, got {type(graph).__name__}")
         n = graph.vcount()
         vattr = set(graph.vs.attributes())
         eattr = set(graph.es.attributes())

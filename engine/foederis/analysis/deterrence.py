@@ -59,6 +59,9 @@ def _selection(world: Any, states: Any, name: str) -> np.ndarray:
     """Codes or indices (or None for every state) -> unique state indices, in the order
     given. Raises UnknownStateError naming the code and the parameter."""
     if states is None:
+        if world.n_states == 0:
+            raise ParameterError(f"{name}: world {world.name!r} has no states; a deterrence "
+                                 "map needs at least two")
         return np.arange(world.n_states, dtype=np.int64)
     if isinstance(states, str):
         items: list = [s for s in (x.strip() for x in states.split(",")) if s]
@@ -565,6 +568,17 @@ def deterrence_map_distributed(client: Any, world: Any, aggressors: list, target
     per-block results in aggressor order (``deterrence_map(..., client=)`` stacks them).
     Also :func:`foederis.distributed.deterrence_map_distributed`."""
     client = check_client(client)
+    # every parameter is checked here, on the client, before any block is submitted
+    world = check_world(world)
+    rules = check_rules(rules)
+    aggressors = world.codes[_selection(world, aggressors, "aggressors")].tolist()
+    targets = world.codes[_selection(world, targets, "targets")].tolist()
+    kwargs = dict(kwargs, seed=check_seed(kwargs.get("seed", 0)))  # one seed for all blocks
+    check_mode(kwargs.get("mode", "threshold"))
+    parse_domain(kwargs.get("domain", "conventional"))
+    check_parallel(kwargs.get("parallel"))
+    if kwargs.get("samples") is not None:
+        check_int("samples", kwargs["samples"], low=1, high=1 << 40)
     blocks = check_blocks(client, blocks, len(aggressors))
     chunks = [list(c) for c in np.array_split(np.asarray(aggressors, dtype=object), blocks)
               if len(c)]
