@@ -62,7 +62,7 @@ from ._gate import (
     parse_domain,
     prepare,
 )
-from ._validate import check_int
+from ._validate import check_int, shown
 from .errors import Interrupted, ParameterError
 from .rules import Rules
 
@@ -218,7 +218,7 @@ def merge_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
             if getattr(e, attr) != getattr(first, attr):
                 raise ParameterError(
                     f"cannot merge ensembles with different {attr}: "
-                    f"{getattr(first, attr)!r} and {getattr(e, attr)!r}"
+                    f"{shown(getattr(first, attr))} and {shown(getattr(e, attr))}"
                 )
         if e.world is not first.world and not e.world.equals(first.world):
             raise ParameterError("cannot merge ensembles of different worlds")

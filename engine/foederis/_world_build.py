@@ -104,7 +104,7 @@ def world_parts(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise WorldError(
-            f"state '{codes_arr[i]}' (row {i}): capability {float(cap[i])!r} is invalid; "
+            f"state '{codes_arr[i]}' (row {i}): capability {shown(float(cap[i]))} is invalid; "
             "capability must be a finite number >= 0"
         )
     thr = float_column(threshold, n, "threshold", np.nan)
@@ -112,7 +112,7 @@ def world_parts(
     if badt.any():
         i = int(np.flatnonzero(badt)[0])
         raise WorldError(
-            f"state '{codes_arr[i]}' (row {i}): threshold {float(thr[i])!r} is invalid; "
+            f"state '{codes_arr[i]}' (row {i}): threshold {shown(float(thr[i]))} is invalid; "
             "a threshold must be a positive finite number (or missing for the default)"
         )
     gdp_a = float_column(gdp, n, "gdp", np.nan)
@@ -122,7 +122,7 @@ def world_parts(
         if badg.any():
             i = int(np.flatnonzero(badg)[0])
             raise WorldError(
-                f"state '{codes_arr[i]}' (row {i}): {field} {float(arr[i])!r} is negative; "
+                f"state '{codes_arr[i]}' (row {i}): {field} {shown(float(arr[i]))} is negative; "
                 "it must be >= 0 or missing"
             )
     names_a = codes_arr.copy() if names is None else str_column(names, n, "name")
@@ -277,7 +277,7 @@ def build_edges(
             r = int(np.flatnonzero(bad)[0])
             raise WorldError(
                 f"commitment row {r} ({codes[g[r]]} -> {codes[p[r]]}): credibility "
-                f"{float(c[r])!r} is invalid; credibility must be in [0, 1]"
+                f"{shown(float(c[r]))} is invalid; credibility must be in [0, 1]"
             )
     if domains is None:
         d = np.full(m, DEFAULT_DOMAINS, dtype=np.uint8)
@@ -345,7 +345,7 @@ def build_edges(
                     "duplicates (highest credibility, union of domains)"
                 )
             if merge not in MERGE_RULES:
-                raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {merge!r}")
+                raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {shown(merge)}")
             is_start = np.r_[True, ~dup]
             start = np.flatnonzero(is_start)
             c = np.maximum.reduceat(c, start)
@@ -359,7 +359,7 @@ def build_edges(
                 edge_of_row = np.empty(m, np.int64)
                 edge_of_row[rows] = sorted_edge
     elif merge is not None and merge not in MERGE_RULES:
-        raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {merge!r}")
+        raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {shown(merge)}")
     if edge_of_row is None and rows is not None:
         edge_of_row = np.empty(m, np.int64)
         edge_of_row[rows] = np.arange(m, dtype=np.int64)
@@ -432,7 +432,7 @@ def build_rivalries(codes: np.ndarray, source: Any, target: Any, hostility: Any)
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
             raise WorldError(
-                f"rivalry row {r} ({codes[s[r]]} -> {codes[t[r]]}): hostility {float(h[r])!r} is "
+                f"rivalry row {r} ({codes[s[r]]} -> {codes[t[r]]}): hostility {shown(float(h[r]))} is "
                 "invalid; hostility must be in [0, 1]"
             )
         key = s * max(n, 1) + t
@@ -485,7 +485,7 @@ def frame_arrays(
     for col in ("code", "capability"):
         if col not in states.columns:
             raise WorldError(
-                f"the states table has no {col!r} column; required columns are 'code' and "
+                f"the states table has no {shown(col)} column; required columns are 'code' and "
                 f"'capability' (got {', '.join(map(str, states.columns))})"
             )
     codes = check_codes(states["code"].to_numpy())
@@ -509,7 +509,7 @@ def frame_arrays(
     if rivalries is not None and len(rivalries):
         for c in ("source", "target"):
             if c not in rivalries.columns:
-                raise WorldError(f"the rivalries table has no {c!r} column")
+                raise WorldError(f"the rivalries table has no {shown(c)} column")
         src = codes_to_index(rivalries["source"], index, "rivalry", "source")
         tgt = codes_to_index(rivalries["target"], index, "rivalry", "target")
         hos = (
@@ -548,7 +548,7 @@ def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
     for c in ("guarantor", "protege", "kind"):
         if c not in df.columns:
             raise WorldError(
-                f"the commitments table has no {c!r} column; required columns are "
+                f"the commitments table has no {shown(c)} column; required columns are "
                 "'guarantor', 'protege' and 'kind'"
             )
     g = codes_to_index(df["guarantor"], index, "commitment", "guarantor")

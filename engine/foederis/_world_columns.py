@@ -66,7 +66,7 @@ def parse_domains(s: Any, where: str) -> int:
     if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
         if 1 <= int(s) <= ALL_DOMAINS:
             return int(s)
-        raise WorldError(f"{where}: domain bits {s!r} must be in 1..{ALL_DOMAINS}")
+        raise WorldError(f"{where}: domain bits {shown(s)} must be in 1..{ALL_DOMAINS}")
     if isinstance(s, (list, tuple, set, frozenset)):
         parts = [str(p) for p in s]
     else:
@@ -81,7 +81,7 @@ def parse_domains(s: Any, where: str) -> int:
             continue
         if p not in DOMAIN_BITS:
             raise WorldError(
-                f"{where}: unknown domain {p!r}; valid domains are {', '.join(DOMAIN_NAMES)}"
+                f"{where}: unknown domain {shown(p)}; valid domains are {', '.join(DOMAIN_NAMES)}"
             )
         bits |= DOMAIN_BITS[p]
     return bits or DEFAULT_DOMAINS
@@ -116,7 +116,7 @@ def kind_code(kind: Any, where: str = "kind") -> int:
             return int(kind)
     elif isinstance(kind, str) and kind.strip().upper() in KIND_CODES:
         return KIND_CODES[kind.strip().upper()]
-    raise WorldError(f"{where}: unknown kind {kind!r}; valid kinds are {', '.join(KIND_NAMES)}")
+    raise WorldError(f"{where}: unknown kind {shown(kind)}; valid kinds are {', '.join(KIND_NAMES)}")
 
 
 def real_array(values: Any, what: str) -> np.ndarray:
@@ -137,7 +137,7 @@ def real_array(values: Any, what: str) -> np.ndarray:
     if isinstance(values, (list, tuple)):  # numpy would read [0.5, True] as [0.5, 1.0]
         r = next((r for r, v in enumerate(values) if isinstance(v, (bool, np.bool_))), None)
         if r is not None:
-            raise WorldError(f"{what} row {r}: {values[r]!r} (a bool) is not a real number")
+            raise WorldError(f"{what} row {r}: {shown(values[r])} (a bool) is not a real number")
     try:
         a = np.asarray(values)
     except (ValueError, TypeError):
@@ -181,7 +181,7 @@ def float_column(values: Any, n: int, field: str, default: float) -> np.ndarray:
         return np.full(n, default, dtype=np.float64)
     a = real_array(values, f"states column {field!r}")
     if a.shape != (n,):
-        raise WorldError(f"states column {field!r} has shape {a.shape}, expected ({n},)")
+        raise WorldError(f"states column {shown(field)} has shape {a.shape}, expected ({n},)")
     return a
 
 
@@ -236,10 +236,10 @@ def bool_column(values: Any, n: int, field: str) -> np.ndarray:
     if values is None:
         return np.zeros(n, dtype=bool)
     if isinstance(values, (str, bytes)):
-        raise WorldError(f"states column {field!r} must be an array, got {shown(values)}")
+        raise WorldError(f"states column {shown(field)} must be an array, got {shown(values)}")
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
     if len(s) != n:
-        raise WorldError(f"states column {field!r} has {len(s)} rows, expected {n}")
+        raise WorldError(f"states column {shown(field)} has {len(s)} rows, expected {n}")
     if s.dtype == bool:
         return s.to_numpy(dtype=bool).copy()
     out = np.zeros(n, dtype=bool)
@@ -254,7 +254,7 @@ def bool_column(values: Any, n: int, field: str) -> np.ndarray:
             out[r] = v.strip().lower() in TRUE_TEXT
         else:
             raise WorldError(
-                f"states column {field!r} row {r}: {shown(v)} is not true or false; valid "
+                f"states column {shown(field)} row {r}: {shown(v)} is not true or false; valid "
                 f"are True/False, 1/0 and the text {', '.join(TRUE_TEXT)} / "
                 f"{', '.join(repr(t) for t in FALSE_TEXT)} (missing = False)")
     return out
@@ -265,10 +265,10 @@ def str_column(values: Any, n: int, field: str) -> np.ndarray:
     if values is None:
         return np.full(n, "", dtype="<U1")
     if isinstance(values, (str, bytes)):
-        raise WorldError(f"states column {field!r} must be an array, got {shown(values)}")
+        raise WorldError(f"states column {shown(field)} must be an array, got {shown(values)}")
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
     if len(s) != n:
-        raise WorldError(f"states column {field!r} has {len(s)} rows, expected {n}")
+        raise WorldError(f"states column {shown(field)} has {len(s)} rows, expected {n}")
     s = s.where(s.notna(), "").astype(str)
     return np.asarray(s.to_numpy(), dtype=str)
 

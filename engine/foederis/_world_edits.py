@@ -111,7 +111,7 @@ class WorldEdits:
         hit = self.treaty_mask(treaty) & touches
         if not hit.any():
             raise EditError(
-                f"{code!r} is not a member of {treaty!r}; its members are "
+                f"{shown(code)} is not a member of {shown(treaty)}; its members are "
                 f"{', '.join(self.treaty_members(treaty))}"
             )
         keep, *prov = drop_treaty(self.treaty, self.also_edge, self.also_treaty, t, touches)
@@ -172,18 +172,18 @@ class WorldEdits:
                             "(which joins the treaties of a commitment)")
         if name in self.treaty_names:
             raise EditError(
-                f"treaty {name!r} already exists; drop it with without_treaty first or choose "
+                f"treaty {shown(name)} already exists; drop it with without_treaty first or choose "
                 "another name"
             )
         if isinstance(members, str):
             members = [members]
         if not isinstance(members, (list, tuple, np.ndarray)):
-            raise EditError(f"treaty {name!r}: members must be a list of state codes, got "
+            raise EditError(f"treaty {shown(name)}: members must be a list of state codes, got "
                             f"{shown(members)}")
         idx = self.indices_of(members)
         idx = np.unique(idx)
         if len(idx) < 2:
-            raise EditError(f"treaty {name!r} needs at least two distinct members, got {members!r}")
+            raise EditError(f"treaty {shown(name)} needs at least two distinct members, got {shown(members)}")
         kc = self._edit_kind(kind)
         c = check_number("credibility", credibility, low=0, high=1)
         d = self._edit_domains(domains)
@@ -271,7 +271,7 @@ class WorldEdits:
         """
         g, p = self._state(guarantor), self._state(protege)
         if g == p:
-            raise EditError(f"{guarantor!r} cannot commit to itself")
+            raise EditError(f"{shown(guarantor)} cannot commit to itself")
         kc = self._edit_kind(kind)
         c = check_number("credibility", credibility, low=0, high=1)
         d = self._edit_domains(domains)
@@ -416,8 +416,8 @@ class WorldEdits:
         with np.errstate(over="ignore"):
             cap[i] = cap[i] * f
         if not np.isfinite(cap[i]):  # a World holds finite capabilities only
-            raise EditError(f"scale_capability({code!r}, {shown(f)}): capability "
-                            f"{float(self.capability[i])!r} x {shown(f)} overflows a float; "
+            raise EditError(f"scale_capability({shown(code)}, {shown(f)}): capability "
+                            f"{shown(float(self.capability[i]))} x {shown(f)} overflows a float; "
                             f"the factor can be at most "
                             f"{np.finfo(np.float64).max / float(self.capability[i]):.4g} here")
         return self._replace({"op": "scale_capability", "code": code, "factor": f},
@@ -461,8 +461,8 @@ class WorldEdits:
         """
         valid = self.capability_measures()
         if name not in valid:
-            raise EditError(f"capability measure {name!r} is not available in world "
-                            f"{self.name!r}; valid are {', '.join(valid)}")
+            raise EditError(f"capability measure {shown(name)} is not available in world "
+                            f"{shown(self.name)}; valid are {', '.join(valid)}")
         values = self.capability if name == self.capability_measure else getattr(self, name)
         try:
             shares = measure_shares(values, name)
@@ -493,7 +493,7 @@ class WorldEdits:
         try:
             return getattr(self, op)(**args)
         except TypeError as e:
-            raise EditError(f"edit {op!r}: {e}") from None
+            raise EditError(f"edit {shown(op)}: {e}") from None
 
     def apply_all(self, edits: Iterable[dict]) -> "World":
         """Apply edits in order (:meth:`apply` each), e.g. another world's ``history``."""

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._constants import KIND_NAMES
-from ._validate import check_path
+from ._validate import check_path, shown
 from ._world_columns import bits_to_domains, codes_to_index
 from ._world_conditions import CONDITION_COLUMNS, condition_columns
 from ._world_context import EXTRA_STATE_COLUMNS, contiguity_from_frame
@@ -141,12 +141,12 @@ class WorldTables:
         ``capability_measure`` other than "capability" a small ``world.json``.
         """
         if format not in ("csv", "parquet"):
-            raise WorldError(f"format must be 'csv' or 'parquet', got {format!r}")
+            raise WorldError(f"format must be 'csv' or 'parquet', got {shown(format)}")
         path = check_path("to_folder: the folder", path, WorldError)
         try:
             self._write_folder(path, format)
         except OSError as e:
-            raise WorldError(f"to_folder: cannot write the world to {os.fspath(path)!r}: "
+            raise WorldError(f"to_folder: cannot write the world to {shown(os.fspath(path))}: "
                              f"{e.strerror or e}") from None
 
     def _write_folder(self, path: str, format: str) -> None:
@@ -461,7 +461,7 @@ def _read_table(f: str, ext: str) -> pd.DataFrame:
     """One table file; a file that is not a table (empty, binary, not UTF-8, a folder, a
     broken Parquet file) raises WorldError naming it."""
     if not os.path.isfile(f):
-        raise WorldError(f"read_world: {f!r} is not a file")
+        raise WorldError(f"read_world: {shown(f)} is not a file")
     try:
         if ext == ".csv":
             with open(f, encoding="utf-8") as fh:  # text columns as text, "" as missing
@@ -469,17 +469,17 @@ def _read_table(f: str, ext: str) -> pd.DataFrame:
                                    keep_default_na=False, na_values=[""])
         return pd.read_parquet(f)
     except UnicodeDecodeError:
-        raise WorldError(f"read_world: {f!r} is not UTF-8 text; save it as UTF-8") from None
+        raise WorldError(f"read_world: {shown(f)} is not UTF-8 text; save it as UTF-8") from None
     except pd.errors.EmptyDataError:
-        raise WorldError(f"read_world: {f!r} is empty; it needs a header row of column "
+        raise WorldError(f"read_world: {shown(f)} is empty; it needs a header row of column "
                          "names") from None
     except ImportError as e:
-        raise WorldError(f"read_world: {f!r} needs a Parquet engine: pip install pyarrow "
+        raise WorldError(f"read_world: {shown(f)} needs a Parquet engine: pip install pyarrow "
                          f"({e.msg.splitlines()[0] if e.msg else e})") from None
     except (ValueError, OSError, TypeError, csv.Error) as e:  # pandas' and pyarrow's
         what = "CSV" if ext == ".csv" else "Parquet"
         reason = " ".join(str(e).split())[:200]
-        raise WorldError(f"read_world: {f!r} cannot be read as a {what} table: "
+        raise WorldError(f"read_world: {shown(f)} cannot be read as a {what} table: "
                          f"{reason}") from None
 
 
@@ -497,7 +497,7 @@ def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
     """
     path = check_path("read_world: the folder", path, WorldError)
     if not os.path.isdir(path):
-        raise WorldError(f"read_world: {os.fspath(path)!r} is not a folder")
+        raise WorldError(f"read_world: {shown(os.fspath(path))} is not a folder")
 
     def read(stem: str, required: bool) -> pd.DataFrame | None:
         for ext in (".parquet", ".csv"):
@@ -505,7 +505,7 @@ def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
             if os.path.lexists(f):
                 return _read_table(f, ext)
         if required:
-            raise WorldError(f"read_world: no {stem}.csv or {stem}.parquet in {os.fspath(path)!r}")
+            raise WorldError(f"read_world: no {stem}.csv or {stem}.parquet in {shown(os.fspath(path))}")
         return None
 
     return tuple(read(stem, stem == "states") for stem in TABLES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import EditError
+from ._validate import shown
 
 __all__ = ["EDIT_OPS", "EDIT_SYNTAX_HELP", "FrozenEdit", "frozen_edit", "describe_edit",
            "describe_conditions", "parse_edit"]
@@ -179,12 +180,12 @@ def parse_edit(text: str) -> dict:
     verb = parts[0].lower() if parts else ""
     if verb not in _EDIT_SYNTAX:
         raise EditError(
-            f"unknown edit {text!r}; write one of:\n{EDIT_SYNTAX_HELP}"
+            f"unknown edit {shown(text)}; write one of:\n{EDIT_SYNTAX_HELP}"
         )
     op, required, optional = _EDIT_SYNTAX[verb]
     args = parts[1:]
     if not (len(required) <= len(args) <= len(required) + len(optional)):
-        raise EditError(f"edit {text!r}: {verb} takes {':'.join(required + optional)}; see:\n"
+        raise EditError(f"edit {shown(text)}: {verb} takes {':'.join(required + optional)}; see:\n"
                         f"{EDIT_SYNTAX_HELP}")
     edit: dict[str, Any] = {"op": op}
     for key, val in zip(required + optional, args):
@@ -194,7 +195,7 @@ def parse_edit(text: str) -> dict:
             try:
                 edit[key] = float(val)
             except ValueError:
-                raise EditError(f"edit {text!r}: {key} must be a number, got {val!r}") from None
+                raise EditError(f"edit {shown(text)}: {key} must be a number, got {shown(val)}") from None
         else:
             edit[key] = val
     if verb == "guarantee":

@@ -130,7 +130,7 @@ from ._kernels import (
     umbrella_kernel,
     word_key,
 )
-from ._validate import check_int
+from ._validate import check_int, shown
 from .errors import ParameterError
 
 __all__ = [
@@ -248,7 +248,7 @@ def check_csr(indptr: Any, indices: Any, n_cols: int | None = None, *,
         bad = ~((cred >= 0) & (cred <= 1))
         if bad.any():
             q = int(np.flatnonzero(bad)[0])
-            raise ParameterError(f"{name} credibility[{q}] = {float(cred[q])!r}; credibility "
+            raise ParameterError(f"{name} credibility[{q}] = {shown(float(cred[q]))}; credibility "
                                  "must be finite and in [0, 1]")
     if kind is not None:
         kd = _as(f"{name} kind", kind, np.int64, m)
@@ -299,7 +299,7 @@ def simulate_workspace(mode: str, n: int, nchunks: int = 1,
     from ._gate import MODES
 
     if mode not in MODES:
-        raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")
+        raise ParameterError(f"mode must be one of {MODES}, got {shown(mode)}")
     if int(n) < 0 or int(nchunks) < 1:
         raise ParameterError("n must be >= 0 and nchunks >= 1")
     if mode == "any" and restraint_weight is None:

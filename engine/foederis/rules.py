@@ -201,13 +201,13 @@ def _check_fields(init: Any) -> Any:
     def __init__(self: Rules, *args: Any, **kwargs: Any) -> None:
         bad = sorted(set(kwargs) - set(names))
         if bad:
-            raise ParameterError(f"Rules has no field {bad[0]!r}; fields are {', '.join(names)}")
+            raise ParameterError(f"Rules has no field {shown(bad[0])}; fields are {', '.join(names)}")
         if len(args) > len(names):
             raise ParameterError(f"Rules takes at most {len(names)} positional arguments "
                                  f"({', '.join(names)}), got {len(args)}")
         twice = sorted(set(names[:len(args)]) & set(kwargs))
         if twice:
-            raise ParameterError(f"Rules got {twice[0]!r} both by position and by name")
+            raise ParameterError(f"Rules got {shown(twice[0])} both by position and by name")
         init(self, *args, **kwargs)
 
     return __init__
@@ -237,7 +237,7 @@ def parse_rule(text: str) -> tuple[str, Any]:
     if not sep or not key or not raw:
         raise ParameterError(f"{where}: give NAME=VALUE, NAME one of {', '.join(fields)}")
     if key not in fields:
-        raise ParameterError(f"{where}: Rules has no field {key!r}; fields are "
+        raise ParameterError(f"{where}: Rules has no field {shown(key)}; fields are "
                              f"{', '.join(fields)}")
     default, low = fields[key].default, raw.lower()
     if isinstance(default, bool):
