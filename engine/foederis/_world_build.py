@@ -240,6 +240,10 @@ def build_edges(
     if m and k.dtype.kind not in "iuUO":
         raise WorldError(f"commitment row 0: kind {shown(k[0])} is not a kind name or code; "
                          f"valid kinds are {', '.join(KIND_NAMES)}")
+    if m and k.dtype.kind == "O" and all(isinstance(v, (int, np.integer))
+                                         and not isinstance(v, (bool, np.bool_))
+                                         for v in k.tolist()):
+        k = index_column(k, "commitment kind")  # kind codes
     if m and k.dtype.kind == "O" and not all(isinstance(v, str) for v in k.tolist()):
         r = next(r for r, v in enumerate(k.tolist()) if not isinstance(v, str))
         raise WorldError(f"commitment row {r}: kind {shown(k[r])} is not a kind name; valid "

@@ -269,8 +269,12 @@ def str_column(values: Any, n: int, field: str) -> np.ndarray:
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
     if len(s) != n:
         raise WorldError(f"states column {shown(field)} has {len(s)} rows, expected {n}")
-    s = s.where(s.notna(), "").astype(str)
-    return np.asarray(s.to_numpy(), dtype=str)
+    vals = s.where(s.notna(), "").tolist()
+    for r, v in enumerate(vals):
+        if isinstance(v, bytes):
+            raise WorldError(f"states column {field!r} row {r}: {shown(v)} is bytes; text "
+                             "columns hold str")
+    return np.asarray([v if isinstance(v, str) else str(v) for v in vals], dtype=str)
 
 
 def check_table(df: Any, table: str) -> pd.DataFrame:
@@ -304,7 +308,7 @@ def numeric_column(col: pd.Series, name: str, table: str = "state", codes: Any =
         except (ValueError, OverflowError):
             who = f"state {shown(codes[r])} (row {r})" if codes is not None else f"{table} row {r}"
             raise WorldError(f"{who}: {name} {shown(v)} is not a "
-                             f"{'finite ' if isinstance(v, int) else ''}number{valid}") from None
+                             f"{'finite ' if is_real(v) else ''}number{valid}") from None
     return out
 
 

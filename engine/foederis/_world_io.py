@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._constants import KIND_NAMES
 from ._validate import check_path, shown
-from ._world_columns import bits_to_domains, codes_to_index
+from ._world_columns import bits_to_domains, check_codes, codes_to_index
 from ._world_conditions import CONDITION_COLUMNS, condition_columns
 from ._world_context import EXTRA_STATE_COLUMNS, contiguity_from_frame
 from ._world_provenance import treaty_labels, treaty_pairs
@@ -361,7 +361,8 @@ class WorldTables:
                 "from_igraph needs a directed graph (guarantor -> protege); convert with "
                 "graph.as_directed() and say which direction each commitment has"
             )
-        codes = graph.vs["name"] if "name" in vattr else [str(i) for i in range(n)]
+        codes = check_codes(graph.vs["name"] if "name" in vattr else
+                            [str(i) for i in range(n)])
 
         def v(name: str) -> Any:
             return graph.vs[name] if name in vattr else None
@@ -378,7 +379,7 @@ class WorldTables:
             treaty, tr_names = codes_t, tuple(str(u) for u in uniques)
         riv: dict[str, Any] = {}
         if "rivalry_source" in gattr and len(graph["rivalry_source"]):
-            index = pd.Index(np.asarray(codes, dtype=str))
+            index = pd.Index(codes)
             riv = dict(
                 rivalry_source=codes_to_index(
                     pd.Series(graph["rivalry_source"]), index, "rivalry", "source"
@@ -396,7 +397,7 @@ class WorldTables:
             v("capability") if "capability" in vattr else np.zeros(n),
             el[:, 0],
             el[:, 1],
-            np.asarray(kinds, dtype=object).astype(str) if m else np.zeros(0, np.uint8),
+            pd.Series(kinds, dtype=object).to_numpy() if m else np.zeros(0, np.uint8),
             credibility=graph.es["credibility"] if "credibility" in eattr else None,
             domains=np.asarray(graph.es["domains"]) if "domains" in eattr and m else None,
             treaty=treaty,
@@ -406,7 +407,7 @@ class WorldTables:
             **contiguity_from_frame(pd.DataFrame({
                 "a": graph["contiguity_a"], "b": graph["contiguity_b"],
                 "conttype": graph["contiguity_type"]}) if "contiguity_a" in gattr else None,
-                pd.Index(np.asarray(codes, dtype=str))),
+                pd.Index(codes)),
             date=graph["date"] if "date" in gattr else None,
             capability_measure=graph["capability_measure"] if "capability_measure" in gattr
             else "capability",
