@@ -429,7 +429,7 @@ def test_dask_halves_check_parameters_on_the_client():
 
 
 # ------------------------------------------------------------------------------ fuzzing
-FUZZ = settings(max_examples=600, deadline=None, database=None,
+FUZZ = settings(max_examples=300, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 scalars = st.one_of(

@@ -29,6 +29,7 @@ from ._world_columns import (
     parse_domains,
     real_array,
     str_column,
+    treaty_column,
 )
 from ._world_conditions import (
     CONDITION_COLUMNS,
@@ -148,8 +149,9 @@ def world_parts(
     )
     for k in STATE_FIELDS:
         readonly(parts[k])
+    guarantor = index_column(guarantor, "commitment guarantor")
     cond, ctable = condition_ids(
-        np.asarray(guarantor).size, against, location, nonprovocation, min_attackers,
+        guarantor.size, against, location, nonprovocation, min_attackers,
         adversary_unnamed,
     )
     parts.update(
@@ -563,7 +565,8 @@ def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
         raise WorldError(
             f"commitment row {r}: the kind is missing; valid kinds are {', '.join(KIND_NAMES)}"
         )
-    k = kinds.astype(str).str.strip().to_numpy()
+    k = np.asarray([v.strip() if isinstance(v, str) else v for v in kinds.tolist()],
+                   dtype=object)  # build_edges names a kind that is not text
     kw: dict[str, Any] = dict(guarantor=g, protege=p, kind=k)
     if "credibility" in df.columns:
         cr = numeric_column(df["credibility"], "credibility", "commitment",
@@ -575,14 +578,10 @@ def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
                              "must be in [0, 1]")
         kw["credibility"] = cr
     if "domains" in df.columns:
-        dom = df["domains"].where(df["domains"].notna(), "conventional").astype(str)
-        kw["domains"] = dom.to_numpy()
+        kw["domains"] = df["domains"].where(df["domains"].notna(),
+                                            "conventional").to_numpy(dtype=object)
     if "treaty" in df.columns:
-        tr = df["treaty"]
-        present = tr.notna() & (tr.astype(str).str.strip() != "")
-        codes_t, uniques = pd.factorize(tr.where(present).astype(object), sort=True)
-        kw["treaty"] = codes_t.astype(np.int64)  # NaN -> -1
-        kw["treaty_names"] = tuple(str(u) for u in uniques)
+        kw["treaty"], kw["treaty_names"] = treaty_column(df["treaty"])
     for col in CONDITION_COLUMNS:
         if col in df.columns:
             kw[col] = df[col].reset_index(drop=True)

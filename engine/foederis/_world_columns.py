@@ -27,7 +27,7 @@ __all__ = [
     "MERGE_RULES", "STATE_FIELDS", "EDGE_FIELDS", "parse_domains", "domains_to_bits",
     "bits_to_domains", "kind_code", "real_array", "float_column", "index_column",
     "bool_column", "str_column", "check_codes", "codes_to_index", "MAX_CODE_CHARS",
-    "check_table", "numeric_column", "check_code", "check_code_list",
+    "check_table", "numeric_column", "check_code", "check_code_list", "treaty_column",
 ]
 
 #: How duplicate (guarantor, protege, kind) commitments may be merged.
@@ -207,7 +207,7 @@ def index_column(values: Any, what: str) -> np.ndarray:
     if a.dtype.kind in "iu":
         if a.dtype.kind == "u" and a.dtype.itemsize == 8 and a.max() > np.iinfo(np.int64).max:
             raise WorldError(f"{what}: index {shown(a.max())} is out of range")
-        return a.astype(np.int64)
+        return a.astype(np.int64, copy=False)
     flat = a.reshape(-1).tolist()
     for r, v in enumerate(flat):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
@@ -389,6 +389,29 @@ def check_codes(codes: Any) -> np.ndarray:
 def _too_long(i: int, code: str) -> None:
     raise WorldError(f"states row {i}: state code {shown(code)} has {len(code)} characters; "
                      f"codes have at most {MAX_CODE_CHARS}")
+
+
+def treaty_column(values: Any) -> tuple[np.ndarray, tuple[str, ...]]:
+    """A table's treaty per commitment (a name, several joined by "|", or missing) ->
+    (index into the names per row, -1 for none; the names, sorted). A name is text (an
+    integer id is read as its text); bytes, floats or objects raise naming the row.
+
+    >>> treaty_column(["NATO", None, "", "AUKUS|NATO", 1234])
+    (array([ 2, -1, -1,  1,  0]), ('1234', 'AUKUS|NATO', 'NATO'))
+    """
+    names: list = []
+    for r, v in enumerate(list(values)):
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            names.append(None)
+        elif isinstance(v, str) or (isinstance(v, (int, np.integer))
+                                    and not isinstance(v, (bool, np.bool_))):
+            names.append(str(v) if str(v).strip() else None)
+        else:
+            raise WorldError(f"commitment row {r}: treaty {shown(v)} (a "
+                             f"{type(shown_type(v)).__name__}) is not a treaty name; names "
+                             "are text, several joined by '|'")
+    codes_t, uniques = pd.factorize(pd.Series(names, dtype=object), sort=True)
+    return codes_t.astype(np.int64), tuple(uniques)
 
 
 def check_code(code: Any) -> str:

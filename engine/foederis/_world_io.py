@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._constants import KIND_NAMES
 from ._validate import check_path, shown
-from ._world_columns import bits_to_domains, check_codes, codes_to_index
+from ._world_columns import bits_to_domains, check_codes, codes_to_index, treaty_column
 from ._world_conditions import CONDITION_COLUMNS, condition_columns
 from ._world_context import EXTRA_STATE_COLUMNS, contiguity_from_frame
 from ._world_provenance import treaty_labels, treaty_pairs
@@ -373,10 +373,7 @@ class WorldTables:
         tr_names: tuple[str, ...] = ()
         treaty = None
         if "treaty" in eattr:
-            ser = pd.Series(graph.es["treaty"], dtype=object)
-            present = ser.notna() & (ser.astype(str) != "")
-            codes_t, uniques = pd.factorize(ser.where(present), sort=True)
-            treaty, tr_names = codes_t, tuple(str(u) for u in uniques)
+            treaty, tr_names = treaty_column(graph.es["treaty"])
         riv: dict[str, Any] = {}
         if "rivalry_source" in gattr and len(graph["rivalry_source"]):
             index = pd.Index(codes)
