@@ -85,6 +85,12 @@ def a_file() -> str:
     return text_file("plain.txt", "not a folder")
 
 
+def model():
+    from foederis_widgets.model import ScenarioModel
+
+    return ScenarioModel(contemporary())
+
+
 STATES = pd.DataFrame({"code": ["A", "B"], "capability": [1, 2]})
 
 
@@ -146,6 +152,10 @@ CASES = [
      ScenarioError, "not a finite number"),
     ("without-member-list", lambda: contemporary().without_member(["TUR"], "NATO"),
      UnknownStateError, "got ['TUR'] (a list)"),
+    ("apply-scenario-member-list",
+     lambda: model().apply_scenario(scenario(edits=[{"op": "without_member", "code": ["TUR"],
+                                                     "treaty": "NATO"}])),
+     ScenarioError, "got ['TUR'] (a list)"),
     ("from-frames-list", lambda: World.from_frames(STATES, [1, 2]), WorldError,
      "commitments table must be a pandas DataFrame"),
     ("from-frames-states-dict", lambda: World.from_frames({"code": ["A"]}), WorldError,
@@ -312,6 +322,13 @@ def test_cli_bad_input_is_one_clean_line(capsys, argv, fragment):
     assert out == ""  # refused before any work or output
     assert err.startswith("foederis: error:") and err.count("\n") == 1
     assert fragment in err and "Traceback" not in err
+
+
+def test_the_widgets_refuse_max_rounds_beyond_the_kernels():
+    m = model()
+    m.attacks = [["RUS", "EST"]]
+    m.set_rule("max_rounds", 10**30)
+    assert "Rules.max_rounds must be an integer in [0, 2147483647]" in m.error
 
 
 def test_max_rounds_from_the_command_line_is_not_truncated():
