@@ -152,7 +152,7 @@ def test_edits_carry_and_set_conditions(world):
                               location="protege")
     r = row(w, "UKG", "POL")
     assert (r.against, r.location) == ("GMY|SOV", "protege")
-    assert w.history[-1]["against"] == ["GMY", "SOV"] and w.history[-1]["location"] == "protege"
+    assert w.history[-1]["against"] == ("GMY", "SOV") and w.history[-1]["location"] == "protege"
     assert "only against GMY, SOV" in describe_edit(w.history[-1])
     # replaying the history gives the same world
     assert world.apply_all(w.history).equals(w)

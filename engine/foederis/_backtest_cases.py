@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .errors import FoederisError
+from ._validate import shown
 
 __all__ = ["CaseError", "ERA_YEAR", "WarCase", "cases_citation", "cases_frame", "load_cases"]
 
@@ -67,7 +68,7 @@ def _iso(value: Any, where: str) -> str | None:
     try:
         return _dt.date.fromisoformat(str(value)[:10]).isoformat()
     except ValueError:
-        raise CaseError(f"{where}: {value!r} is not a date YYYY-MM-DD") from None
+        raise CaseError(f"{where}: {shown(value)} is not a date YYYY-MM-DD") from None
 
 
 def _year(value: Any, where: str) -> int | None:
@@ -76,23 +77,23 @@ def _year(value: Any, where: str) -> int | None:
     try:
         y = int(value)
     except (TypeError, ValueError):
-        raise CaseError(f"{where}: {value!r} is not a year") from None
+        raise CaseError(f"{where}: {shown(value)} is not a year") from None
     if y != float(value):
-        raise CaseError(f"{where}: {value!r} is not a whole year")
+        raise CaseError(f"{where}: {shown(value)} is not a whole year")
     return y
 
 
 def _code(p: Any, where: str, fields: set) -> str:
     if not isinstance(p, dict):
         raise CaseError(f"{where}: a participant must be an object with 'stateabb' (or "
-                        f"'code'), got {p!r}")
+                        f"'code'), got {shown(p)}")
     bad = sorted(set(p) - fields)
     if bad:
-        raise CaseError(f"{where}: unknown field {bad[0]!r}; fields are "
+        raise CaseError(f"{where}: unknown field {shown(bad[0])}; fields are "
                         f"{', '.join(sorted(fields))}")
     code = p.get("stateabb", p.get("code"))
     if not isinstance(code, str) or not code.strip():
-        raise CaseError(f"{where}: needs a state code in 'stateabb' (or 'code'), got {code!r}")
+        raise CaseError(f"{where}: needs a state code in 'stateabb' (or 'code'), got {shown(code)}")
     return code.strip()
 
 
@@ -100,7 +101,7 @@ def _side(value: Any, where: str) -> str:
     s = str(value).strip().upper() if value is not None else ""
     if s not in SIDES:
         raise CaseError(f"{where}: side must be 'A' (the initiators') or 'D' (the targets'), "
-                        f"got {value!r}")
+                        f"got {shown(value)}")
     return s
 
 
@@ -137,7 +138,7 @@ def _make_case(cid: str, name: Any, year: Any, date: Any, initiators: list, targ
                          ("joiners", [j[0] for j in joiners])):
         for c in codes:
             if c in seen:
-                raise CaseError(f"{where}, {field}: {c!r} is listed twice (also in "
+                raise CaseError(f"{where}, {field}: {shown(c)} is listed twice (also in "
                                 f"{seen[c]}); a state takes part once, on one side")
             seen[c] = field
     if name is None or (isinstance(name, float) and np.isnan(name)):
@@ -155,13 +156,13 @@ def _case_from_dict(d: Any, i: int) -> WarCase:
     where = f"case {cid!r}"
     bad = sorted(set(d) - _CASE_FIELDS)
     if bad:
-        raise CaseError(f"{where}: unknown field {bad[0]!r}; fields are "
+        raise CaseError(f"{where}: unknown field {shown(bad[0])}; fields are "
                         f"{', '.join(sorted(_CASE_FIELDS))}")
     lists = {}
     for field in ("initiators", "targets", "joiners"):
         v = d.get(field, [])
         if v is None or isinstance(v, (str, dict)) or not hasattr(v, "__iter__"):
-            raise CaseError(f"{where}, {field}: must be a list of participants, got {v!r}")
+            raise CaseError(f"{where}, {field}: must be a list of participants, got {shown(v)}")
         lists[field] = list(v)
     ini = [_code(p, f"{where}, initiators[{k}]", _ORIGINAL_FIELDS)
            for k, p in enumerate(lists["initiators"])]
@@ -183,11 +184,11 @@ def _cases_from_table(df: Any) -> tuple[WarCase, ...]:
     df = pd.DataFrame(df)
     bad = sorted(set(map(str, df.columns)) - _TABLE_COLUMNS)
     if bad:
-        raise CaseError(f"cases table: unknown column {bad[0]!r}; columns are "
+        raise CaseError(f"cases table: unknown column {shown(bad[0])}; columns are "
                         f"{', '.join(sorted(_TABLE_COLUMNS))}")
     for col in ("case_id", "state", "role"):
         if col not in df.columns:
-            raise CaseError(f"cases table: column {col!r} is missing (one row per "
+            raise CaseError(f"cases table: column {shown(col)} is missing (one row per "
                             f"participant: case_id, state, role, side, entry_date)")
     out = []
     for cid, rows in df.groupby(df["case_id"].astype(str), sort=False):
@@ -197,10 +198,10 @@ def _cases_from_table(df: Any) -> tuple[WarCase, ...]:
             where = f"case {cid!r}, state {r['state']!r}"
             role = str(r["role"]).strip().lower()
             if role not in _ROLES:
-                raise CaseError(f"{where}, role: {r['role']!r} is not one of initiator, "
+                raise CaseError(f"{where}, role: {shown(r['role'])} is not one of initiator, "
                                 f"target, joiner (or original-A, original-D)")
             if not isinstance(r["state"], str) or not r["state"].strip():
-                raise CaseError(f"case {cid!r}, state: {r['state']!r} is not a state code")
+                raise CaseError(f"case {shown(cid)}, state: {shown(r['state'])} is not a state code")
             side_given = r.get("side")
             if isinstance(side_given, float) and np.isnan(side_given):
                 side_given = None
@@ -211,7 +212,7 @@ def _cases_from_table(df: Any) -> tuple[WarCase, ...]:
                 continue
             if side_given is not None and _side(side_given, f"{where}, side") != _ROLES[role]:
                 raise CaseError(f"{where}, side: a {role} is on side {_ROLES[role]}, got "
-                                f"{side_given!r}")
+                                f"{shown(side_given)}")
             (ini if _ROLES[role] == "A" else tgt).append(r["state"].strip())
             dates += [date] if date else []
             years += [y for y in (_year(r.get("entry_year"), f"{where}, entry_year"),) if y]
@@ -290,15 +291,15 @@ def load_cases(cases: Any = None) -> tuple[WarCase, ...]:
                 with open(path, encoding="utf-8") as f:
                     cases = json.load(f)
         except OSError as e:
-            raise CaseError(f"cases file {path!r}: cannot read it ({e.strerror})") from None
+            raise CaseError(f"cases file {shown(path)}: cannot read it ({e.strerror})") from None
         except (ValueError, pd.errors.ParserError) as e:
-            raise CaseError(f"cases file {path!r}: not valid JSON or CSV ({e})") from None
+            raise CaseError(f"cases file {shown(path)}: not valid JSON or CSV ({e})") from None
     if isinstance(cases, pd.DataFrame):
         out = _cases_from_table(cases)
     elif isinstance(cases, dict):
         bad = sorted(set(cases) - _TOP_FIELDS)
         if bad:
-            raise CaseError(f"cases: unknown top-level field {bad[0]!r}; fields are "
+            raise CaseError(f"cases: unknown top-level field {shown(bad[0])}; fields are "
                             f"{', '.join(sorted(_TOP_FIELDS))}")
         raw = cases.get("cases")
         if not isinstance(raw, list):
@@ -317,7 +318,7 @@ def load_cases(cases: Any = None) -> tuple[WarCase, ...]:
     ids = [c.case_id for c in out]
     dup = next((c for c in ids if ids.count(c) > 1), None)
     if dup is not None:
-        raise CaseError(f"case {dup!r}: case_id is repeated; each war needs its own")
+        raise CaseError(f"case {shown(dup)}: case_id is repeated; each war needs its own")
     return out
 
 

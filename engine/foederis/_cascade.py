@@ -53,6 +53,7 @@ from ._gate import (
 from ._world_conditions import condition_columns
 from .errors import ParameterError
 from .rules import Rules
+from ._validate import shown
 
 __all__ = ["Rules", "Cascade", "cascade", "parse_attacks", "parse_domain"]
 
@@ -176,7 +177,7 @@ class Cascade:
         """Codes of the states on ``side`` ("A", "D" or "any"), by round then index."""
         s = {"A": SIDE_A, "D": SIDE_D}.get(str(side).upper())
         if s is None and str(side).lower() != "any":
-            raise ParameterError(f"side must be 'A', 'D' or 'any', got {side!r}")
+            raise ParameterError(f"side must be 'A', 'D' or 'any', got {shown(side)}")
         idx = self.order[: self.round_ptr[self.n_rounds + 1]]
         if s is not None:
             idx = idx[self.side[idx] == s]

@@ -8,52 +8,24 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from typing import Any
 
-from .errors import ParameterError
-
-
-def parse_rule(text: str) -> tuple[str, Any]:
-    """``"threshold=0.75"`` -> ``("threshold", 0.75)``; values: true/false, none, numbers."""
-    from ._cascade import Rules
-
-    name, sep, raw = text.partition("=")
-    name, raw = name.strip(), raw.strip()
-    fields = [f.name for f in dataclasses.fields(Rules)]
-    if not sep or not name or not raw:
-        raise ParameterError(f"--rules {text!r}: give NAME=VALUE, NAME one of {', '.join(fields)}")
-    if name not in fields:
-        raise ParameterError(f"--rules {text!r}: Rules has no field {name!r}; fields are "
-                             f"{', '.join(fields)}")
-    low = raw.lower()
-    if low in ("true", "on", "yes"):
-        return name, True
-    if low in ("false", "off", "no"):
-        return name, False
-    if low == "none":
-        return name, None
-    for kind in (int, float):
-        try:
-            return name, kind(raw)
-        except ValueError:
-            pass
-    raise ParameterError(f"--rules {text!r}: {raw!r} is not a number, true/false or none")
+from ._validate import write_csv
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
-    from ._cascade import Rules
     from .fidelity import backtest
+    from .rules import Rules, parse_rule
 
     rules = Rules().replace(**dict(parse_rule(t) for t in args.rules))
     world = {"world": args.world} if args.world else {}  # else backtest's own default
     res = backtest(args.cases, rules=rules, joiners=args.joiners, **world)
     print(res.summary())
     if args.csv:
-        res.to_frame().to_csv(args.csv, index=False)
+        write_csv(res.to_frame(), args.csv, index=False)
         print(f"wrote {args.csv} ({len(res.wars)} wars)")
     if args.joiners_csv:
-        res.joiners_frame().to_csv(args.joiners_csv, index=False)
+        write_csv(res.joiners_frame(), args.joiners_csv, "--joiners-csv", index=False)
         print(f"wrote {args.joiners_csv}")
     return 0
 

@@ -10,27 +10,9 @@ from .world import EDIT_SYNTAX_HELP
 
 
 def _rules_from(args: argparse.Namespace) -> Any:
-    from .rules import Rules
+    from .rules import Rules, parse_rule
 
-    kw: dict[str, Any] = {}
-    for item in args.rule or ():
-        key, _, val = item.partition("=")
-        key = key.strip().replace("-", "_")
-        if val.strip().lower() in ("true", "false"):
-            kw[key] = val.strip().lower() == "true"
-        else:
-            try:
-                kw[key] = float(val)
-            except ValueError:
-                kw[key] = val
-    if "max_rounds" in kw and kw["max_rounds"] is not None:
-        kw["max_rounds"] = int(kw["max_rounds"])
-    try:
-        return Rules(**kw)
-    except TypeError as e:
-        from .errors import ParameterError
-
-        raise ParameterError(f"--rule: {e}") from None
+    return Rules(**dict(parse_rule(item) for item in args.rule or ()))
 
 
 def _ensemble_lines(ens: Any, world: Any, top: int = 12) -> list[str]:
@@ -60,12 +42,12 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     world = load_world(args.world)
     rules = _rules_from(args)
     attacks = list(args.attack)
+    # every input is checked before anything is printed: the edits first
+    edited = world.apply_all([parse_edit(e) for e in args.edit]) if args.edit else None
     base = cascade(world, attacks, rules, domain=args.domain)
+    alt = cascade(edited, attacks, rules, domain=args.domain) if edited is not None else None
     print(base.summary())
-    edited = None
-    if args.edit:
-        edited = world.apply_all(parse_edit(e) for e in args.edit)
-        alt = cascade(edited, attacks, rules, domain=args.domain)
+    if alt is not None:
         print()
         print("=== what-if ===")
         print(alt.summary())

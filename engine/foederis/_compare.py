@@ -78,6 +78,12 @@ class Comparison:
 
 def compare(baseline, whatif) -> Comparison:
     """Compare two cascades of the same attack (baseline first)."""
+    from ._cascade import Cascade
+
+    for name, c in (("baseline", baseline), ("whatif", whatif)):
+        if not isinstance(c, Cascade):
+            raise ParameterError(f"compare: {name} must be a foederis.Cascade (the result of "
+                                 f"foederis.cascade), got {type(c).__name__}")
     wa, wb = baseline.world, whatif.world
     if wa.n_states != wb.n_states or not np.array_equal(wa.codes, wb.codes):
         raise ParameterError(

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._constants import CONVENTIONAL, DOMAIN_BITS, DOMAIN_NAMES, KINDS
-from ._validate import check_int
+from ._validate import check_int, shown
 from .errors import AttackError, ParameterError, UnknownStateError
 from .rules import Rules
 from .world import World
@@ -59,7 +59,7 @@ def check_rules(rules: Any) -> Rules:
     if isinstance(rules, dict):
         try:
             return Rules(**rules)
-        except TypeError as e:
+        except ParameterError as e:
             raise ParameterError(f"rules: {e}") from None
     raise ParameterError(f"rules must be a foederis.Rules (or a dict of its fields), got "
                          f"{type(rules).__name__}")
@@ -88,21 +88,21 @@ def check_stop(stop: Any) -> Callable[[], bool] | None:
 def check_progress(progress: Any) -> Any:
     """None or a callable(done, total)."""
     if progress is not None and not callable(progress):
-        raise ParameterError(f"progress must be a callable(done, total), got {progress!r}")
+        raise ParameterError(f"progress must be a callable(done, total), got {shown(progress)}")
     return progress
 
 
 def check_parallel(parallel: Any) -> bool | None:
     """True, False or None (decide by the work)."""
     if parallel is not None and not isinstance(parallel, (bool, np.bool_)):
-        raise ParameterError(f"parallel must be True, False or None, got {parallel!r}")
+        raise ParameterError(f"parallel must be True, False or None, got {shown(parallel)}")
     return None if parallel is None else bool(parallel)
 
 
 def check_mode(mode: Any) -> str:
     """One of :data:`MODES`."""
     if mode not in MODES:
-        raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")
+        raise ParameterError(f"mode must be one of {MODES}, got {shown(mode)}")
     return mode
 
 
@@ -124,7 +124,7 @@ def parse_domain(domain: Any) -> tuple[str, int]:
         return name, DOMAIN_BITS[name]
     raise ParameterError(
         f"domain must be one of {', '.join(DOMAIN_NAMES)} (an attack has one domain), "
-        f"got {domain!r}"
+        f"got {shown(domain)}"
     )
 
 
@@ -139,12 +139,12 @@ def _state_index(world: Any, x: Any, item: Any) -> int:
         i = int(x)
         if not 0 <= i < world.n_states:
             raise UnknownStateError(
-                f"attack {item!r}: state index {i} is out of range; valid indices are "
+                f"attack {shown(item)}: state index {i} is out of range; valid indices are "
                 f"0..{world.n_states - 1}"
             )
         return i
     if not isinstance(x, str):
-        raise AttackError(f"attack {item!r}: a state must be a code (str) or an index, got "
+        raise AttackError(f"attack {shown(item)}: a state must be a code (str) or an index, got "
                           f"{type(x).__name__}")
     return world.index(x.strip())
 
@@ -167,7 +167,7 @@ def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tup
         except TypeError:
             raise AttackError(
                 f"attacks must be 'AGG:TGT', an (aggressor, target) pair or a list of them, "
-                f"got {attacks!r}"
+                f"got {shown(attacks)}"
             ) from None
     if not items:
         raise AttackError("attacks is empty: give at least one (aggressor, target) pair, "
@@ -183,17 +183,17 @@ def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tup
         if isinstance(item, str):
             parts = item.split(":")
             if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-                raise AttackError(f"attack {item!r} must look like 'AGGRESSOR:TARGET'")
+                raise AttackError(f"attack {shown(item)} must look like 'AGGRESSOR:TARGET'")
             a_raw, t_raw = parts[0].strip(), parts[1].strip()
         elif isinstance(item, (tuple, list)) and len(item) == 2:
             a_raw, t_raw = item
         else:
-            raise AttackError(f"attack {item!r} must be 'AGG:TGT' or an (aggressor, target) "
+            raise AttackError(f"attack {shown(item)} must be 'AGG:TGT' or an (aggressor, target) "
                               "pair")
         a = _state_index(world, a_raw, item)
         t = _state_index(world, t_raw, item)
         if a == t:
-            raise AttackError(f"attack {item!r}: '{world.codes[a]}' cannot attack itself")
+            raise AttackError(f"attack {shown(item)}: '{world.codes[a]}' cannot attack itself")
         agg.append(a)
         tgt.append(t)
         pairs.append((str(world.codes[a]), str(world.codes[t])))
@@ -204,7 +204,7 @@ def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tup
         a_in = next(p for p in pairs if p[0] == code)
         t_in = next(p for p in pairs if p[1] == code)
         raise AttackError(
-            f"{code!r} is both an aggressor ({a_in[0]}:{a_in[1]}) and a target "
+            f"{shown(code)} is both an aggressor ({a_in[0]}:{a_in[1]}) and a target "
             f"({t_in[0]}:{t_in[1]}); a state fights on one side only"
         )
     aggressors = np.unique(np.asarray(agg, dtype=np.int64))

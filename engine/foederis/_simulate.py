@@ -39,7 +39,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -64,7 +64,7 @@ from ._gate import (
     parse_domain,
     prepare,
 )
-from ._validate import check_int
+from ._validate import check_int, shown
 from .errors import Interrupted, ParameterError
 from .rules import Rules
 
@@ -237,18 +237,23 @@ def merge_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
     The result is bit-identical to one :func:`simulate` call over the whole range.
     Raises ParameterError if the parts ask different questions, overlap or leave gaps.
     """
+    if isinstance(parts, Ensemble) or not isinstance(parts, Iterable):
+        raise ParameterError(f"merge_ensembles takes a list of Ensembles, got "
+                             f"{type(parts).__name__}")
+    parts = list(parts)
+    for e in parts:
+        if not isinstance(e, Ensemble):
+            raise ParameterError(f"merge_ensembles takes Ensembles, got {type(e).__name__}")
     parts = sorted(parts, key=lambda e: e.start)
     if not parts:
         raise ParameterError("merge_ensembles needs at least one Ensemble")
     first = parts[0]
     for e in parts:
-        if not isinstance(e, Ensemble):
-            raise ParameterError(f"merge_ensembles takes Ensembles, got {type(e).__name__}")
         for attr in ("attacks", "rules", "domain", "mode", "seed"):
             if getattr(e, attr) != getattr(first, attr):
                 raise ParameterError(
                     f"cannot merge ensembles with different {attr}: "
-                    f"{getattr(first, attr)!r} and {getattr(e, attr)!r}"
+                    f"{shown(getattr(first, attr))} and {shown(getattr(e, attr))}"
                 )
         if e.world is not first.world and not e.world.equals(first.world):
             raise ParameterError("cannot merge ensembles of different worlds")
@@ -533,6 +538,7 @@ def simulate_distributed(client: Any, world: Any, attacks: Any, rules: Any = Non
     :func:`foederis.distributed.simulate_distributed`.
     """
     client = check_client(client)
+    # every parameter is checked here, on the client, before any block is submitted
     world = check_world(world)
     attacks = parse_attacks(world, attacks)[2]
     samples = check_int("samples", samples, low=1, high=1 << 62)

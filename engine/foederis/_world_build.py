@@ -14,17 +14,22 @@ import numpy as np
 import pandas as pd
 
 from ._constants import ALL_DOMAINS, DEFAULT_DOMAINS, KIND_NAMES
-from ._validate import readonly
+from ._validate import readonly, shown
 from ._world_columns import (
     MERGE_RULES,
     STATE_FIELDS,
     bool_column,
     check_codes,
+    check_table,
     codes_to_index,
     float_column,
+    index_column,
     kind_code,
+    numeric_column,
     parse_domains,
+    real_array,
     str_column,
+    treaty_column,
 )
 from ._world_conditions import (
     CONDITION_COLUMNS,
@@ -100,7 +105,7 @@ def world_parts(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise WorldError(
-            f"state '{codes_arr[i]}' (row {i}): capability {float(cap[i])!r} is invalid; "
+            f"state '{codes_arr[i]}' (row {i}): capability {shown(float(cap[i]))} is invalid; "
             "capability must be a finite number >= 0"
         )
     thr = float_column(threshold, n, "threshold", np.nan)
@@ -108,7 +113,7 @@ def world_parts(
     if badt.any():
         i = int(np.flatnonzero(badt)[0])
         raise WorldError(
-            f"state '{codes_arr[i]}' (row {i}): threshold {float(thr[i])!r} is invalid; "
+            f"state '{codes_arr[i]}' (row {i}): threshold {shown(float(thr[i]))} is invalid; "
             "a threshold must be a positive finite number (or missing for the default)"
         )
     gdp_a = float_column(gdp, n, "gdp", np.nan)
@@ -118,7 +123,7 @@ def world_parts(
         if badg.any():
             i = int(np.flatnonzero(badg)[0])
             raise WorldError(
-                f"state '{codes_arr[i]}' (row {i}): {field} {float(arr[i])!r} is negative; "
+                f"state '{codes_arr[i]}' (row {i}): {field} {shown(float(arr[i]))} is negative; "
                 "it must be >= 0 or missing"
             )
     names_a = codes_arr.copy() if names is None else str_column(names, n, "name")
@@ -144,8 +149,9 @@ def world_parts(
     )
     for k in STATE_FIELDS:
         readonly(parts[k])
+    guarantor = index_column(guarantor, "commitment guarantor")
     cond, ctable = condition_ids(
-        np.asarray(guarantor).size, against, location, nonprovocation, min_attackers,
+        guarantor.size, against, location, nonprovocation, min_attackers,
         adversary_unnamed,
     )
     parts.update(
@@ -204,18 +210,14 @@ def build_edges(
     foederis.errors.WorldError: duplicate commitment A -> B DEFENSE in rows 0 and 1; give merge='max' ...
     """
     n = len(codes)
-    g = np.asarray(guarantor)
-    p = np.asarray(protege)
+    g = index_column(guarantor, "commitment guarantor")
+    p = index_column(protege, "commitment protege")
     m = g.size
     if g.shape != (m,) or p.shape != (m,):
         raise WorldError(
             f"guarantor and protege must be 1-d arrays of equal length, got {g.shape} and "
             f"{p.shape}"
         )
-    if m and (not np.issubdtype(g.dtype, np.integer) or not np.issubdtype(p.dtype, np.integer)):
-        raise WorldError("guarantor and protege must be integer state indices")
-    g = g.astype(np.int64, copy=False)
-    p = p.astype(np.int64, copy=False)
     for field, a in (("guarantor", g), ("protege", p)):
         bad = (a < 0) | (a >= n)
         if bad.any():
@@ -231,9 +233,23 @@ def build_edges(
             f"commitment row {r}: '{codes[g[r]]}' commits to itself; a state cannot be its "
             "own guarantor"
         )
-    k = np.asarray(kind)
+    try:
+        k = np.asarray(kind)
+    except (ValueError, TypeError):
+        raise WorldError("kind must be a 1-d array of kind names or codes") from None
     if k.shape != (m,):
         raise WorldError(f"kind has shape {k.shape}, expected ({m},)")
+    if m and k.dtype.kind not in "iuUO":
+        raise WorldError(f"commitment row 0: kind {shown(k[0])} is not a kind name or code; "
+                         f"valid kinds are {', '.join(KIND_NAMES)}")
+    if m and k.dtype.kind == "O" and all(isinstance(v, (int, np.integer))
+                                         and not isinstance(v, (bool, np.bool_))
+                                         for v in k.tolist()):
+        k = index_column(k, "commitment kind")  # kind codes
+    if m and k.dtype.kind == "O" and not all(isinstance(v, str) for v in k.tolist()):
+        r = next(r for r, v in enumerate(k.tolist()) if not isinstance(v, str))
+        raise WorldError(f"commitment row {r}: kind {shown(k[r])} is not a kind name; valid "
+                         f"kinds are {', '.join(KIND_NAMES)}")
     if m and not np.issubdtype(k.dtype, np.integer):
         uniq, inv = np.unique(k.astype(str), return_inverse=True)
         codes_u = np.empty(len(uniq), dtype=np.uint8)
@@ -243,7 +259,7 @@ def build_edges(
             except WorldError:
                 r = int(np.flatnonzero(inv == j)[0])
                 raise WorldError(
-                    f"commitment row {r}: unknown kind {u!r}; valid kinds are "
+                    f"commitment row {r}: unknown kind {shown(u)}; valid kinds are "
                     f"{', '.join(KIND_NAMES)}"
                 ) from None
         k = codes_u[inv.reshape(-1)]
@@ -259,7 +275,7 @@ def build_edges(
     if credibility is None:
         c = np.ones(m, dtype=np.float64)
     else:
-        c = np.asarray(credibility, dtype=np.float64)
+        c = real_array(credibility, "commitment credibility")
         if c.shape != (m,):
             raise WorldError(f"credibility has shape {c.shape}, expected ({m},)")
         bad = ~((c >= 0) & (c <= 1))
@@ -267,12 +283,15 @@ def build_edges(
             r = int(np.flatnonzero(bad)[0])
             raise WorldError(
                 f"commitment row {r} ({codes[g[r]]} -> {codes[p[r]]}): credibility "
-                f"{float(c[r])!r} is invalid; credibility must be in [0, 1]"
+                f"{shown(float(c[r]))} is invalid; credibility must be in [0, 1]"
             )
     if domains is None:
         d = np.full(m, DEFAULT_DOMAINS, dtype=np.uint8)
     else:
-        d = np.asarray(domains)
+        try:
+            d = np.asarray(domains)
+        except (ValueError, TypeError):
+            raise WorldError("domains must be a 1-d array of domain names or bit sets") from None
         if d.shape != (m,):
             raise WorldError(f"domains has shape {d.shape}, expected ({m},)")
         if m and not np.issubdtype(d.dtype, np.integer):
@@ -299,10 +318,9 @@ def build_edges(
     if treaty is None:
         t = np.full(m, -1, dtype=np.int32)
     else:
-        t = np.asarray(treaty)
+        t = index_column(treaty, "commitment treaty")
         if t.shape != (m,):
             raise WorldError(f"treaty has shape {t.shape}, expected ({m},)")
-        t = t.astype(np.int64)
         bad = (t < -1) | (t >= len(treaty_names))
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
@@ -333,7 +351,7 @@ def build_edges(
                     "duplicates (highest credibility, union of domains)"
                 )
             if merge not in MERGE_RULES:
-                raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {merge!r}")
+                raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {shown(merge)}")
             is_start = np.r_[True, ~dup]
             start = np.flatnonzero(is_start)
             c = np.maximum.reduceat(c, start)
@@ -347,7 +365,7 @@ def build_edges(
                 edge_of_row = np.empty(m, np.int64)
                 edge_of_row[rows] = sorted_edge
     elif merge is not None and merge not in MERGE_RULES:
-        raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {merge!r}")
+        raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {shown(merge)}")
     if edge_of_row is None and rows is not None:
         edge_of_row = np.empty(m, np.int64)
         edge_of_row[rows] = np.arange(m, dtype=np.int64)
@@ -392,18 +410,19 @@ def build_rivalries(codes: np.ndarray, source: Any, target: Any, hostility: Any)
     foederis.errors.WorldError: rivalry row 0 (A -> B): hostility 2.0 is invalid; ...
     """
     n = len(codes)
+    if (source is None) != (target is None) or (source is None and hostility is not None):
+        given = [k for k, v in (("rivalry_source", source), ("rivalry_target", target),
+                                ("hostility", hostility)) if v is not None]
+        raise WorldError(f"rivalries need rivalry_source and rivalry_target together "
+                         f"(hostility optional); got only {', '.join(given)}")
     if source is None:
         s = np.zeros(0, np.int64)
         t = np.zeros(0, np.int64)
         h = np.zeros(0, np.float64)
     else:
-        s = np.asarray(source).astype(np.int64)
-        t = np.asarray(target).astype(np.int64)
-        h = (
-            np.ones(len(s))
-            if hostility is None
-            else np.asarray(hostility, dtype=np.float64).copy()
-        )
+        s = index_column(source, "rivalry source")
+        t = index_column(target, "rivalry target")
+        h = np.ones(s.shape) if hostility is None else real_array(hostility, "rivalry hostility")
         if not (s.shape == t.shape == h.shape) or s.ndim != 1:
             raise WorldError("rivalry source, target and hostility must be 1-d, equal length")
         for field, a in (("source", s), ("target", t)):
@@ -419,7 +438,7 @@ def build_rivalries(codes: np.ndarray, source: Any, target: Any, hostility: Any)
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
             raise WorldError(
-                f"rivalry row {r} ({codes[s[r]]} -> {codes[t[r]]}): hostility {float(h[r])!r} is "
+                f"rivalry row {r} ({codes[s[r]]} -> {codes[t[r]]}): hostility {shown(float(h[r]))} is "
                 "invalid; hostility must be in [0, 1]"
             )
         key = s * max(n, 1) + t
@@ -464,23 +483,18 @@ def frame_arrays(
     ...
     foederis.errors.WorldError: the states table has no 'capability' column; ...
     """
-    if not isinstance(states, pd.DataFrame):
-        raise WorldError(f"states must be a pandas DataFrame, got {type(states).__name__}")
+    check_table(states, "states")
+    for table, df in (("commitments", commitments), ("rivalries", rivalries),
+                      ("contiguity", contiguity)):
+        if df is not None:
+            check_table(df, table)
     for col in ("code", "capability"):
         if col not in states.columns:
             raise WorldError(
-                f"the states table has no {col!r} column; required columns are 'code' and "
+                f"the states table has no {shown(col)} column; required columns are 'code' and "
                 f"'capability' (got {', '.join(map(str, states.columns))})"
             )
     codes = check_codes(states["code"].to_numpy())
-    cap = pd.to_numeric(states["capability"], errors="coerce").to_numpy(dtype=np.float64)
-    badc = np.isnan(cap) & states["capability"].notna().to_numpy()
-    if badc.any():
-        i = int(np.flatnonzero(badc)[0])
-        raise WorldError(
-            f"state '{codes[i]}' (row {i}): capability {states['capability'].iloc[i]!r} is "
-            "not a number; capability must be a finite number >= 0"
-        )
     index = pd.Index(codes)
 
     def col(name: str) -> Any:
@@ -489,14 +503,7 @@ def frame_arrays(
     def numcol(name: str) -> Any:
         if name not in states.columns:
             return None
-        v = pd.to_numeric(states[name], errors="coerce")
-        bad = v.isna() & states[name].notna()
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise WorldError(
-                f"state '{codes[i]}' (row {i}): {name} {states[name].iloc[i]!r} is not a number"
-            )
-        return v.to_numpy(dtype=np.float64)
+        return numeric_column(states[name], name, codes=codes)
 
     edge_kw: dict[str, Any] = {}
     if commitments is not None and len(commitments):
@@ -508,18 +515,19 @@ def frame_arrays(
     if rivalries is not None and len(rivalries):
         for c in ("source", "target"):
             if c not in rivalries.columns:
-                raise WorldError(f"the rivalries table has no {c!r} column")
+                raise WorldError(f"the rivalries table has no {shown(c)} column")
         src = codes_to_index(rivalries["source"], index, "rivalry", "source")
         tgt = codes_to_index(rivalries["target"], index, "rivalry", "target")
         hos = (
-            pd.to_numeric(rivalries["hostility"], errors="coerce").to_numpy(np.float64)
+            numeric_column(rivalries["hostility"], "hostility", "rivalry",
+                           valid="; hostility must be in [0, 1]")
             if "hostility" in rivalries.columns
             else None
         )
         riv_kw = dict(rivalry_source=src, rivalry_target=tgt, hostility=hos)
     return dict(
         codes=codes,
-        capability=cap,
+        capability=numcol("capability"),
         **edge_kw,
         names=col("name"),
         gdp=numcol("gdp"),
@@ -546,7 +554,7 @@ def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
     for c in ("guarantor", "protege", "kind"):
         if c not in df.columns:
             raise WorldError(
-                f"the commitments table has no {c!r} column; required columns are "
+                f"the commitments table has no {shown(c)} column; required columns are "
                 "'guarantor', 'protege' and 'kind'"
             )
     g = codes_to_index(df["guarantor"], index, "commitment", "guarantor")
@@ -557,27 +565,23 @@ def edges_from_frame(df: pd.DataFrame, index: pd.Index) -> dict[str, Any]:
         raise WorldError(
             f"commitment row {r}: the kind is missing; valid kinds are {', '.join(KIND_NAMES)}"
         )
-    k = kinds.astype(str).str.strip().to_numpy()
+    k = np.asarray([v.strip() if isinstance(v, str) else v for v in kinds.tolist()],
+                   dtype=object)  # build_edges names a kind that is not text
     kw: dict[str, Any] = dict(guarantor=g, protege=p, kind=k)
     if "credibility" in df.columns:
-        cr = pd.to_numeric(df["credibility"], errors="coerce")
-        bad = cr.isna()
+        cr = numeric_column(df["credibility"], "credibility", "commitment",
+                            valid="; credibility must be in [0, 1]")
+        bad = np.isnan(cr)
         if bad.any():
-            r = int(np.flatnonzero(bad.to_numpy())[0])
-            raise WorldError(
-                f"commitment row {r}: credibility {df['credibility'].iloc[r]!r} is invalid; "
-                "credibility must be in [0, 1]"
-            )
-        kw["credibility"] = cr.to_numpy(dtype=np.float64)
+            r = int(np.flatnonzero(bad)[0])
+            raise WorldError(f"commitment row {r}: the credibility is missing; credibility "
+                             "must be in [0, 1]")
+        kw["credibility"] = cr
     if "domains" in df.columns:
-        dom = df["domains"].where(df["domains"].notna(), "conventional").astype(str)
-        kw["domains"] = dom.to_numpy()
+        kw["domains"] = df["domains"].where(df["domains"].notna(),
+                                            "conventional").to_numpy(dtype=object)
     if "treaty" in df.columns:
-        tr = df["treaty"]
-        present = tr.notna() & (tr.astype(str).str.strip() != "")
-        codes_t, uniques = pd.factorize(tr.where(present).astype(object), sort=True)
-        kw["treaty"] = codes_t.astype(np.int64)  # NaN -> -1
-        kw["treaty_names"] = tuple(str(u) for u in uniques)
+        kw["treaty"], kw["treaty_names"] = treaty_column(df["treaty"])
     for col in CONDITION_COLUMNS:
         if col in df.columns:
             kw[col] = df[col].reset_index(drop=True)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import WorldError
+from ._validate import shown
 
 __all__ = [
     "CONDITION_COLUMNS",
@@ -111,7 +112,7 @@ def parse_against(value: Any, where: str = "against") -> str:
         parts = value.replace(",", _SEP).split(_SEP)
     else:
         raise WorldError(f"{where}: named adversaries must be state codes joined by '|' "
-                         f"or a list of codes, got {value!r}")
+                         f"or a list of codes, got {shown(value)}")
     return _SEP.join(sorted({p.strip() for p in parts if p.strip()}))
 
 
@@ -125,7 +126,7 @@ def parse_location(value: Any, where: str = "location") -> str:
         return ""
     if not isinstance(value, str):
         raise WorldError(f"{where}: location must be '', 'protege' or a region name, got "
-                         f"{value!r}")
+                         f"{shown(value)}")
     s = value.strip()
     return "protege" if s.lower() == "protege" else s
 
@@ -142,7 +143,7 @@ def _flag(value: Any, where: str) -> bool:
         return True
     if s in ("", "0", "false", "no", "n", "f", "0.0"):
         return False
-    raise WorldError(f"{where} must be true or false, got {value!r}")
+    raise WorldError(f"{where} must be true or false, got {shown(value)}")
 
 
 def _min_attackers(value: Any, where: str) -> int:
@@ -154,7 +155,7 @@ def _min_attackers(value: Any, where: str) -> int:
         x = float("nan")
     if isinstance(value, (bool, np.bool_)) or not (x == x and x == int(x) and x >= 1):
         raise WorldError(f"{where}: min_attackers must be an integer >= 1 (1 = any number of "
-                         f"attackers), got {value!r}")
+                         f"attackers), got {shown(value)}")
     return int(x)
 
 
@@ -227,7 +228,7 @@ def condition_ids(
         r = int(np.flatnonzero(np.isin(inv.reshape(-1), both))[0])
         raise WorldError(f"commitment row {r}: adversary_unnamed holds for an adversary the "
                          f"treaty does not name, so against must be empty (got "
-                         f"{str(table.against[both[0]])!r})")
+                         f"{shown(str(table.against[both[0]]))})")
     table = append_condition(NO_CONDITIONS, table)
     return (inv.reshape(-1) + 1).astype(np.int32), table
 
@@ -249,7 +250,7 @@ def single_condition(
     unnamed = _flag(adversary_unnamed, f"{where}: adversary_unnamed")
     if unnamed and a:
         raise WorldError(f"{where}: adversary_unnamed holds for an adversary the treaty does "
-                         f"not name, so against must be empty (got {a!r})")
+                         f"not name, so against must be empty (got {shown(a)})")
     return _table(
         [a],
         [parse_location(location, f"{where}: location")],

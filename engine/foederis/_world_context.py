@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import readonly
+from ._validate import readonly, shown
 from ._world_columns import codes_to_index, float_column
 from .errors import WorldError
 
@@ -80,7 +80,7 @@ def extra_state_columns(
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             valid = f"in [{lo:g}, {hi:g}]" if field in _RANGES else ">= 0"
-            raise WorldError(f"state '{codes[i]}' (row {i}): {field} {float(a[i])!r} is invalid; "
+            raise WorldError(f"state '{codes[i]}' (row {i}): {field} {shown(float(a[i]))} is invalid; "
                              f"it must be {valid} or missing")
         out[field] = readonly(a if a is not v else a.copy())
         given.append(field)
@@ -109,7 +109,7 @@ def check_date(date: Any) -> str | None:
             raise ValueError
         return _dt.date.fromisoformat(s).isoformat()
     except ValueError:
-        raise WorldError(f"date {date!r} is not a day; give an ISO date 'YYYY-MM-DD' or None"
+        raise WorldError(f"date {shown(date)} is not a day; give an ISO date 'YYYY-MM-DD' or None"
                          ) from None
 
 
@@ -117,7 +117,7 @@ def check_measure_name(name: Any) -> str:
     """The name of what ``capability`` holds: a non-empty string."""
     if not isinstance(name, str) or not name.strip():
         raise WorldError(f"capability_measure must be a non-empty name such as 'cinc' or "
-                         f"'capability', got {name!r}")
+                         f"'capability', got {shown(name)}")
     return name.strip()
 
 
@@ -183,12 +183,12 @@ def contiguity_from_frame(df: pd.DataFrame | None, index: pd.Index) -> dict[str,
         return {}
     for c in ("a", "b", "conttype"):
         if c not in df.columns:
-            raise WorldError(f"the contiguity table has no {c!r} column; required columns are "
+            raise WorldError(f"the contiguity table has no {shown(c)} column; required columns are "
                              "'a', 'b' (state codes) and 'conttype' (1..5)")
     ct = pd.to_numeric(df["conttype"], errors="coerce")
     if ct.isna().any():
         r = int(np.flatnonzero(ct.isna().to_numpy())[0])
-        raise WorldError(f"contiguity row {r}: conttype {df['conttype'].iloc[r]!r} is not a "
+        raise WorldError(f"contiguity row {r}: conttype {shown(df['conttype'].iloc[r])} is not a "
                          "number; COW types are 1..5")
     return dict(
         contiguity_a=codes_to_index(df["a"], index, "contiguity", "a"),
@@ -206,5 +206,5 @@ def measure_shares(values: np.ndarray, name: str) -> np.ndarray:
     v = np.where(np.isnan(values), 0.0, values)
     total = float(v.sum())
     if not total > 0:
-        raise WorldError(f"capability measure {name!r}: no state has a known positive value")
+        raise WorldError(f"capability measure {shown(name)}: no state has a known positive value")
     return v / total

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ._constants import KIND_NAMES
-from ._validate import check_number, readonly
+from ._validate import check_number, check_text, readonly, shown
 from ._world_build import build_edges
 from ._world_columns import bits_to_domains, kind_code, parse_domains
 from ._world_conditions import (
@@ -111,7 +111,7 @@ class WorldEdits:
         hit = self.treaty_mask(treaty) & touches
         if not hit.any():
             raise EditError(
-                f"{code!r} is not a member of {treaty!r}; its members are "
+                f"{shown(code)} is not a member of {shown(treaty)}; its members are "
                 f"{', '.join(self.treaty_members(treaty))}"
             )
         keep, *prov = drop_treaty(self.treaty, self.also_edge, self.also_treaty, t, touches)
@@ -166,20 +166,24 @@ class WorldEdits:
         0       GMY     AUH  Dual Alliance     RUS
         1       AUH     GMY  Dual Alliance     RUS
         """
-        if "|" in str(name) or not str(name).strip():
-            raise EditError(f"treaty name {name!r} is invalid: it must be non-empty and "
-                            "cannot contain '|' (which joins the treaties of a commitment)")
+        name = check_text("treaty name", name, EditError)
+        if "|" in name:
+            raise EditError(f"treaty name {shown(name)} is invalid: it cannot contain '|' "
+                            "(which joins the treaties of a commitment)")
         if name in self.treaty_names:
             raise EditError(
-                f"treaty {name!r} already exists; drop it with without_treaty first or choose "
+                f"treaty {shown(name)} already exists; drop it with without_treaty first or choose "
                 "another name"
             )
         if isinstance(members, str):
             members = [members]
+        if not isinstance(members, (list, tuple, np.ndarray)):
+            raise EditError(f"treaty {shown(name)}: members must be a list of state codes, got "
+                            f"{shown(members)}")
         idx = self.indices_of(members)
         idx = np.unique(idx)
         if len(idx) < 2:
-            raise EditError(f"treaty {name!r} needs at least two distinct members, got {members!r}")
+            raise EditError(f"treaty {shown(name)} needs at least two distinct members, got {shown(members)}")
         kc = self._edit_kind(kind)
         c = check_number("credibility", credibility, low=0, high=1)
         d = self._edit_domains(domains)
@@ -267,7 +271,7 @@ class WorldEdits:
         """
         g, p = self._state(guarantor), self._state(protege)
         if g == p:
-            raise EditError(f"{guarantor!r} cannot commit to itself")
+            raise EditError(f"{shown(guarantor)} cannot commit to itself")
         kc = self._edit_kind(kind)
         c = check_number("credibility", credibility, low=0, high=1)
         d = self._edit_domains(domains)
@@ -301,7 +305,7 @@ class WorldEdits:
         >>> w = World.from_arrays(["UKG", "POL", "GMY"], [2, 1, 2], [0], [1], ["DEFENSE"])
         >>> w2 = w.with_conditions("UKG", "POL", against="GMY")
         >>> w2.commitments_frame()["against"].tolist(), w2.history[-1]["against"]
-        (['GMY'], ['GMY'])
+        (['GMY'], ('GMY',))
         >>> w2.with_conditions("UKG", "POL").equals(w)
         True
         """
@@ -409,7 +413,13 @@ class WorldEdits:
         i = self._state(code)
         f = check_number("factor", factor, low=0)
         cap = self.capability.copy()
-        cap[i] = cap[i] * f
+        with np.errstate(over="ignore"):
+            cap[i] = cap[i] * f
+        if not np.isfinite(cap[i]):  # a World holds finite capabilities only
+            raise EditError(f"scale_capability({shown(code)}, {shown(f)}): capability "
+                            f"{shown(float(self.capability[i]))} x {shown(f)} overflows a float; "
+                            f"the factor can be at most "
+                            f"{np.finfo(np.float64).max / float(self.capability[i]):.4g} here")
         return self._replace({"op": "scale_capability", "code": code, "factor": f},
                              capability=readonly(cap))
 
@@ -451,8 +461,8 @@ class WorldEdits:
         """
         valid = self.capability_measures()
         if name not in valid:
-            raise EditError(f"capability measure {name!r} is not available in world "
-                            f"{self.name!r}; valid are {', '.join(valid)}")
+            raise EditError(f"capability measure {shown(name)} is not available in world "
+                            f"{shown(self.name)}; valid are {', '.join(valid)}")
         values = self.capability if name == self.capability_measure else getattr(self, name)
         try:
             shares = measure_shares(values, name)
@@ -475,17 +485,21 @@ class WorldEdits:
         foederis.errors.EditError: unknown edit 'annex'; valid edits are without_member, ...
         """
         if not isinstance(edit, dict) or "op" not in edit:
-            raise EditError(f"an edit must be a dict with an 'op' key, got {edit!r}")
+            raise EditError(f"an edit must be a dict with an 'op' key, got {shown(edit)}")
         op = edit["op"]
         if op not in EDIT_OPS:
-            raise EditError(f"unknown edit {op!r}; valid edits are {', '.join(EDIT_OPS)}")
+            raise EditError(f"unknown edit {shown(op)}; valid edits are {', '.join(EDIT_OPS)}")
         args = {k: v for k, v in edit.items() if k != "op"}
         try:
             return getattr(self, op)(**args)
         except TypeError as e:
-            raise EditError(f"edit {op!r}: {e}") from None
+            raise EditError(f"edit {shown(op)}: {e}") from None
 
     def apply_all(self, edits: Iterable[dict]) -> "World":
+        """Apply edits in order (:meth:`apply` each), e.g. another world's ``history``."""
+        if isinstance(edits, (str, bytes, dict)) or not isinstance(edits, Iterable):
+            raise EditError(f"apply_all takes an iterable of edit dicts (such as a world's "
+                            f"history), got {shown(edits)}")
         w = self
         for e in edits:
             w = w.apply(e)

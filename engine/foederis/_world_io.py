@@ -7,6 +7,7 @@ names kept); :func:`read_tables` reads a folder that ``to_folder`` wrote.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from typing import Any
@@ -15,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ._constants import KIND_NAMES
-from ._world_columns import bits_to_domains, codes_to_index
+from ._validate import check_path, shown
+from ._world_columns import bits_to_domains, check_codes, codes_to_index, treaty_column
 from ._world_conditions import CONDITION_COLUMNS, condition_columns
 from ._world_context import EXTRA_STATE_COLUMNS, contiguity_from_frame
 from ._world_provenance import treaty_labels, treaty_pairs
@@ -139,7 +141,15 @@ class WorldTables:
         ``capability_measure`` other than "capability" a small ``world.json``.
         """
         if format not in ("csv", "parquet"):
-            raise WorldError(f"format must be 'csv' or 'parquet', got {format!r}")
+            raise WorldError(f"format must be 'csv' or 'parquet', got {shown(format)}")
+        path = check_path("to_folder: the folder", path, WorldError)
+        try:
+            self._write_folder(path, format)
+        except OSError as e:
+            raise WorldError(f"to_folder: cannot write the world to {shown(os.fspath(path))}: "
+                             f"{e.strerror or e}") from None
+
+    def _write_folder(self, path: str, format: str) -> None:
         os.makedirs(path, exist_ok=True)
         tables = [
             ("states", self.states_frame()),
@@ -157,10 +167,14 @@ class WorldTables:
         for stem, df in tables:
             f = os.path.join(path, f"{stem}.{format}")
             tmp = f + ".tmp"
-            if format == "csv":
-                df.to_csv(tmp, index=False)
-            else:
-                df.to_parquet(tmp, index=False)
+            try:
+                if format == "csv":
+                    df.to_csv(tmp, index=False)
+                else:
+                    df.to_parquet(tmp, index=False)
+            except ImportError:
+                raise WorldError("to_folder(format='parquet') needs a Parquet engine: pip "
+                                 "install pyarrow") from None
             os.replace(tmp, f)
 
     def treaties_frame(self) -> pd.DataFrame:
@@ -332,6 +346,12 @@ class WorldTables:
         ...
         foederis.errors.WorldError: from_igraph needs a directed graph (guarantor -> protege); ...
         """
+        try:
+            import igraph as ig
+        except ImportError:  # pragma: no cover - igraph is a dependency
+            raise WorldError("from_igraph needs python-igraph: pip install igraph") from None
+        if not isinstance(graph, ig.Graph):
+            raise WorldError(f"from_igraph takes an igraph.Graph, got {type(graph).__name__}")
         n = graph.vcount()
         vattr = set(graph.vs.attributes())
         eattr = set(graph.es.attributes())
@@ -341,7 +361,8 @@ class WorldTables:
                 "from_igraph needs a directed graph (guarantor -> protege); convert with "
                 "graph.as_directed() and say which direction each commitment has"
             )
-        codes = graph.vs["name"] if "name" in vattr else [str(i) for i in range(n)]
+        codes = check_codes(graph.vs["name"] if "name" in vattr else
+                            [str(i) for i in range(n)])
 
         def v(name: str) -> Any:
             return graph.vs[name] if name in vattr else None
@@ -352,13 +373,10 @@ class WorldTables:
         tr_names: tuple[str, ...] = ()
         treaty = None
         if "treaty" in eattr:
-            ser = pd.Series(graph.es["treaty"], dtype=object)
-            present = ser.notna() & (ser.astype(str) != "")
-            codes_t, uniques = pd.factorize(ser.where(present), sort=True)
-            treaty, tr_names = codes_t, tuple(str(u) for u in uniques)
+            treaty, tr_names = treaty_column(graph.es["treaty"])
         riv: dict[str, Any] = {}
         if "rivalry_source" in gattr and len(graph["rivalry_source"]):
-            index = pd.Index(np.asarray(codes, dtype=str))
+            index = pd.Index(codes)
             riv = dict(
                 rivalry_source=codes_to_index(
                     pd.Series(graph["rivalry_source"]), index, "rivalry", "source"
@@ -376,7 +394,7 @@ class WorldTables:
             v("capability") if "capability" in vattr else np.zeros(n),
             el[:, 0],
             el[:, 1],
-            np.asarray(kinds, dtype=object).astype(str) if m else np.zeros(0, np.uint8),
+            pd.Series(kinds, dtype=object).to_numpy() if m else np.zeros(0, np.uint8),
             credibility=graph.es["credibility"] if "credibility" in eattr else None,
             domains=np.asarray(graph.es["domains"]) if "domains" in eattr and m else None,
             treaty=treaty,
@@ -386,7 +404,7 @@ class WorldTables:
             **contiguity_from_frame(pd.DataFrame({
                 "a": graph["contiguity_a"], "b": graph["contiguity_b"],
                 "conttype": graph["contiguity_type"]}) if "contiguity_a" in gattr else None,
-                pd.Index(np.asarray(codes, dtype=str))),
+                pd.Index(codes)),
             date=graph["date"] if "date" in gattr else None,
             capability_measure=graph["capability_measure"] if "capability_measure" in gattr
             else "capability",
@@ -424,11 +442,43 @@ def read_meta(path: str | os.PathLike, raw: bool = False) -> dict:
     try:
         with open(f) as fh:
             meta = json.load(fh)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         meta = {}
     if raw or not isinstance(meta, dict) or "foederis_world" not in meta:
         return meta if raw and isinstance(meta, dict) else {}
     return {k: meta[k] for k in ("date", "capability_measure") if k in meta}
+
+
+#: The columns of a world folder's tables that hold text (codes, names, treaties): a CSV
+#: reads them as text, whatever they look like ("001", "1e3", "TRUE", "NA", "1.0").
+TEXT_COLUMNS = ("code", "name", "region", "guarantor", "protege", "kind", "treaty", "domains",
+                "against", "location", "source", "target", "a", "b")
+
+
+def _read_table(f: str, ext: str) -> pd.DataFrame:
+    """One table file; a file that is not a table (empty, binary, not UTF-8, a folder, a
+    broken Parquet file) raises WorldError naming it."""
+    if not os.path.isfile(f):
+        raise WorldError(f"read_world: {shown(f)} is not a file")
+    try:
+        if ext == ".csv":
+            with open(f, encoding="utf-8") as fh:  # text columns as text, "" as missing
+                return pd.read_csv(fh, dtype={c: str for c in TEXT_COLUMNS},
+                                   keep_default_na=False, na_values=[""])
+        return pd.read_parquet(f)
+    except UnicodeDecodeError:
+        raise WorldError(f"read_world: {shown(f)} is not UTF-8 text; save it as UTF-8") from None
+    except pd.errors.EmptyDataError:
+        raise WorldError(f"read_world: {shown(f)} is empty; it needs a header row of column "
+                         "names") from None
+    except ImportError as e:
+        raise WorldError(f"read_world: {shown(f)} needs a Parquet engine: pip install pyarrow "
+                         f"({e.msg.splitlines()[0] if e.msg else e})") from None
+    except (ValueError, OSError, TypeError, csv.Error) as e:  # pandas' and pyarrow's
+        what = "CSV" if ext == ".csv" else "Parquet"
+        reason = " ".join(str(e).split())[:200]
+        raise WorldError(f"read_world: {shown(f)} cannot be read as a {what} table: "
+                         f"{reason}") from None
 
 
 def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
@@ -443,18 +493,17 @@ def read_tables(path: str | os.PathLike) -> tuple[pd.DataFrame | None, ...]:
     >>> states["code"].tolist(), len(commitments), len(rivalries), contiguity
     (['A', 'B'], 0, 0, None)
     """
+    path = check_path("read_world: the folder", path, WorldError)
     if not os.path.isdir(path):
-        raise WorldError(f"read_world: {os.fspath(path)!r} is not a folder")
+        raise WorldError(f"read_world: {shown(os.fspath(path))} is not a folder")
 
     def read(stem: str, required: bool) -> pd.DataFrame | None:
-        for ext, reader in ((".parquet", pd.read_parquet), (".csv", pd.read_csv)):
+        for ext in (".parquet", ".csv"):
             f = os.path.join(path, stem + ext)
-            if os.path.exists(f):
-                if ext == ".csv":
-                    return pd.read_csv(f, keep_default_na=False, na_values=[""])
-                return reader(f)
+            if os.path.lexists(f):
+                return _read_table(f, ext)
         if required:
-            raise WorldError(f"read_world: no {stem}.csv or {stem}.parquet in {os.fspath(path)!r}")
+            raise WorldError(f"read_world: no {stem}.csv or {stem}.parquet in {shown(os.fspath(path))}")
         return None
 
     return tuple(read(stem, stem == "states") for stem in TABLES)

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from ._world_context import MEASURE_COLUMNS
 from ._world_provenance import treaty_edge_mask
 from .errors import UnknownTreatyError, WorldError
+from ._validate import shown
 
 __all__ = ["WorldQueries"]
 
@@ -41,7 +42,7 @@ class WorldQueries:
             near = [t for t in self.treaty_names if low in t.lower()][:8]
             hint = f"; did you mean {', '.join(near)}?" if near else ""
             raise UnknownTreatyError(
-                f"unknown treaty {treaty!r} in world {self.name!r} "
+                f"unknown treaty {shown(treaty)} in world {shown(self.name)} "
                 f"({len(self.treaty_names)} treaties{hint})"
             ) from None
 
@@ -83,7 +84,7 @@ class WorldQueries:
         """
         e = int(edge)
         if not 0 <= e < self.n_commitments:
-            raise WorldError(f"edge {edge!r} is not a commitment; valid are 0..{self.n_commitments - 1}")
+            raise WorldError(f"edge {shown(edge)} is not a commitment; valid are 0..{self.n_commitments - 1}")
         if self.treaty[e] < 0:
             return ()
         lo, hi = np.searchsorted(self.also_edge, [e, e + 1])

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import EditError
+from ._validate import shown
 
-__all__ = ["EDIT_OPS", "EDIT_SYNTAX_HELP", "describe_edit", "describe_conditions", "parse_edit"]
+__all__ = ["EDIT_OPS", "EDIT_SYNTAX_HELP", "FrozenEdit", "frozen_edit", "describe_edit",
+           "describe_conditions", "parse_edit"]
 
 EDIT_OPS = (
     "without_member",
@@ -26,6 +28,46 @@ EDIT_OPS = (
     "with_conditions",
     "with_capability_measure",
 )
+
+
+class FrozenEdit(dict):
+    """An edit as :attr:`World.history` records it: a dict that cannot be changed (its
+    lists are tuples), so no one rewrites a world's record and a replay stays the same.
+    ``dict(edit)`` gives an ordinary, changeable copy.
+
+    >>> e = frozen_edit({"op": "with_treaty", "name": "T", "members": ["A", "B"]})
+    >>> e["members"], e == {"op": "with_treaty", "name": "T", "members": ("A", "B")}
+    (('A', 'B'), True)
+    >>> e["name"] = "U"
+    Traceback (most recent call last):
+    ...
+    TypeError: a recorded edit cannot be changed; copy it with dict(edit)
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a recorded edit cannot be changed; copy it with dict(edit)")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:  # pickles (Dask, multiprocessing) as a plain dict does
+        return (FrozenEdit, (dict(self),))
+
+
+def _frozen_value(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return tuple(_frozen_value(x) for x in v)
+    if isinstance(v, dict):
+        return frozen_edit(v)
+    return v
+
+
+def frozen_edit(item: dict) -> FrozenEdit:
+    """A :class:`FrozenEdit` copy of an edit dict (nested lists become tuples)."""
+    return item if isinstance(item, FrozenEdit) else FrozenEdit(
+        {k: _frozen_value(v) for k, v in item.items()})
 
 
 def describe_edit(e: dict) -> str:
@@ -138,12 +180,12 @@ def parse_edit(text: str) -> dict:
     verb = parts[0].lower() if parts else ""
     if verb not in _EDIT_SYNTAX:
         raise EditError(
-            f"unknown edit {text!r}; write one of:\n{EDIT_SYNTAX_HELP}"
+            f"unknown edit {shown(text)}; write one of:\n{EDIT_SYNTAX_HELP}"
         )
     op, required, optional = _EDIT_SYNTAX[verb]
     args = parts[1:]
     if not (len(required) <= len(args) <= len(required) + len(optional)):
-        raise EditError(f"edit {text!r}: {verb} takes {':'.join(required + optional)}; see:\n"
+        raise EditError(f"edit {shown(text)}: {verb} takes {':'.join(required + optional)}; see:\n"
                         f"{EDIT_SYNTAX_HELP}")
     edit: dict[str, Any] = {"op": op}
     for key, val in zip(required + optional, args):
@@ -153,7 +195,7 @@ def parse_edit(text: str) -> dict:
             try:
                 edit[key] = float(val)
             except ValueError:
-                raise EditError(f"edit {text!r}: {key} must be a number, got {val!r}") from None
+                raise EditError(f"edit {shown(text)}: {key} must be a number, got {shown(val)}") from None
         else:
             edit[key] = val
     if verb == "guarantee":

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from .errors import UnknownWorldError
 from .world import World
+from ._validate import shown
 
 __all__ = ["load_world", "list_worlds"]
 
@@ -85,7 +86,7 @@ def load_world(name: str = "contemporary") -> World:
     (True, False)
     """
     if not isinstance(name, str):
-        raise UnknownWorldError(f"a world name must be a string such as 'contemporary', got {name!r}")
+        raise UnknownWorldError(f"a world name must be a string such as 'contemporary', got {shown(name)}")
     key = name.strip().lower()
     if key.startswith("atop:"):
         key = "atop:" + key[5:].strip()

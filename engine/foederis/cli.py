@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: The options naming a file a command writes (checked before the command runs).
+_OUTPUT_OPTIONS = ("csv", "joiners_csv")
+
 # Later modules append functions ``register(subparsers)`` here (whatif, deterrence, app ...).
 _EXTRA_COMMANDS: list = []
 
@@ -93,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        from ._validate import check_output_path
+
+        for opt in _OUTPUT_OPTIONS:  # checked before any work is done
+            if getattr(args, opt, None):
+                check_output_path(getattr(args, opt), "--" + opt.replace("_", "-"))
         return int(args.func(args) or 0)
     except Interrupted as e:  # Ctrl-C between blocks of a long run
         print(f"foederis: interrupted: {e}", file=sys.stderr)

@@ -27,6 +27,7 @@ from ._constants import DEFENSIVE_KINDS, DOMAIN_NAMES, KIND_NAMES, RESTRAINT_KIN
 from .builtin import load_world
 from .errors import FoederisError, ParameterError
 from .world import World
+from ._validate import shown
 
 __all__ = ["BacktestResult", "CaseError", "JoinerScore", "Score", "WarCase", "WarScore",
            "backtest", "cases_citation", "cases_frame", "load_cases", "DEFAULT_WORLD"]
@@ -134,7 +135,7 @@ class WarScore:
     def codes(self, outcome: str) -> list[str]:
         """Codes of the joiners with this outcome (one of :data:`OUTCOMES`)."""
         if outcome not in OUTCOMES:
-            raise ParameterError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
+            raise ParameterError(f"outcome must be one of {', '.join(OUTCOMES)}, got {shown(outcome)}")
         return [j.code for j in self.joiners if j.outcome == outcome]
 
     @property
@@ -370,7 +371,7 @@ def _resolver(world: Any) -> tuple[Callable[[WarCase], World], str]:
             try:
                 name = world.format(**fields)
             except (KeyError, IndexError, ValueError) as e:
-                raise ParameterError(f"world template {world!r} cannot be formatted ({e}); it "
+                raise ParameterError(f"world template {shown(world)} cannot be formatted ({e}); it "
                                      "may use {year}, {date} and {case_id}") from None
             try:
                 return load_world(name)
@@ -381,7 +382,7 @@ def _resolver(world: Any) -> tuple[Callable[[WarCase], World], str]:
         def call(case: WarCase) -> World:
             w = world(case)
             if not isinstance(w, World):
-                raise ParameterError(f"case {case.case_id!r}: the world callable returned "
+                raise ParameterError(f"case {shown(case.case_id)}: the world callable returned "
                                      f"{type(w).__name__}, not a foederis.World")
             return w
         return call, getattr(world, "__name__", "callable")
@@ -528,7 +529,7 @@ def backtest(cases: Any = None, *, rules: Rules | dict | None = None,
     rules = _check_rules(rules)
     resolve, label = _resolver(world)
     if joiners not in ("all", "onset_year"):
-        raise ParameterError(f"joiners must be 'all' or 'onset_year', got {joiners!r}")
+        raise ParameterError(f"joiners must be 'all' or 'onset_year', got {shown(joiners)}")
     wars = tuple(_score_war(case, resolve(case), rules, joiners == "onset_year")
                  for case in load_cases(cases))
     return BacktestResult(wars, rules, label, time.perf_counter() - start, joiners)

@@ -130,6 +130,7 @@ from ._kernels import (
     umbrella_kernel,
     word_key,
 )
+from ._validate import check_int, shown
 from .errors import ParameterError
 
 __all__ = [
@@ -168,7 +169,11 @@ class CSR(NamedTuple):
 
 
 def _as(name: str, a: Any, dtype: Any, length: int | None = None) -> np.ndarray:
-    arr = np.asarray(a)
+    try:
+        arr = np.asarray(a)
+    except (ValueError, TypeError):
+        raise ParameterError(f"{name} must be a 1-d array of numbers (got a ragged or "
+                             f"unreadable {type(a).__name__})") from None
     if arr.ndim != 1:
         raise ParameterError(f"{name} must be a 1-d array, got shape {arr.shape}")
     if length is not None and arr.shape[0] != length:
@@ -216,8 +221,8 @@ def check_csr(indptr: Any, indices: Any, n_cols: int | None = None, *,
         raise ParameterError(f"{name} indptr is empty; it needs n_rows + 1 >= 1 entries")
     if n_cols is None:
         n_cols = ip.shape[0] - 1
-    if not isinstance(n_cols, (int, np.integer)) or n_cols < 0:
-        raise ParameterError(f"n_cols must be an integer >= 0, got {n_cols!r}")
+    # column indices are int32, so a matrix has at most 2**31 columns
+    n_cols = check_int("n_cols", n_cols, low=0, high=2**31)
     code, pos = csr_problem(ip, ix, np.int64(n_cols))
     if code == 1:
         raise ParameterError(f"{name} indptr[0] is {int(ip[0])}; it must be 0")
@@ -243,7 +248,7 @@ def check_csr(indptr: Any, indices: Any, n_cols: int | None = None, *,
         bad = ~((cred >= 0) & (cred <= 1))
         if bad.any():
             q = int(np.flatnonzero(bad)[0])
-            raise ParameterError(f"{name} credibility[{q}] = {float(cred[q])!r}; credibility "
+            raise ParameterError(f"{name} credibility[{q}] = {shown(float(cred[q]))}; credibility "
                                  "must be finite and in [0, 1]")
     if kind is not None:
         kd = _as(f"{name} kind", kind, np.int64, m)
@@ -294,7 +299,7 @@ def simulate_workspace(mode: str, n: int, nchunks: int = 1,
     from ._gate import MODES
 
     if mode not in MODES:
-        raise ParameterError(f"mode must be one of {MODES}, got {mode!r}")
+        raise ParameterError(f"mode must be one of {MODES}, got {shown(mode)}")
     if int(n) < 0 or int(nchunks) < 1:
         raise ParameterError("n must be >= 0 and nchunks >= 1")
     if mode == "any" and restraint_weight is None:

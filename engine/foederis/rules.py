@@ -8,6 +8,7 @@ there, a restraining kind's likewise. The rule itself is in :mod:`foederis._casc
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -15,13 +16,16 @@ from typing import Any, Literal
 import numpy as np
 
 from ._constants import KINDS
-from ._validate import check_int, check_number
+from ._validate import check_int, check_number, shown
 from .errors import ParameterError
 
-__all__ = ["Rules", "REACH_RULES"]
+__all__ = ["Rules", "REACH_RULES", "MAX_ROUNDS", "parse_rule"]
 
 #: The values of :attr:`Rules.reach_rule`.
 REACH_RULES = ("region", "geography")
+#: The largest :attr:`Rules.max_rounds`: a cascade adds a state a round, and state indices
+#: are int32, so no cascade runs longer; the kernels take it as an int64.
+MAX_ROUNDS = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ class Rules:
     credibility_scale : float, default 1.0
         Multiplies every credibility (the product is clipped to 1); >= 0.
     max_rounds : int or None, default None
-        Stop after this many rounds (>= 0; None = until a round adds nobody).
+        Stop after this many rounds (an integer in [0, 2**31 - 1], :data:`MAX_ROUNDS`;
+        None = until a round adds nobody).
     margin : float, default 1.0
         The attack is deterred when capability(D) / capability(A) >= margin (> 0).
     reach : bool, default True
@@ -126,25 +131,20 @@ class Rules:
             check_number("Rules.defend_initiators", self.defend_initiators, low=0, high=1))
         put("margin", check_number("Rules.margin", self.margin, low=0, low_open=True))
         if self.max_rounds is not None:
-            put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0))
+            put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0,
+                                        high=MAX_ROUNDS))
         for name in ("reach", "nuclear_umbrella", "conditions", "bound_victim_unrestrained"):
             v = getattr(self, name)
             if not isinstance(v, (bool, np.bool_)):
-                raise ParameterError(f"Rules.{name} must be True or False, got {v!r}")
+                raise ParameterError(f"Rules.{name} must be True or False, got {shown(v)}")
             put(name, bool(v))
         if self.reach_rule not in REACH_RULES:
             raise ParameterError(f"Rules.reach_rule must be one of {', '.join(REACH_RULES)}, "
-                                 f"got {self.reach_rule!r}")
+                                 f"got {shown(self.reach_rule)}")
         put("reach_km", check_number("Rules.reach_km", self.reach_km, low=0, allow_inf=True))
 
     def replace(self, **changes: Any) -> Rules:
         """A copy with some fields changed (validated)."""
-        bad = set(changes) - {f.name for f in dataclasses.fields(self)}
-        if bad:
-            raise ParameterError(
-                f"Rules has no field {sorted(bad)[0]!r}; fields are "
-                f"{', '.join(f.name for f in dataclasses.fields(self))}"
-            )
         return dataclasses.replace(self, **changes)
 
     @classmethod
@@ -190,3 +190,70 @@ class Rules:
         w.setflags(write=False)
         return w
 
+
+
+def _check_fields(init: Any) -> Any:
+    """Rules' generated ``__init__``, refusing an unknown field or too many positional
+    arguments with a ParameterError that lists the fields (not Python's TypeError)."""
+    names = tuple(f.name for f in dataclasses.fields(Rules))
+
+    @functools.wraps(init)
+    def __init__(self: Rules, *args: Any, **kwargs: Any) -> None:
+        bad = sorted(set(kwargs) - set(names))
+        if bad:
+            raise ParameterError(f"Rules has no field {shown(bad[0])}; fields are {', '.join(names)}")
+        if len(args) > len(names):
+            raise ParameterError(f"Rules takes at most {len(names)} positional arguments "
+                                 f"({', '.join(names)}), got {len(args)}")
+        twice = sorted(set(names[:len(args)]) & set(kwargs))
+        if twice:
+            raise ParameterError(f"Rules got {shown(twice[0])} both by position and by name")
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
+Rules.__init__ = _check_fields(Rules.__init__)  # type: ignore[method-assign]
+
+
+def parse_rule(text: str) -> tuple[str, Any]:
+    """One rule given as ``NAME=VALUE`` text (the command line's ``--rule`` / ``--rules``)
+    -> (field, value), read by the field's type: true/false (or on/off, yes/no) for a
+    switch, an integer literal or ``none`` for ``max_rounds``, a number for a weight, the
+    text for a choice. Nothing is truncated or guessed (``max_rounds=2.7`` is refused);
+    :class:`Rules` then checks the range.
+
+    >>> parse_rule("max-rounds=3"), parse_rule("reach=False"), parse_rule("margin=2")
+    (('max_rounds', 3), ('reach', False), ('margin', 2.0))
+    >>> parse_rule("max_rounds=2.7")
+    Traceback (most recent call last):
+    ...
+    foederis.errors.ParameterError: rule 'max_rounds=2.7': max_rounds must be an integer in [0, 2147483647] or none, got '2.7'
+    """
+    fields = {f.name: f for f in dataclasses.fields(Rules)}
+    name, sep, raw = str(text).partition("=")
+    key, raw = name.strip().replace("-", "_"), raw.strip()
+    where = f"rule {shown(str(text))}"
+    if not sep or not key or not raw:
+        raise ParameterError(f"{where}: give NAME=VALUE, NAME one of {', '.join(fields)}")
+    if key not in fields:
+        raise ParameterError(f"{where}: Rules has no field {shown(key)}; fields are "
+                             f"{', '.join(fields)}")
+    default, low = fields[key].default, raw.lower()
+    if isinstance(default, bool):
+        if low in ("true", "on", "yes", "false", "off", "no"):
+            return key, low in ("true", "on", "yes")
+        raise ParameterError(f"{where}: {key} must be true or false, got {shown(raw)}")
+    if key == "max_rounds":
+        if low == "none":
+            return key, None
+        if not raw.isdigit() or len(raw) > 19:
+            raise ParameterError(f"{where}: max_rounds must be an integer in [0, {MAX_ROUNDS}]"
+                                 f" or none, got {shown(raw)}")
+        return key, int(raw)
+    if isinstance(default, float):
+        try:
+            return key, float(raw)
+        except ValueError:
+            raise ParameterError(f"{where}: {shown(raw)} is not a number") from None
+    return key, raw

@@ -40,7 +40,7 @@ from foederis._synthetic_parts import (
     segment_arange,
     uniform_in,
 )
-from foederis._validate import check_int, check_number
+from foederis._validate import check_int, check_number, shown
 from foederis.errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -330,7 +330,7 @@ def _synthetic_arrays(
     if not 1 <= levels.size <= 255 or not np.all((levels > 0.0) & (levels <= 1.0)):
         raise ParameterError(
             "credibility_levels must be a sequence of 1 to 255 numbers in (0, 1], "
-            f"got {credibility_levels!r}"
+            f"got {shown(credibility_levels)}"
         )
     locality = check_number("guarantee_locality", guarantee_locality, low=0, high=1)
     rng = _rng(seed)

@@ -21,13 +21,14 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._constants import KIND_NAMES
-from ._validate import readonly
+from ._validate import readonly, shown
 from ._world_build import frame_arrays, world_parts
 from ._world_context import CONTIGUITY_FIELDS, EXTRA_STATE_COLUMNS, build_contiguity
 from ._world_columns import (
     EDGE_FIELDS,
     STATE_FIELDS,
     bits_to_domains,
+    check_code, check_code_list,
     domains_to_bits,
     kind_code,
 )
@@ -36,6 +37,7 @@ from ._world_io import WorldTables, read_meta, read_tables
 from ._world_queries import WorldQueries
 from ._world_conditions import NO_CONDITIONS, ConditionTable, tables_equal
 from ._world_syntax import EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit, parse_edit  # noqa: F401
+from ._world_syntax import frozen_edit
 from .errors import UnknownStateError, UnknownTreatyError, WorldError
 
 __all__ = ["World", "CSRT", "ConditionTable", "read_world", "domains_to_bits", "bits_to_domains"]
@@ -142,7 +144,7 @@ class World(WorldQueries, WorldTables, WorldEdits):
         parts = {k: getattr(self, k) for k in self.__slots__ if k != "__dict__"}
         parts.update(changes)
         if history_item is not None:
-            parts["history"] = self.history + (history_item,)
+            parts["history"] = self.history + (frozen_edit(history_item),)
         new = World(**parts)
         # what the edit did not change stays cached
         edges_same = all(k not in changes for k in EDGE_FIELDS)
@@ -152,7 +154,6 @@ class World(WorldQueries, WorldTables, WorldEdits):
         if edges_same and "transposed" in self.__dict__:
             new.__dict__["transposed"] = self.__dict__["transposed"]
         return new
-
 
     @classmethod
     def from_arrays(
@@ -429,6 +430,7 @@ class World(WorldQueries, WorldTables, WorldEdits):
         ...
         foederis.errors.UnknownStateError: unknown state 'UK': ... similar codes: UKG, UKR)
         """
+        code = check_code(code)
         try:
             i = self._code_index.get_loc(code)
         except (KeyError, TypeError):
@@ -444,7 +446,7 @@ class World(WorldQueries, WorldTables, WorldEdits):
         >>> World.from_arrays(["USA", "UKG", "UKR"], [1, 1, 1]).indices_of(["UKR", "USA"])
         array([2, 0])
         """
-        arr = np.asarray(list(codes), dtype=object)
+        arr = np.asarray(check_code_list(codes), dtype=object)
         idx = self._code_index.get_indexer(arr) if len(arr) else np.zeros(0, np.int64)
         bad = idx < 0
         if bad.any():
@@ -456,7 +458,7 @@ class World(WorldQueries, WorldTables, WorldEdits):
         near = [c for c in self.codes[:100000] if c.upper().startswith(s[:2])][:6] if s else []
         hint = f"; similar codes: {', '.join(near)}" if near else ""
         return (
-            f"unknown state {code!r}: not a code of world {self.name!r} "
+            f"unknown state {shown(code)}: not a code of world {self.name!r} "
             f"({self.n_states} states{hint})"
         )
 

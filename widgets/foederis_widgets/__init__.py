@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from foederis._validate import shown
+
 __all__ = ["Explorer", "DeterrenceMapView", "ThreatView", "App", "ScenarioModel",
            "save_scenario", "load_scenario"]
 
@@ -54,4 +56,4 @@ def __getattr__(name: str) -> Any:  # lazy: importing the package stays cheap
         from . import scenario
 
         return getattr(scenario, name)
-    raise AttributeError(f"module 'foederis_widgets' has no attribute {name!r}")
+    raise AttributeError(f"module 'foederis_widgets' has no attribute {shown(name)}")

@@ -30,6 +30,7 @@ from ._controls import ErrorBox, close_all, esc, guard, tag
 from ._warmup import warmup
 from .plotting import figure_png, png_output
 from .scenario import DEFAULT_RULES
+from foederis._validate import shown
 
 __all__ = ["DeterrenceMapView", "deterrence_matrix", "SORTS"]
 
@@ -219,7 +220,7 @@ class DeterrenceMapView:
         """Choose a cell and open it in an Explorer; returns the Explorer."""
         for c in (aggressor, target):
             if c not in self.codes:
-                raise ParameterError(f"{c!r} is not on the map; its states are "
+                raise ParameterError(f"{shown(c)} is not on the map; its states are "
                                      f"{', '.join(self.codes)}")
         self.cell_aggressor.value = aggressor
         self.cell_target.value = target

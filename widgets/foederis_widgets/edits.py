@@ -19,6 +19,7 @@ from foederis.world import describe_edit
 
 from ._controls import StatePicker, close_all, esc, guard, tag
 from .panels import Panel, heading
+from foederis._validate import shown
 
 __all__ = ["EditsPanel", "EDIT_KINDS", "KIND_CHOICES", "treaties_of", "treaty_options"]
 
@@ -130,7 +131,7 @@ class EditsPanel(Panel):
         if op == "scale_capability":
             return {"op": op, "code": self.edit_state.value,
                     "factor": float(self.edit_factor.value)}
-        raise ParameterError(f"unknown edit {op!r}")
+        raise ParameterError(f"unknown edit {shown(op)}")
 
     # ---- user -> model
     @_guard

@@ -28,6 +28,7 @@ from .model import ScenarioModel
 from .panels import RULE_SLIDERS, AttackPanel, RulesPanel, RunPanel, ScenarioPanel
 from .renderers import plain_text
 from .results import ResultsPanel
+from foederis._validate import shown
 
 __all__ = ["Explorer", "RULE_SLIDERS", "EDIT_KINDS", "CSS_CLASSES"]
 
@@ -125,7 +126,7 @@ class Explorer:
             for p in self.__dict__.get("panels", ()):
                 if name in vars(p):
                     return vars(p)[name]
-        raise AttributeError(f"'Explorer' object has no attribute {name!r}")
+        raise AttributeError(f"'Explorer' object has no attribute {shown(name)}")
 
     # ================================================================== display
     def _ipython_display_(self) -> None:

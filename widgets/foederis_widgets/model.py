@@ -23,6 +23,7 @@ import numpy as np
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Dict, Enum, Float, HasTraits, Int, List, Unicode, observe, validate
 
+from foederis._validate import shown
 from foederis.errors import FoederisError, ParameterError, ScenarioError
 
 from .scenario import (DEFAULT_RULES, FORMAT, MC_MODES, RULE_FIELDS, RUN_MODES, VERSION,
@@ -132,7 +133,7 @@ class ScenarioModel(HasTraits):
         new = dict(proposal["value"])
         bad = sorted(set(new) - set(RULE_FIELDS))
         if bad:
-            raise ParameterError(f"unknown rule {bad[0]!r}; rules are {', '.join(RULE_FIELDS)}")
+            raise ParameterError(f"unknown rule {shown(bad[0])}; rules are {', '.join(RULE_FIELDS)}")
         r.update(new)
         return r
 
@@ -141,7 +142,7 @@ class ScenarioModel(HasTraits):
         out = []
         for a in proposal["value"]:
             if not isinstance(a, (list, tuple)) or len(a) != 2:
-                raise ParameterError(f"an attack is an (aggressor, target) pair, got {a!r}")
+                raise ParameterError(f"an attack is an (aggressor, target) pair, got {shown(a)}")
             out.append([str(a[0]), str(a[1])])
         return out
 
@@ -200,7 +201,7 @@ class ScenarioModel(HasTraits):
     # ------------------------------------------------------------------ rules
     def set_rule(self, name: str, value: Any) -> None:
         if name not in RULE_FIELDS:
-            raise ParameterError(f"unknown rule {name!r}; rules are {', '.join(RULE_FIELDS)}")
+            raise ParameterError(f"unknown rule {shown(name)}; rules are {', '.join(RULE_FIELDS)}")
         r = dict(self.rules)
         r[name] = value
         self.rules = r
@@ -376,7 +377,7 @@ class ScenarioModel(HasTraits):
             try:
                 world = load_world(s["world"])
             except FoederisError as e:
-                raise ScenarioError(f"scenario world {s['world']!r}: {e}") from None
+                raise ScenarioError(f"scenario world {shown(s['world'])}: {e}") from None
         try:
             edited = world.apply_all(s["edits"])
             from foederis import Rules, cascade
@@ -386,7 +387,7 @@ class ScenarioModel(HasTraits):
             cascade(edited, [tuple(a) for a in s["attacks"]], Rules(**s["rules"]),
                     domain=s["domain"])
         except FoederisError as e:
-            raise ScenarioError(f"scenario does not fit world {s['world']!r}: {e}") from None
+            raise ScenarioError(f"scenario does not fit world {shown(s['world'])}: {e}") from None
         self.stop()
         with self.batch():
             self._base_world = world

@@ -27,12 +27,17 @@ import json
 import math
 import os
 import re
+import stat
+import sys
 import tempfile
 import typing
 from typing import Any
 
+import numpy as np
+
 from foederis import MODES, Rules
-from foederis.errors import ScenarioError
+from foederis._validate import check_path, shown
+from foederis.errors import FoederisError, ScenarioError
 
 __all__ = [
     "FORMAT",
@@ -113,10 +118,10 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
                            f"{type(data).__name__})")
     if data.get("format") != FORMAT:
         raise _fail(where, f"is not a foederis scenario (its 'format' field is "
-                           f"{data.get('format')!r}, expected {FORMAT!r})")
+                           f"{shown(data.get('format'))}, expected {shown(FORMAT)})")
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _fail(where, f"has no valid 'version' (found {version!r}; expected {VERSION})")
+        raise _fail(where, f"has no valid 'version' (found {shown(version)}; expected {VERSION})")
     if version > VERSION:
         raise _fail(where, f"was written by a newer foederis (scenario version {version}); "
                            f"this one reads version {VERSION}: upgrade foederis")
@@ -124,7 +129,7 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
 
     world = data.get("world")
     if not isinstance(world, str) or not world.strip():
-        raise _fail(where, f"'world' must be a world name such as 'contemporary', got {world!r}")
+        raise _fail(where, f"'world' must be a world name such as 'contemporary', got {shown(world)}")
     out["world"] = world.strip()
 
     edits = data.get("edits", [])
@@ -133,68 +138,93 @@ def check_scenario(data: Any, where: str = "scenario") -> dict:
         raise _fail(where, "'edits' must be a list of edit objects, each with an 'op' field "
                            "(e.g. {\"op\": \"without_member\", \"code\": \"TUR\", "
                            "\"treaty\": \"NATO\"})")
-    out["edits"] = [dict(e) for e in edits]
+    out["edits"] = [{k: _plain(v, f"{where}: edit {i} ({e['op']}), field {k!r}")
+                     for k, v in e.items()} for i, e in enumerate(edits)]
 
     attacks = data.get("attacks")
     if (not isinstance(attacks, list) or not attacks or not all(
             isinstance(a, (list, tuple)) and len(a) == 2 and all(isinstance(x, str) for x in a)
             for a in attacks)):
         raise _fail(where, f"'attacks' must be a non-empty list of [aggressor, target] code "
-                           f"pairs, got {attacks!r}")
+                           f"pairs, got {shown(attacks)}")
     out["attacks"] = [[str(a), str(t)] for a, t in attacks]
 
     domain = data.get("domain", "conventional")
     if not isinstance(domain, str):
-        raise _fail(where, f"'domain' must be a string, got {domain!r}")
+        raise _fail(where, f"'domain' must be a string, got {shown(domain)}")
     out["domain"] = domain
 
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
-        raise _fail(where, f"'rules' must be an object of rule fields, got {rules!r}")
+        raise _fail(where, f"'rules' must be an object of rule fields, got {shown(rules)}")
     unknown = sorted(set(rules) - set(RULE_FIELDS))
     if unknown:
-        raise _fail(where, f"unknown rule field {unknown[0]!r}; valid fields are "
+        raise _fail(where, f"unknown rule field {shown(unknown[0])}; valid fields are "
                            f"{', '.join(RULE_FIELDS)}")
     r = dict(DEFAULT_RULES)  # a field the file lacks (an older scenario) keeps its default
     for k, v in rules.items():
         kind = rule_type(k)
         if kind == "bool":
             if not isinstance(v, bool):
-                raise _fail(where, f"rule {k!r} must be true or false, got {v!r}")
+                raise _fail(where, f"rule {shown(k)} must be true or false, got {shown(v)}")
         elif kind in ("optional int", "int"):
             if (v is None and kind == "int") or (v is not None and (
                     not isinstance(v, int) or isinstance(v, bool) or v < 0)):
                 what = "null or an integer >= 0" if kind == "optional int" else \
                     "an integer >= 0"
-                raise _fail(where, f"rule {k!r} must be {what}, got {v!r}")
+                raise _fail(where, f"rule {shown(k)} must be {what}, got {shown(v)}")
         elif kind == "choice":
             if v not in rule_choices(k):
-                raise _fail(where, f"rule {k!r} must be one of "
-                                   f"{', '.join(map(repr, rule_choices(k)))}, got {v!r}")
+                raise _fail(where, f"rule {shown(k)} must be one of "
+                                   f"{', '.join(map(repr, rule_choices(k)))}, got {shown(v)}")
         elif kind == "float":
             if (not isinstance(v, (int, float)) or isinstance(v, bool)
                     or (isinstance(v, float) and math.isnan(v))):
-                raise _fail(where, f"rule {k!r} must be a number, got {v!r}")
-            v = float(v)
+                raise _fail(where, f"rule {shown(k)} must be a number, got {shown(v)}")
+            try:
+                v = float(v)
+            except OverflowError:
+                raise _fail(where, f"rule {shown(k)} must be a finite number, got {shown(v)}") from None
         r[k] = v
+    try:  # Rules' own ranges (max_rounds <= MAX_ROUNDS, threshold > 0 ...), before any work
+        Rules(**r)
+    except FoederisError as e:
+        raise _fail(where, f"rules: {e}") from None
     out["rules"] = r
 
     mode = data.get("mode", "deterministic")
     if mode not in RUN_MODES:
-        raise _fail(where, f"'mode' must be one of {', '.join(RUN_MODES)}, got {mode!r}")
+        raise _fail(where, f"'mode' must be one of {', '.join(RUN_MODES)}, got {shown(mode)}")
     out["mode"] = mode
     mc_mode = data.get("mc_mode", "threshold")
     if mc_mode not in MC_MODES:
-        raise _fail(where, f"'mc_mode' must be one of {', '.join(MC_MODES)}, got {mc_mode!r}")
+        raise _fail(where, f"'mc_mode' must be one of {', '.join(MC_MODES)}, got {shown(mc_mode)}")
     out["mc_mode"] = mc_mode
     for k, default, low in (("samples", 1000, 1), ("seed", 0, 0)):
         v = data.get(k, default)
         if not isinstance(v, int) or isinstance(v, bool) or v < low:
-            raise _fail(where, f"{k!r} must be an integer >= {low}, got {v!r}")
+            raise _fail(where, f"{shown(k)} must be an integer >= {low}, got {shown(v)}")
         out[k] = v
     note = data.get("note", "")
     out["note"] = note if isinstance(note, str) else str(note)
     return out
+
+
+def _plain(v: Any, where: str, depth: int = 0) -> Any:
+    """A value of an edit as JSON holds it: numpy scalars as the plain numbers they are,
+    tuples as lists; a set, a NaN, an object or deep nesting raises ScenarioError."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if v is None or isinstance(v, (str, bool, int)):
+        return v
+    if isinstance(v, float):
+        if math.isfinite(v):
+            return v
+        raise ScenarioError(f"{where}: {shown(v)} is not a finite number")
+    if isinstance(v, (list, tuple)) and depth < 4:
+        return [_plain(x, where, depth + 1) for x in v]
+    raise ScenarioError(f"{where}: {shown(v)} (a {type(v).__name__}) cannot be stored; an "
+                        "edit's values are strings, numbers, true/false, null or lists of them")
 
 
 def dumps_scenario(data: dict) -> str:
@@ -214,17 +244,18 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
         if isinstance(e, ScenarioError):
             raise
         raise ScenarioError(f"scenario cannot be written as JSON: {e}") from None
-    path = os.path.abspath(os.fspath(path))
+    path = os.path.abspath(check_path("a scenario path", path, ScenarioError))
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
-        raise ScenarioError(f"cannot save scenario to {path!r}: folder {folder!r} does not exist")
+        raise ScenarioError(f"cannot save scenario to {shown(path)}: folder {shown(folder)} does not exist")
     if os.path.isdir(path):
-        raise ScenarioError(f"cannot save scenario to {path!r}: it is a folder; give a file "
+        raise ScenarioError(f"cannot save scenario to {shown(path)}: it is a folder; give a file "
                             "name such as scenario.json")
     fd = -1
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".scenario-", suffix=".json.tmp", dir=folder)
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; keep the file's own mode
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             fd = -1
             f.write(text)
@@ -233,7 +264,7 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
         os.replace(tmp, path)
         tmp = ""
     except OSError as e:
-        raise ScenarioError(f"cannot save scenario to {path!r}: {e.strerror or e}") from None
+        raise ScenarioError(f"cannot save scenario to {shown(path)}: {e.strerror or e}") from None
     finally:
         if fd >= 0:
             os.close(fd)
@@ -280,23 +311,44 @@ def scenario_file(folder: str | os.PathLike, name: str) -> str:
     return path
 
 
+def _file_mode(path: str) -> int:
+    """The permission bits a saved scenario gets: those of the file it replaces, else what
+    ``open()`` would give a new file (0666 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        pass
+    try:
+        with open("/proc/self/status") as f:  # the umask, read without changing it
+            umask = next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError):
+        umask = 0o022
+    return 0o666 & ~umask
+
+
 def load_scenario(path: str | os.PathLike) -> dict:
     """Read and validate a scenario file; raises ScenarioError with a clear message."""
-    p = os.fspath(path)
+    p = check_path("a scenario path", path, ScenarioError)
     try:
         with open(p, encoding="utf-8") as f:
             text = f.read()
     except FileNotFoundError:
-        raise ScenarioError(f"no scenario file {p!r}") from None
+        raise ScenarioError(f"no scenario file {shown(p)}") from None
     except IsADirectoryError:
-        raise ScenarioError(f"{p!r} is a folder, not a scenario file") from None
+        raise ScenarioError(f"{shown(p)} is a folder, not a scenario file") from None
     except UnicodeDecodeError:
-        raise ScenarioError(f"{p!r} is not a foederis scenario (not UTF-8 text)") from None
+        raise ScenarioError(f"{shown(p)} is not a foederis scenario (not UTF-8 text)") from None
     except OSError as e:
-        raise ScenarioError(f"cannot read {p!r}: {e.strerror or e}") from None
+        raise ScenarioError(f"cannot read {shown(p)}: {e.strerror or e}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise ScenarioError(f"{p!r} is not a foederis scenario: invalid JSON at line {e.lineno}, "
+        raise ScenarioError(f"{shown(p)} is not a foederis scenario: invalid JSON at line {e.lineno}, "
                             f"column {e.colno} ({e.msg})") from None
+    except RecursionError:
+        raise ScenarioError(f"{shown(p)} is not a foederis scenario: its JSON is nested too "
+                            "deeply") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise ScenarioError(f"{shown(p)} is not a foederis scenario: it holds an integer of more "
+                            f"than {sys.get_int_max_str_digits()} digits") from None
     return check_scenario(data, where=repr(p))

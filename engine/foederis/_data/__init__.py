@@ -27,6 +27,7 @@ import pandas as pd
 
 from .._constants import DOMAIN_BITS, DOMAIN_NAMES, KIND_CODES, KIND_NAMES, N_KINDS, NEUTRALITY
 from ..errors import UnknownWorldError
+from .._validate import shown
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "builtin_frames", "builtin_names"]
 
@@ -159,14 +160,14 @@ def _parse(name) -> str | tuple[int, str | None]:
     """``"contemporary"``, or ``(year, None)`` for ``atop:YEAR``, ``(year, "YYYY-MM-DD")`` for a day."""
     if not isinstance(name, str):
         raise UnknownWorldError(
-            f"built-in world name must be a string, got {name!r}; valid: {_VALID}"
+            f"built-in world name must be a string, got {shown(name)}; valid: {_VALID}"
         )
     text = name.strip().lower()
     if text == "contemporary":
         return "contemporary"
     m = _NAME_RE.match(text)
     if not m:
-        raise UnknownWorldError(f"unknown built-in world {name!r}; valid: {_VALID}")
+        raise UnknownWorldError(f"unknown built-in world {shown(name)}; valid: {_VALID}")
     ytxt = m.group(1).strip()
     day = None
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", ytxt):
@@ -176,17 +177,17 @@ def _parse(name) -> str | tuple[int, str | None]:
             day = None
         if day != ytxt:
             raise UnknownWorldError(
-                f"built-in world {name!r}: {ytxt!r} is not a calendar day; valid: {_VALID}"
+                f"built-in world {shown(name)}: {shown(ytxt)} is not a calendar day; valid: {_VALID}"
             )
         ytxt = ytxt[:4]
     if not re.fullmatch(r"[0-9]{1,4}", ytxt):
         raise UnknownWorldError(
-            f"built-in world {name!r} has no valid year {ytxt!r}; valid: {_VALID}"
+            f"built-in world {shown(name)} has no valid year {shown(ytxt)}; valid: {_VALID}"
         )
     year = int(ytxt)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UnknownWorldError(
-            f"year {year} of built-in world {name!r} is out of range: ATOP worlds cover "
+            f"year {year} of built-in world {shown(name)} is out of range: ATOP worlds cover "
             f"{FIRST_YEAR} to {LAST_YEAR}; valid: {_VALID}"
         )
     return year, day
@@ -652,7 +653,7 @@ def _domain_bits(text: str, where: str) -> int:
     bits = 0
     for d in _split(text):
         if d not in DOMAIN_BITS:
-            raise ValueError(f"{where}: unknown domain {d!r}; valid: {', '.join(DOMAIN_NAMES)}")
+            raise ValueError(f"{where}: unknown domain {shown(d)}; valid: {', '.join(DOMAIN_NAMES)}")
         bits |= DOMAIN_BITS[d]
     return bits
 
@@ -702,7 +703,7 @@ class _Edges:
                 out.extend(sorted(mem))
             else:
                 if tok not in self.codes:
-                    raise ValueError(f"{where}: unknown state code {tok!r}")
+                    raise ValueError(f"{where}: unknown state code {shown(tok)}")
                 out.append(tok)
         return list(dict.fromkeys(out))
 
@@ -754,19 +755,19 @@ def _row_conditions(row, edges: _Edges, where: str) -> dict:
         loc = text["location"]
         if loc != "protege" and loc not in _REGION_NAMES:
             raise ValueError(
-                f"{where}: location {loc!r} is not valid; valid: 'protege' or one of "
+                f"{where}: location {shown(loc)} is not valid; valid: 'protege' or one of "
                 f"{', '.join(_REGION_NAMES)}"
             )
         out["location"] = loc
     if text["nonprovocation"]:
         v = text["nonprovocation"].lower()
         if v not in ("true", "false"):
-            raise ValueError(f"{where}: nonprovocation must be true or false, got {v!r}")
+            raise ValueError(f"{where}: nonprovocation must be true or false, got {shown(v)}")
         out["nonprovocation"] = v == "true"
     if text["min_attackers"]:
         v = text["min_attackers"]
         if not v.isdigit() or int(v) < 1:
-            raise ValueError(f"{where}: min_attackers must be an integer >= 1, got {v!r}")
+            raise ValueError(f"{where}: min_attackers must be an integer >= 1, got {shown(v)}")
         out["min_attackers"] = int(v)
     return out
 
@@ -805,7 +806,7 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
             elif act == "add_member":
                 cur = sorted(edges.members(treaty) - set(gs))
                 if not cur:
-                    raise ValueError(f"{where}: treaty {treaty!r} has no members to join")
+                    raise ValueError(f"{where}: treaty {shown(treaty)} has no members to join")
                 allm = cur + gs
                 pairs = [(a, b) for a in gs for b in allm] + [(b, a) for a in gs for b in cur]
             else:
@@ -855,7 +856,7 @@ def _apply_updates(edges: _Edges, upd: pd.DataFrame) -> None:
                         else:
                             edges.cond[key] = cond
         else:
-            raise ValueError(f"{where}: unknown action {act!r}")
+            raise ValueError(f"{where}: unknown action {shown(act)}")
 
 
 @functools.lru_cache(maxsize=1)

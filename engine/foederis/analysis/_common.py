@@ -20,6 +20,7 @@ import numpy as np
 from .._constants import KIND_CODES, KIND_NAMES, KINDS
 from ..errors import ParameterError
 from ..rules import Rules
+from .._validate import shown
 
 __all__ = ["ALLIANCE_KINDS", "DEFENSE_KINDS", "axes", "kind_codes",
            "kind_weights", "undirected_pairs"]
@@ -48,7 +49,7 @@ def kind_codes(kinds: Iterable[str] | str | None, default: tuple[str, ...]) -> t
         name = str(k).strip().upper()
         if name not in KIND_CODES:
             raise ParameterError(
-                f"kinds: unknown kind {k!r}; valid kinds are {', '.join(KIND_NAMES)}"
+                f"kinds: unknown kind {shown(k)}; valid kinds are {', '.join(KIND_NAMES)}"
             )
         out.add(KIND_CODES[name])
     if not out:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._gate import check_world
-from .._validate import readonly
+from .._validate import readonly, shown
 from ..errors import ParameterError, WorldError
 from .._kernels import structure as K
 from ._common import ALLIANCE_KINDS, axes, kind_codes, undirected_pairs
@@ -34,7 +34,7 @@ def signed_graph(
     """
     world = check_world(world)
     if mixed not in _MIXED:
-        raise ParameterError(f"mixed must be one of {', '.join(_MIXED)}, got {mixed!r}")
+        raise ParameterError(f"mixed must be one of {', '.join(_MIXED)}, got {shown(mixed)}")
     n = world.n_states
     kc = kind_codes(kinds, ALLIANCE_KINDS)
     pu, pv, _ = undirected_pairs(world, kc, combine="max")
@@ -174,10 +174,10 @@ def structural_balance(
     """
     world = check_world(world)
     if not isinstance(weak, (bool, np.bool_)):
-        raise ParameterError(f"weak must be True or False, got {weak!r}")
+        raise ParameterError(f"weak must be True or False, got {shown(weak)}")
     if world.n_rivalries == 0 or not np.any(world.riv_hostility > 0):
         raise WorldError(
-            f"structural_balance: world {world.name!r} has no rivalries (negative ties); with "
+            f"structural_balance: world {shown(world.name)} has no rivalries (negative ties); with "
             "alliances alone every triangle is balanced by construction. Add rivalries "
             "(World.from_frames(..., rivalries=...)) or use a world that has them"
         )
@@ -185,7 +185,7 @@ def structural_balance(
     n_neg = int(np.sum(sign < 0))
     if n_neg == 0:
         raise WorldError(
-            f"structural_balance: no negative tie remains under mixed={mixed!r} (every rival "
+            f"structural_balance: no negative tie remains under mixed={shown(mixed)} (every rival "
             "pair is also allied); use mixed='negative'"
         )
     n = world.n_states
@@ -205,7 +205,7 @@ def structural_balance(
     total = int(counts.sum())
     if total == 0:
         raise WorldError(
-            f"structural_balance: the signed graph of world {world.name!r} has no triangle "
+            f"structural_balance: the signed graph of world {shown(world.name)} has no triangle "
             f"({len(u) - n_neg} positive and {n_neg} negative edges); balance is undefined"
         )
     offset = np.zeros(n, np.int64)

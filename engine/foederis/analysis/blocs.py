@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._constants import KIND_NAMES
 from .._gate import check_world
-from .._validate import check_int, check_number, readonly
+from .._validate import check_int, check_number, readonly, shown
 from ..errors import ParameterError, WorldError
 from ._common import (
     ALLIANCE_KINDS,
@@ -89,7 +89,7 @@ class Blocs:
     def members(self, b: int) -> list[str]:
         """Codes of the members of bloc ``b`` (-1 for the unaligned)."""
         if not (b == -1 or 0 <= b < self.n_blocs):
-            raise ParameterError(f"b must be -1 (unaligned) or a bloc in 0..{self.n_blocs - 1}, got {b!r}")
+            raise ParameterError(f"b must be -1 (unaligned) or a bloc in 0..{self.n_blocs - 1}, got {shown(b)}")
         return self.codes[self.bloc == b].tolist()
 
     @property
@@ -101,7 +101,7 @@ class Blocs:
         if not len(hit):
             from ..errors import UnknownStateError
 
-            raise UnknownStateError(f"unknown state {code!r}")
+            raise UnknownStateError(f"unknown state {shown(code)}")
         return int(self.bloc[hit[0]])
 
     def to_frame(self) -> pd.DataFrame:
@@ -250,7 +250,7 @@ def blocs(
     world = check_world(world)
     seed = check_int("seed", seed, low=0)
     if algorithm not in _ALGORITHMS:
-        raise ParameterError(f"algorithm must be one of {', '.join(_ALGORITHMS)}, got {algorithm!r}")
+        raise ParameterError(f"algorithm must be one of {', '.join(_ALGORITHMS)}, got {shown(algorithm)}")
     resolution = check_number("resolution", resolution, low=0, low_open=True)
     entente_weight = check_number("entente_weight", entente_weight, low=0, high=1)
     kc = kind_codes(kinds, DEFENSE_KINDS)
@@ -458,7 +458,7 @@ def polarity(
     total = float(world.capability.sum())
     if not total > 0:
         raise WorldError(
-            f"polarity: every state of world {world.name!r} has capability 0; shares are undefined"
+            f"polarity: every state of world {shown(world.name)} has capability 0; shares are undefined"
         )
     if blocs_result is None:
         blocs_result = blocs(world, seed=seed)

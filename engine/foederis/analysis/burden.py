@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._gate import check_world
-from .._validate import check_number, readonly
+from .._validate import check_number, readonly, shown
 from ..errors import ParameterError, WorldError
 from ._common import axes
 
@@ -187,7 +187,7 @@ def burden_sharing(world: Any, treaty: str, *, target: float = 0.02,
     target = check_number("target", target, low=0, high=1, low_open=True)
     margin = check_number("margin", margin, low=0, high=1, high_open=True)
     if not isinstance(treaty, str):
-        raise ParameterError(f"treaty must be a treaty name (str), got {treaty!r}")
+        raise ParameterError(f"treaty must be a treaty name (str), got {shown(treaty)}")
     members = world.treaty_members(treaty)  # UnknownTreatyError names the treaty
     idx = world.indices_of(members)
     gdp = world.gdp[idx]
@@ -197,7 +197,7 @@ def burden_sharing(world: Any, treaty: str, *, target: float = 0.02,
     idx = idx[ok]
     if len(idx) < 3:
         raise WorldError(
-            f"burden_sharing({treaty!r}): only {len(idx)} of its {len(members)} members have "
+            f"burden_sharing({shown(treaty)}): only {len(idx)} of its {len(members)} members have "
             f"known GDP and defense spending (excluded: {', '.join(excluded) or 'none'}); the "
             "Olson-Zeckhauser test needs at least 3"
         )
@@ -209,13 +209,13 @@ def burden_sharing(world: Any, treaty: str, *, target: float = 0.02,
     sy, sx = y.sum(), x.sum()
     if not sx > 0:
         raise WorldError(
-            f"burden_sharing({treaty!r}): the members' defense spending sums to 0; shares are "
+            f"burden_sharing({shown(treaty)}): the members' defense spending sums to 0; shares are "
             "undefined"
         )
     if np.all(y == y[0]) or np.all(r == r[0]):
         what = "GDP" if np.all(y == y[0]) else "spending / GDP"
         raise WorldError(
-            f"burden_sharing({treaty!r}): every member has the same {what}; the rank "
+            f"burden_sharing({shown(treaty)}): every member has the same {what}; the rank "
             "correlation of the Olson-Zeckhauser test is undefined"
         )
     res2 = stats.spearmanr(y, r)

@@ -23,9 +23,17 @@ import numpy as np
 import pandas as pd
 
 from .._cluster import check_blocks, check_client, run_on_cluster
-from .._gate import (check_mode, check_parallel, check_progress, check_rules, check_seed,
-                     check_stop, check_world, parse_domain)
-from .._validate import check_int, readonly
+from .._gate import (
+    check_mode,
+    check_parallel,
+    check_progress,
+    check_rules,
+    check_seed,
+    check_stop,
+    check_world,
+    parse_domain,
+)
+from .._validate import check_int, readonly, shown
 from ..errors import Interrupted, ParameterError, UnknownStateError
 from ..rules import Rules
 from ._common import axes
@@ -51,6 +59,9 @@ def _selection(world: Any, states: Any, name: str) -> np.ndarray:
     """Codes or indices (or None for every state) -> unique state indices, in the order
     given. Raises UnknownStateError naming the code and the parameter."""
     if states is None:
+        if world.n_states == 0:
+            raise ParameterError(f"{name}: world {shown(world.name)} has no states; a deterrence "
+                                 "map needs at least two")
         return np.arange(world.n_states, dtype=np.int64)
     if isinstance(states, str):
         items: list = [s for s in (x.strip() for x in states.split(",")) if s]
@@ -62,7 +73,7 @@ def _selection(world: Any, states: Any, name: str) -> np.ndarray:
         except TypeError:
             raise ParameterError(
                 f"{name} must be None (every state), a code, a comma-separated string of "
-                f"codes, or a list of codes or indices, got {states!r}"
+                f"codes, or a list of codes or indices, got {shown(states)}"
             ) from None
     if not items:
         raise ParameterError(f"{name} is empty: give at least one state code, or None for "
@@ -83,7 +94,7 @@ def _selection(world: Any, states: Any, name: str) -> np.ndarray:
                 raise UnknownStateError(f"{name}: {e}") from None
         else:
             raise ParameterError(f"{name}: a state must be a code (str) or an index, got "
-                                 f"{x!r}")
+                                 f"{shown(x)}")
         out.append(i)
     return np.asarray(list(dict.fromkeys(out)), dtype=np.int64)
 
@@ -168,7 +179,7 @@ class DeterrenceMap:
         def find(codes: np.ndarray, code: Any, what: str) -> int:
             hit = np.flatnonzero(codes == code)
             if not len(hit):
-                raise UnknownStateError(f"{code!r} is not one of the map's {what} "
+                raise UnknownStateError(f"{shown(code)} is not one of the map's {what} "
                                         f"({len(codes)} states)")
             return int(hit[0])
 
@@ -195,10 +206,10 @@ class DeterrenceMap:
         """One matrix as a DataFrame (rows ``aggressor``, columns ``target``); cells not
         computed are missing (NaN, or <NA> in the nullable integer / boolean columns)."""
         if value not in VALUES:
-            raise ParameterError(f"value must be one of {', '.join(VALUES)}, got {value!r}")
+            raise ParameterError(f"value must be one of {', '.join(VALUES)}, got {shown(value)}")
         m = getattr(self, value)
         if m is None:
-            raise ParameterError(f"{value!r} needs samples: run deterrence_map(..., "
+            raise ParameterError(f"{shown(value)} needs samples: run deterrence_map(..., "
                                  "samples=N)")
         if m.dtype == np.bool_:
             data = pd.DataFrame(m).astype("boolean").mask(~self.computed)
@@ -247,7 +258,7 @@ class DeterrenceMap:
         Ties break by code.
         """
         if key not in ORDERS:
-            raise ParameterError(f"order must be one of {', '.join(ORDERS)}, got {key!r}")
+            raise ParameterError(f"order must be one of {', '.join(ORDERS)}, got {shown(key)}")
         codes = self.aggressors if codes is None else np.asarray(list(codes), dtype=object)
         k = len(codes)
         if key == "input" or k == 0:
@@ -320,10 +331,10 @@ class DeterrenceMap:
         m = self.order_by(order) if order != "input" else self
         fig, ax = axes(ax)
         if value not in VALUES:
-            raise ParameterError(f"value must be one of {', '.join(VALUES)}, got {value!r}")
+            raise ParameterError(f"value must be one of {', '.join(VALUES)}, got {shown(value)}")
         data = getattr(m, value)
         if data is None:
-            raise ParameterError(f"{value!r} needs samples: run deterrence_map(..., "
+            raise ParameterError(f"{shown(value)} needs samples: run deterrence_map(..., "
                                  "samples=N)")
         import matplotlib.colors as mcolors
         from matplotlib import colormaps
@@ -484,7 +495,7 @@ def deterrence_map(
     if not len(flat):
         raise ParameterError(
             "deterrence_map: no pair to compute: the only aggressor is the only target "
-            f"({world.codes[agg[0]]!r}), and a state does not attack itself"
+            f"({shown(world.codes[agg[0]])}), and a state does not attack itself"
         )
     if client is not None:
         parts = deterrence_map_distributed(
@@ -584,6 +595,17 @@ def deterrence_map_distributed(client: Any, world: Any, aggressors: list, target
     ``stop=`` is checked on the client: the blocks not finished are cancelled (None).
     Also :func:`foederis.distributed.deterrence_map_distributed`."""
     client = check_client(client)
+    # every parameter is checked here, on the client, before any block is submitted
+    world = check_world(world)
+    rules = check_rules(rules)
+    aggressors = world.codes[_selection(world, aggressors, "aggressors")].tolist()
+    targets = world.codes[_selection(world, targets, "targets")].tolist()
+    kwargs = dict(kwargs, seed=check_seed(kwargs.get("seed", 0)))  # one seed for all blocks
+    check_mode(kwargs.get("mode", "threshold"))
+    parse_domain(kwargs.get("domain", "conventional"))
+    check_parallel(kwargs.get("parallel"))
+    if kwargs.get("samples") is not None:
+        check_int("samples", kwargs["samples"], low=1, high=1 << 40)
     blocks = check_blocks(client, blocks, len(aggressors))
     stop = check_stop(kwargs.pop("stop", None))
     return run_on_cluster(client, _deterrence_block, world,

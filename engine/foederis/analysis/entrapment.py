@@ -37,7 +37,7 @@ from .._gate import (
     check_world,
     parse_domain,
 )
-from .._validate import check_int, check_number, readonly
+from .._validate import check_int, check_number, readonly, shown
 from ..errors import Interrupted, ParameterError, UnknownStateError
 from ..rules import Rules
 from ._common import axes
@@ -256,7 +256,7 @@ def _wars(world: Any, weights: Any) -> tuple[str, np.ndarray, np.ndarray, np.nda
                         else "has only rivalries of hostility 0")
                 raise ParameterError(
                     f"entrapment(weights='hostility') weighs wars by rivalry hostility, but "
-                    f"world {world.name!r} {what}: pass weights='uniform' (every ordered "
+                    f"world {shown(world.name)} {what}: pass weights='uniform' (every ordered "
                     "pair of states, equally) or a list of (aggressor, target) pairs, or add "
                     "rivalries (World.from_frames(states, commitments, rivalries) with "
                     "columns source, target, hostility)"
@@ -265,7 +265,7 @@ def _wars(world: Any, weights: Any) -> tuple[str, np.ndarray, np.ndarray, np.nda
         if key == "uniform":
             if n < 2:
                 raise ParameterError(
-                    f"entrapment(weights='uniform'): world {world.name!r} has {n} state(s); "
+                    f"entrapment(weights='uniform'): world {shown(world.name)} has {n} state(s); "
                     "a war needs two"
                 )
             if n * (n - 1) > MAX_WARS:
@@ -279,7 +279,7 @@ def _wars(world: Any, weights: Any) -> tuple[str, np.ndarray, np.ndarray, np.nda
             return "uniform", a[keep], t[keep], np.ones(int(keep.sum()))
         raise ParameterError(
             f"weights must be one of {', '.join(repr(x) for x in WEIGHTS)} or a list of "
-            f"(aggressor, target[, weight]) pairs, got {weights!r}"
+            f"(aggressor, target[, weight]) pairs, got {shown(weights)}"
         )
     return ("pairs",) + _pair_list(world, weights)
 
@@ -329,20 +329,20 @@ def _pair_list(world: Any, pairs: Any) -> tuple[np.ndarray, np.ndarray, np.ndarr
         except TypeError:
             raise ParameterError(
                 f"weights must be 'hostility', 'uniform' or a list of (aggressor, target"
-                f"[, weight]) pairs, got {pairs!r}"
+                f"[, weight]) pairs, got {shown(pairs)}"
             ) from None
         rows = []
         for k, item in enumerate(items):
             if isinstance(item, str):
                 parts = item.split(":")
                 if len(parts) != 2:
-                    raise ParameterError(f"weights: pair {k} {item!r} must look like "
+                    raise ParameterError(f"weights: pair {k} {shown(item)} must look like "
                                          "'AGGRESSOR:TARGET'")
                 rows.append((parts[0].strip(), parts[1].strip(), 1.0))
             elif isinstance(item, (tuple, list)) and len(item) in (2, 3):
                 rows.append((item[0], item[1], item[2] if len(item) == 3 else 1.0))
             else:
-                raise ParameterError(f"weights: pair {k} {item!r} must be (aggressor, target) "
+                raise ParameterError(f"weights: pair {k} {shown(item)} must be (aggressor, target) "
                                      "or (aggressor, target, weight)")
     if not rows:
         raise ParameterError("weights: the list of wars is empty; give at least one "
@@ -364,7 +364,7 @@ def _pair_list(world: Any, pairs: Any) -> tuple[np.ndarray, np.ndarray, np.ndarr
                     raise UnknownStateError(f"weights: pair {k}: {e}") from None
             else:
                 raise ParameterError(f"weights: pair {k}: a state must be a code or an index, "
-                                     f"got {x!r}")
+                                     f"got {shown(x)}")
         wgt[k] = check_number(f"weights: pair {k} weight", w, low=0)
     keep = (agg != tgt) & (wgt > 0)
     if not keep.any():
@@ -477,7 +477,7 @@ def entrapment(
     progress = check_progress(progress)
     parallel = check_parallel(parallel)
     if sense not in ("exposure", "snyder"):
-        raise ParameterError(f"sense must be 'exposure' or 'snyder', got {sense!r}")
+        raise ParameterError(f"sense must be 'exposure' or 'snyder', got {shown(sense)}")
     label, agg, tgt, wgt = _wars(world, weights)
     n = world.n_states
     lanes = max(1, min(LANES, len(agg),

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from .._constants import KINDS
 from .._gate import check_world
-from .._validate import check_int, readonly
+from .._validate import check_int, readonly, shown
 from ..errors import ParameterError, WorldError
 from ._common import axes
 
@@ -233,7 +233,7 @@ def _code_index(codes: np.ndarray, code: str) -> int:
     if not len(hit):
         from ..errors import UnknownStateError
 
-        raise UnknownStateError(f"unknown state {code!r}")
+        raise UnknownStateError(f"unknown state {shown(code)}")
     return int(hit[0])
 
 
@@ -357,13 +357,13 @@ def portfolio_similarity(
     world = check_world(world)
     if measure not in _MEASURES:
         raise ParameterError(
-            f"measure must be 's', 'tau', 'kappa' or 'pi', got {measure!r}")
+            f"measure must be 's', 'tau', 'kappa' or 'pi', got {shown(measure)}")
     if distance not in _DISTANCES:
-        raise ParameterError(f"distance must be 'absolute' or 'squared', got {distance!r}")
+        raise ParameterError(f"distance must be 'absolute' or 'squared', got {shown(distance)}")
     if pairs not in _PAIRS:
-        raise ParameterError(f"pairs must be 'shared' or 'all', got {pairs!r}")
+        raise ParameterError(f"pairs must be 'shared' or 'all', got {shown(pairs)}")
     if not isinstance(weighted, (bool, np.bool_)):
-        raise ParameterError(f"weighted must be True or False, got {weighted!r}")
+        raise ParameterError(f"weighted must be True or False, got {shown(weighted)}")
     if measure == "tau" and weighted:
         raise ParameterError(
             "weighted=True applies to measure='s' only: tau-b has no capability-weighted form"
@@ -372,7 +372,7 @@ def portfolio_similarity(
         raise ParameterError("distance applies to measure='s' only; leave it 'absolute' for tau")
     if measure in ("kappa", "pi") and weighted:
         raise ParameterError(
-            f"weighted=True applies to measure='s' only; measure={measure!r} is unweighted"
+            f"weighted=True applies to measure='s' only; measure={shown(measure)} is unweighted"
         )
     max_pairs = check_int("max_pairs", max_pairs, low=1)
     if measure in ("kappa", "pi"):
@@ -383,7 +383,7 @@ def portfolio_similarity(
         return replace(r, measure=measure, value=readonly(value))
     n = world.n_states
     if n < 2:
-        raise WorldError(f"portfolio_similarity needs at least 2 states; world {world.name!r} has {n}")
+        raise WorldError(f"portfolio_similarity needs at least 2 states; world {shown(world.name)} has {n}")
     if states is None:
         sel = np.arange(n, dtype=np.int64)
     else:
@@ -391,7 +391,7 @@ def portfolio_similarity(
             states = [states]
         sel = np.unique(world.indices_of(list(states)))
         if len(sel) < 2:
-            raise ParameterError(f"states must name at least two distinct states, got {states!r}")
+            raise ParameterError(f"states must name at least two distinct states, got {shown(states)}")
     m = len(sel)
     if pairs == "all" and m > MAX_ALL_PAIRS:
         raise ParameterError(
@@ -403,7 +403,7 @@ def portfolio_similarity(
         w = world.capability.astype(np.float64)
         if not w.sum() > 0:
             raise WorldError(
-                f"weighted=True needs positive capabilities; every state of {world.name!r} has 0"
+                f"weighted=True needs positive capabilities; every state of {shown(world.name)} has 0"
             )
     else:
         w = np.ones(n)

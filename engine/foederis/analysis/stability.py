@@ -11,7 +11,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._gate import check_world
-from .._validate import check_int, check_number, readonly
+from .._validate import check_int, check_number, readonly, shown
 from ..errors import ParameterError, WorldError
 from .._kernels import structure as K
 from ._common import (
@@ -56,7 +56,7 @@ def _select(world: Any, states: Sequence[str] | None) -> np.ndarray:
     idx = world.indices_of(states)  # UnknownStateError names the code
     if len(np.unique(idx)) != len(idx):
         u, c = np.unique(idx, return_counts=True)
-        raise ParameterError(f"states: {world.codes[u[c > 1][0]]!r} is listed more than once")
+        raise ParameterError(f"states: {shown(world.codes[u[c > 1][0]])} is listed more than once")
     return np.sort(idx)
 
 
@@ -260,7 +260,7 @@ def landscape(
     """
     world = check_world(world)
     if method not in _METHODS:
-        raise ParameterError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+        raise ParameterError(f"method must be one of {', '.join(_METHODS)}, got {shown(method)}")
     starts = check_int("starts", starts, low=1, high=10**8)
     seed = check_int("seed", seed, low=0, high=2**63 - 1)
     entente_weight = check_number("entente_weight", entente_weight, low=0, high=1)
@@ -289,7 +289,7 @@ def landscape(
     if not np.any(Wm.data < 0):
         raise WorldError(
             "landscape: no rivalry (negative propensity) among the selected states of world "
-            f"{world.name!r}; with alliances alone the lowest energy is always one camp of "
+            f"{shown(world.name)}; with alliances alone the lowest energy is always one camp of "
             "everybody (E = 0). Add rivalries or select states that have some"
         )
     scale = float(np.abs(Wm.data).sum())
@@ -435,7 +435,7 @@ class Vulnerability:
         if not len(hit):
             from ..errors import UnknownStateError
 
-            raise UnknownStateError(f"unknown state {code!r}")
+            raise UnknownStateError(f"unknown state {shown(code)}")
         i = int(hit[0])
         n = len(self.codes)
         M = self.strength
