@@ -108,7 +108,23 @@ def plain(world) -> dict:
         global_reach=[bool(x) for x in world.global_reach],
         has_reach=bool(world.has_reach_column),
         nuclear=[bool(x) for x in world.nuclear],
+        # rivalries (source threatens target, hostility)
+        rivalries=[(int(src), int(world.riv_indices[q]), float(world.riv_hostility[q]))
+                   for src in range(n)
+                   for q in range(int(world.riv_indptr[src]), int(world.riv_indptr[src + 1]))],
     )
+
+
+def _rival_press(w: dict, i: int, side, init, rules) -> dict:
+    """Rivals join (Rules.rival_weight): the press on neutral ``i`` toward each side from
+    the initiators at war that threaten it, one term rival_weight * hostility each."""
+    out = {A: [], D: []}
+    rw = float(getattr(rules, "rival_weight", 0.0))
+    if rw > 0:
+        for src, tgt, h in w["rivalries"]:
+            if tgt == i and side[src] != NEUTRAL and init[src] and rw * h > 0:
+                out[D if side[src] == A else A].append(rw * h)
+    return out
 
 
 # the kinds, read from the one table (foederis._constants.KINDS): each row's effect
@@ -248,6 +264,9 @@ def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cre
                     if _always(e["kind"]) and init[j] and x > 0:
                         off_init[s] = True
                 hold[other] += _restraint(e["kind"], rules) * c
+            for s_, xs in _rival_press(w, i, side, init, rules).items():
+                for x in xs:
+                    pull[s_] += x
             th = w["threshold"][i]
             if math.isnan(th):
                 th = float(rules.threshold)
@@ -327,6 +346,8 @@ def cascade_any(w: dict, aggressors, targets, rules, domain: int, honour) -> dic
                         if _always(e["kind"]) and init[j]:
                             off_init[s] = True
                 best_hold[other] = max(best_hold[other], _restraint(e["kind"], rules))
+            for s_, xs in _rival_press(w, i, side, init, rules).items():
+                best_pull[s_] = max([best_pull[s_], *xs])
             ea = best_pull[A] > best_hold[A]
             ed = best_pull[D] > best_hold[D]
             if ea and not ed:

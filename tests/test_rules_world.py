@@ -172,11 +172,21 @@ def test_geography_reach():
     assert math.isfinite(Rules(reach_km=500).reach_km)
 
 
-def test_sweeps_refuse_the_levers_they_do_not_apply_yet():
-    w = foederis.load_world()
-    with pytest.raises(foederis.ParameterError, match="Rules.conditions"):
-        deterrence_map(w, ["RUS"], ["EST"], rules=Rules(conditions=True))
-    assert deterrence_map(w, ["RUS"], ["EST"]).shape == (1, 1)
+@pytest.mark.parametrize("levers", [
+    dict(conditions=True, bound_victim_unrestrained=True),
+    dict(reach_rule="geography", rival_weight=0.5),
+])
+def test_sweeps_apply_the_levers_that_read_the_world_pair_by_pair(levers):
+    w = foederis.load_world("atop:1939-09-01")
+    rules = Rules(**levers)
+    aggs, tgts = ["GMY", "ITA", "RUS"], ["POL", "FRN", "GRC", "FIN"]
+    m = deterrence_map(w, aggs, tgts, rules=rules)
+    for a in aggs:
+        for t in tgts:
+            c = cascade(w, (a, t), rules)
+            got = m.to_frame().set_index(["aggressor", "target"]).loc[(a, t)]
+            assert bool(got["deterred"]) == c.deterred
+            assert int(got["war_size"]) == len(c.joined())
 
 
 def test_rules_check_the_new_fields():

@@ -249,6 +249,9 @@ class Prepared(NamedTuple):
     defend_initiators: float
     credibility_scale: float
     max_rounds: int
+    #: (riv_indptr, riv_indices, riv_hostility, rival_weight): the rivalry CSR by source
+    #: and Rules.rival_weight (the rivals lever of the cascade core)
+    rivals: tuple
     capability: np.ndarray
     nuclear: np.ndarray
     #: False when this question's levers changed the credibility of a pulling commitment
@@ -292,6 +295,8 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
         rules.pull_weight, rules.restraint_weight, float(rules.defend_initiators),
         float(rules.credibility_scale),
         -1 if rules.max_rounds is None else int(rules.max_rounds),
+        (frozen_view(world.riv_indptr), frozen_view(world.riv_indices),
+         frozen_view(world.riv_hostility), float(rules.rival_weight)),
         frozen_view(world.capability), frozen_view(world.nuclear), pulls_as_world,
     )
 

@@ -84,6 +84,11 @@ class Rules:
         falls back to the region rule.
     reach_km : float, default 1000
         The capital distance of ``reach_rule="geography"`` (great-circle km, >= 0).
+    rival_weight : float, default 0.0
+        Rivals join: an initiator presses every neutral state it threatens (a rivalry
+        initiator -> state of hostility h, e.g. Thompson and Dreyer's strategic
+        rivalries) toward the side against it with ``rival_weight * h``, summed with the
+        pulls and holds of its commitments (>= 0; 0 = no such press, DESIGN.md's rule).
 
     Examples
     --------
@@ -112,6 +117,7 @@ class Rules:
     bound_victim_unrestrained: bool = False
     reach_rule: Literal["region", "geography"] = "region"
     reach_km: float = 1000.0
+    rival_weight: float = 0.0
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -120,7 +126,7 @@ class Rules:
         put("threshold", check_number("Rules.threshold", self.threshold, low=0,
                                       low_open=True, allow_inf=True))
         for name in ("entente_weight", "neutrality_weight", "nonaggression_weight",
-                     "ally_restraint", "credibility_scale"):
+                     "ally_restraint", "credibility_scale", "rival_weight"):
             put(name, check_number(f"Rules.{name}", getattr(self, name), low=0))
         put("defend_initiators",
             check_number("Rules.defend_initiators", self.defend_initiators, low=0, high=1))
@@ -150,7 +156,8 @@ class Rules:
     @classmethod
     def design(cls) -> Rules:
         """DESIGN.md's baseline rule, exactly: ``Rules(ally_restraint=0,
-        conditions=False, bound_victim_unrestrained=False, reach_rule="region")`` (every
+        conditions=False, bound_victim_unrestrained=False, reach_rule="region",
+        rival_weight=0)`` (every
         other field at its default). The defaults move with the back-test record; this
         stays the contract's rule, so results stated in DESIGN.md stay reproducible.
 
@@ -158,13 +165,14 @@ class Rules:
         --------
         >>> from foederis import Rules
         >>> Rules.design() == Rules(ally_restraint=0, conditions=False,
-        ...                         bound_victim_unrestrained=False, reach_rule="region")
+        ...                         bound_victim_unrestrained=False, reach_rule="region",
+        ...                         rival_weight=0)
         True
         >>> Rules.design().ally_restraint
         0.0
         """
         return cls(ally_restraint=0, conditions=False, bound_victim_unrestrained=False,
-                   reach_rule="region")
+                   reach_rule="region", rival_weight=0)
 
     def _kind_weight(self, kind: Any) -> float:
         return float(getattr(self, kind.weight) if isinstance(kind.weight, str) else kind.weight)

@@ -49,6 +49,7 @@ from .cascade import (
     monotone_applies,
     umbrella_kernel,
 )
+from .core import no_rivals
 from .csr import csr_problem
 from .ensembles import simulate_threshold_parallel, simulate_threshold_serial
 from .random import (
@@ -76,6 +77,7 @@ __all__ = [
     "honoured",
     "mix64",
     "monotone_applies",
+    "no_rivals",
     "popcount64",
     "seed_key",
     "simulate_any_parallel",

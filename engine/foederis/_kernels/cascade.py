@@ -3,7 +3,9 @@
 The monotone fast path. When
   (M1) every pull and restraint weight is >= 0 (not NaN) and credibility_scale >= 0, and
   (M2) no in-edge of an aggressor covering the domain has a kind with a nonzero pull or
-       restraint weight,
+       restraint weight, and
+  (M3) no aggressor presses a rival (Rules.rival_weight 0, or no aggressor threatens
+       anybody),
 the general rule reduces to "a neutral state joins D in the first round whose summed
 pull toward D reaches its threshold", and the fast path computes exactly that. Proof,
 by induction over the rounds of :func:`foederis._kernels.core.cascade_core`:
@@ -45,10 +47,17 @@ __all__ = [
 
 @jit
 def monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
-                      pull_weight, restraint_weight, credibility_scale):
-    """Conditions (M1) and (M2) of the monotone fast path."""
+                      pull_weight, restraint_weight, credibility_scale, rivals):
+    """Conditions (M1) and (M2) of the monotone fast path, and (M3): no aggressor presses
+    a rival (``rivals``: Rules.rival_weight is 0 or no aggressor threatens anybody)."""
     if not (credibility_scale >= 0.0):
         return False
+    riv_indptr = rivals[0]
+    if rivals[3] != 0.0:
+        for x in range(aggressors.shape[0]):
+            a = aggressors[x]
+            if riv_indptr[a + 1] > riv_indptr[a]:
+                return False
     for k in range(pull_weight.shape[0]):
         if not (pull_weight[k] >= 0.0) or not (restraint_weight[k] >= 0.0):
             return False
@@ -260,6 +269,7 @@ def _cascade(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    rivals,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -269,7 +279,7 @@ def _cascade(
     n = side.shape[0]
     _reset_outputs(side, round_, initiator)
     if monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
-                        pull_weight, restraint_weight, credibility_scale):
+                        pull_weight, restraint_weight, credibility_scale, rivals):
         at = np.empty(2 * n, dtype=np.float64)
         if resolved:
             n_rounds = _cascade_monotone_pull(
@@ -295,6 +305,7 @@ def _cascade(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        rivals,
         capability,
         side, round_, initiator, order, round_ptr, capability_by_round,
     )
@@ -306,6 +317,7 @@ def cascade_kernel_pull(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    rivals,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -317,6 +329,7 @@ def cascade_kernel_pull(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        rivals,
         capability,
         side, round_, initiator, order, round_ptr, capability_by_round,
     )
@@ -328,6 +341,7 @@ def cascade_kernel(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    rivals,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -337,6 +351,7 @@ def cascade_kernel(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        rivals,
         capability,
         side, round_, initiator, order, round_ptr, capability_by_round,
     )
@@ -348,6 +363,7 @@ def cascade_general(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    rivals,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -364,6 +380,7 @@ def cascade_general(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        rivals,
         False, ZERO, ZERO,
         side, round_, initiator, order, round_ptr,
         acc, offinit, stamp, touched, dirty,

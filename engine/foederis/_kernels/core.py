@@ -24,7 +24,7 @@ from .random import ZERO, bernoulli_bits, edge_id, edge_key
 
 __all__ = [
     "always_triggers", "balance_of", "sort_segment", "sort_round", "cascade_core",
-    "round_capability", "reset_core", "umbrella_scan", "umbrella_edge",
+    "round_capability", "reset_core", "no_rivals", "rival_press", "umbrella_scan", "umbrella_edge",
 ]
 
 #: bit c set iff kind c has the "always" trigger in the table of kinds
@@ -38,6 +38,22 @@ def always_triggers(kind):
     counts in full, not times ``defend_initiators``, and a state it pulls toward an
     initiator becomes one. The other pulling kinds are defensive."""
     return ((_ALWAYS_MASK >> np.int64(kind)) & np.int64(1)) != np.int64(0)
+
+
+@jit
+def no_rivals(n):
+    """The kernels' ``rivals`` argument for ``n`` states and no rivalries: (riv_indptr
+    zeros int64[n+1], riv_indices int32[0], riv_hostility float64[0], rival_weight 0.0).
+    Callable from Python and from ``@njit`` code."""
+    return (np.zeros(n + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float64),
+            0.0)
+
+
+@jit(inline="always")
+def rival_press(rival_weight, hostility):
+    """The press a rivalry of ``hostility`` toward a state puts on it to join against the
+    initiator who threatens it (:attr:`foederis.Rules.rival_weight`)."""
+    return rival_weight * hostility
 
 
 @jit(inline="always")
@@ -99,11 +115,18 @@ def cascade_core(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    rivals,
     stochastic, wkey, bitmask,
     side, rnd, initiator, order, round_ptr,
     acc, offinit, stamp, touched, dirty,
 ):
     """One synchronous, frontier-based cascade. Returns (n_rounds, n_joined, n_dirty).
+
+    ``rivals`` = (riv_indptr, riv_indices, riv_hostility, rival_weight), the rivalry CSR
+    by source and :attr:`foederis.Rules.rival_weight`: an initiator j on a side presses
+    each neutral state it threatens (rivalry j -> i, hostility h) toward the other side
+    with ``rival_weight * h`` (:func:`rival_press`; not sampled: a rivalry is not a
+    promise to honour).
 
     Workspace on entry: side 0, rnd -1, initiator False, acc 0, offinit False, stamp 0.
     acc[4i + 0/1] = pull toward A/D, acc[4i + 2/3] = hold against A/D; offinit[2i + 0/1]:
@@ -113,6 +136,7 @@ def cascade_core(
     credibility 1 if the sample (wkey, bitmask) honours it, else 0.
     """
     n = tindptr.shape[0] - 1
+    riv_indptr, riv_indices, riv_hostility, rival_weight = rivals
     k = 0
     for x in range(aggressors.shape[0]):
         a = aggressors[x]
@@ -195,6 +219,27 @@ def cascade_core(
                     stamp[i] = r
                     touched[nt] = i
                     nt += 1
+            if rival_weight > 0.0 and ij:
+                os_ = 1 - ps  # pull slot of the side opposed to j
+                for q in range(riv_indptr[j], riv_indptr[j + 1]):
+                    i = riv_indices[q]
+                    if side[i] != 0:
+                        continue
+                    if reach and not global_reach[i]:
+                        rc = region_code[i]
+                        if rc >= 0 and not theatre[rc]:
+                            continue
+                    contrib = rival_press(rival_weight, riv_hostility[q])
+                    if contrib == 0.0:
+                        continue
+                    acc[4 * i + os_] += contrib
+                    if stamp[i] != r:
+                        if stamp[i] == 0:
+                            dirty[nd] = i
+                            nd += 1
+                        stamp[i] = r
+                        touched[nt] = i
+                        nt += 1
         # 2. decisions of round r, from the accumulators (state at the end of round r-1)
         k0 = k
         for x in range(nt):
