@@ -151,6 +151,18 @@ def _always(kind: int) -> bool:
     return KINDS[kind].trigger == "always"
 
 
+def _trig(kind: int, j: int, init, targets, rules) -> float:
+    """trig(kind, j): 1 for OFFENSE ("always"); defend_initiators toward an initiator; 1
+    toward an original target; defend_cobelligerents toward a co-belligerent."""
+    if _always(kind):
+        return 1.0
+    if init[j]:
+        return float(rules.defend_initiators)
+    if j in targets:
+        return 1.0
+    return float(getattr(rules, "defend_cobelligerents", 1.0))
+
+
 def _balance(ca: float, cd: float) -> float:
     if ca > 0:
         return cd / ca
@@ -255,10 +267,7 @@ def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cre
                 c = cred(e)
                 wk = _pull_weight(e["kind"], rules)
                 if wk:
-                    if _always(e["kind"]):
-                        trig = 1.0
-                    else:
-                        trig = float(rules.defend_initiators) if init[j] else 1.0
+                    trig = _trig(e["kind"], j, init, targets, rules)
                     x = wk * c * trig
                     pull[s] += x
                     if _always(e["kind"]) and init[j] and x > 0:
@@ -337,10 +346,7 @@ def cascade_any(w: dict, aggressors, targets, rules, domain: int, honour) -> dic
                 other = D if s == A else A
                 wk = _pull_weight(e["kind"], rules)
                 if wk > 0:
-                    if _always(e["kind"]):
-                        v = wk
-                    else:
-                        v = wk * float(rules.defend_initiators) if init[j] else wk
+                    v = wk * _trig(e["kind"], j, init, targets, rules)
                     if v > 0:
                         best_pull[s] = max(best_pull[s], v)
                         if _always(e["kind"]) and init[j]:

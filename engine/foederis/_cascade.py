@@ -254,7 +254,10 @@ class Cascade:
         # the credibilities this question's cascade read (the levers that read the world
         # may have switched commitments off), in the world's forward order
         c = np.minimum(self._credibility[e] * rules.credibility_scale, 1.0)
-        trig = np.where((k == OFFENSE) | ~self.initiator[p], 1.0, rules.defend_initiators)
+        # trig(kind, j): the kernels' rule (foederis._kernels.core.trigger)
+        trig = np.where(self.initiator[p], rules.defend_initiators,
+                        np.where(self.round[p] == 0, 1.0, rules.defend_cobelligerents))
+        trig = np.where(k == OFFENSE, 1.0, trig)
         contrib = rules.pull_weight[k] * c * trig
         dom = DOMAIN_BITS[self.domain]
         ok = (
@@ -294,10 +297,10 @@ class Cascade:
     @cached_property
     def _credibility(self) -> np.ndarray:
         """Per commitment (forward order), the credibility this question's cascade read:
-        the world's, or 0 where a lever that reads the world (conditions, restraint that
-        reads the treaty) switched the commitment off for these attacks."""
+        the world's, or 0 where a condition of the commitment does not hold for these
+        attacks (Rules.conditions)."""
         w = self.world
-        if not (self.rules.conditions or self.rules.bound_victim_unrestrained):
+        if not self.rules.conditions:
             return w.credibility
         agg = np.asarray([w.index(a) for a, _ in self.attacks], dtype=np.int64)
         tgt = np.asarray([w.index(t) for _, t in self.attacks], dtype=np.int64)
@@ -492,7 +495,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
                 p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
                 p.reach, p.aggressors, p.targets, p.domain,
                 p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.rivals, p.capability,
+                p.max_rounds, p.levers, p.capability,
                 side, rnd, init, order, round_ptr, cap_round,
             ))
         else:
@@ -501,7 +504,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
                 p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
                 p.reach, p.aggressors, p.targets, p.domain,
                 p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.rivals, p.capability,
+                p.max_rounds, p.levers, p.capability,
                 side, rnd, init, order, round_ptr, cap_round,
             ))
         tp = p.tindptr

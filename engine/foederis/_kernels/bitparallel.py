@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import jit, jit_parallel, prange
-from .core import always_triggers, balance_of, rival_press, sort_segment, umbrella_edge
+from .core import (always_triggers, balance_of, bound_to_target, rival_press, sort_segment,
+                   trigger, umbrella_edge)
 from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
                      word_key)
 
@@ -55,20 +56,19 @@ def any_stride(restraint_weight):
 
 
 @jit
-def any_tables(pull_weight, restraint_weight, defend_initiators):
+def any_tables(pull_weight, restraint_weight, defend_initiators, defend_cobelligerents):
     """(the R restraint levels, pull class per kind and trigger [kind, 0 = full / 1 =
-    toward an initiator], restraint level per kind); -1 where the kind does not pull /
-    restrain."""
+    toward an initiator / 2 = toward a co-belligerent], restraint level per kind); -1
+    where the kind does not pull / restrain."""
     levels = restraint_levels(restraint_weight)
     nl = levels.shape[0]
     nk = pull_weight.shape[0]
-    pclass = np.full((nk, 2), -1, dtype=np.int64)
+    pclass = np.full((nk, 3), -1, dtype=np.int64)
     rlev = np.full(nk, -1, dtype=np.int64)
     for k in range(nk):
-        for t in range(2):
-            v = pull_weight[k]
-            if t == 1 and not always_triggers(k):
-                v = pull_weight[k] * defend_initiators
+        for t in range(3):
+            v = pull_weight[k] * trigger(always_triggers(k), t == 1, t == 0,
+                                         defend_initiators, defend_cobelligerents)
             if v > 0.0:
                 pclass[k, t] = pull_class(levels, v)
         x = restraint_weight[k]
@@ -120,7 +120,7 @@ def any_word(
     tindptr, tindices, tcred, tkind, tdomains,
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
-    pull_weight, credibility_scale, max_rounds, rivals,
+    pull_weight, credibility_scale, max_rounds, levers,
     capability, nuclear, margin, umbrella_on,
     levels, pclass, rlev,
     bits, stamp, touched, cur, nxt, dirty, ecache, eknown,
@@ -141,7 +141,7 @@ def any_word(
     them) turn the memo off: every visit draws afresh, with the same results.
     """
     n = tindptr.shape[0] - 1
-    riv_indptr, riv_indices, riv_hostility, rival_weight = rivals
+    riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, _ = levers
     nlev = levels.shape[0]
     memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
     F = 9 + 4 * nlev
@@ -193,15 +193,29 @@ def any_word(
             newa = bits[bj + 3]
             newd = bits[bj + 4]
             ij = bits[bj + 2]
+            j_original = r == 1  # round 1's frontier: the aggressors and targets
+            j_aggressor = False
+            if bound_victim and j_original:
+                for x in range(aggressors.shape[0]):
+                    if aggressors[x] == j:
+                        j_aggressor = True
             for q in range(tindptr[j], tindptr[j + 1]):
                 if (tdomains[q] & domain) == 0:
                     continue
                 kd = tkind[q]
-                c0 = pclass[kd, 0]
+                # the trigger toward j: full (0) for an original target or an "always"
+                # kind, else toward a co-belligerent (2); toward an initiator (1)
+                c0 = pclass[kd, 0 if j_original else 2]
                 c1 = pclass[kd, 1]
                 rl = rlev[kd]
                 if c0 < 0 and c1 < 0 and rl < 0:
                     continue
+                if (rl >= 0 and bound_victim and c0 < 0 and j_aggressor
+                        and bound_to_target(tindices[q], targets, tindptr, tindices, tkind,
+                                            tcred)):
+                    rl = -1  # a pledge toward the aggressor does not abandon the victim
+                    if c1 < 0:
+                        continue
                 always = always_triggers(kd)
                 if always:
                     f0a = newa
@@ -393,7 +407,7 @@ def _any_chunk(
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-    rivals,
+    levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
@@ -404,7 +418,8 @@ def _any_chunk(
     nw = w1 - w0
     lo = w0 + (nw * c) // nchunks
     hi = w0 + (nw * (c + 1)) // nchunks
-    levels, pclass, rlev = any_tables(pull_weight, restraint_weight, defend_initiators)
+    levels, pclass, rlev = any_tables(pull_weight, restraint_weight, defend_initiators,
+                                      levers[5])
     sa = np.zeros(64)
     sd = np.zeros(64)
     ca = np.zeros(64)
@@ -422,7 +437,7 @@ def _any_chunk(
             tindptr, tindices, tcred, tkind, tdomains,
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
-            pull_weight, credibility_scale, max_rounds, rivals,
+            pull_weight, credibility_scale, max_rounds, levers,
             capability, nuclear, margin, umbrella_on,
             levels, pclass, rlev,
             ws_bits[c], ws_stamp[c], ws_touched[c], ws_cur[c], ws_nxt[c], ws_dirty[c],
@@ -440,7 +455,7 @@ def simulate_any_parallel(
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-    rivals,
+    levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
@@ -457,7 +472,7 @@ def simulate_any_parallel(
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-            rivals,
+            levers,
             capability, nuclear, margin, umbrella_on,
             ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
             count_a, count_d, round_sum,
@@ -473,7 +488,7 @@ def simulate_any_serial(
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-    rivals,
+    levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
@@ -489,7 +504,7 @@ def simulate_any_serial(
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-            rivals,
+            levers,
             capability, nuclear, margin, umbrella_on,
             ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
             count_a, count_d, round_sum,

@@ -150,7 +150,7 @@ def sweep(
             (q.tindptr, q.tindices, q.tcredibility, q.tkind, q.tdomains),
             (q.threshold, q.default_threshold, region_code, q.global_reach, q.reach),
             (q.domain, q.pull_weight, q.restraint_weight, q.defend_initiators,
-             q.credibility_scale, q.max_rounds, *q.rivals),
+             q.credibility_scale, q.max_rounds, *q.levers),
             (q.capability, q.nuclear, float(rules.margin), bool(rules.nuclear_umbrella)),
             (int(mcode), int(samples), np.uint64(seed), any_rw),
             ws,
