@@ -65,3 +65,24 @@ def test_deterrence_map_on_a_cluster_is_bit_identical(client):
 def test_bad_client():
     with pytest.raises(foederis.ParameterError, match="dask.distributed.Client"):
         simulate_distributed(object(), foederis.load_world(), "RUS:EST")
+
+
+def test_stop_is_checked_on_the_client_and_cancels_the_blocks(client):
+    import threading
+    import time
+
+    w = foederis.load_world()
+    ev = threading.Event()
+    timer = threading.Timer(0.3, ev.set)
+    t0 = time.perf_counter()
+    timer.start()
+    part = foederis.simulate(w, "RUS:EST", samples=300_000, seed=2, client=client, stop=ev)
+    timer.cancel()
+    assert time.perf_counter() - t0 < 1.8  # the blocks take seconds each
+    assert part.interrupted and part.requested == 300_000 and part.samples < 300_000
+    if part.samples:  # the consecutive blocks done from 0 are the first samples exactly
+        whole = foederis.simulate(w, "RUS:EST", samples=part.samples, seed=2)
+        assert np.array_equal(part.count_d, whole.count_d)
+    with pytest.raises(foederis.Interrupted, match="before any block finished"):
+        deterrence_map(w, ["RUS", "CHN", "USA", "IRN"], ["EST", "TAW"], samples=50_000,
+                       client=client, stop=lambda: True)

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version as _version
 
 from ._constants import DOMAIN_NAMES, KIND_NAMES, SIDE_NAMES
 from . import kernels
+from ._config import config
 from ._warmup import warmup
 from .builtin import list_worlds, load_world
 from .rules import Rules
@@ -20,6 +21,7 @@ from ._compare import Comparison, compare
 from .fidelity import BacktestResult, backtest, load_cases
 from .errors import (
     AttackError,
+    BudgetError,
     ConvergenceError,
     EditError,
     FoederisError,
@@ -80,4 +82,6 @@ __all__ = [
     "ConvergenceError",
     "ScenarioError",
     "Interrupted",
+    "BudgetError",
+    "config",
 ]

@@ -34,8 +34,9 @@ from . import _kernels as _k
 from ._gate import jit_errstate
 
 __all__ = [
-    "BLOCK_SECONDS", "DECIDE_SECONDS", "LARGE_WORLD_COMMITMENTS", "PARALLEL_MIN_SECONDS",
-    "WORD", "BlockRun", "Workspace", "core_workspace", "run_blocks",
+    "BLOCK_SECONDS", "DECIDE_SECONDS", "ESTIMATE_SECONDS", "LARGE_WORLD_COMMITMENTS",
+    "PARALLEL_MIN_SECONDS", "WORD", "BlockRun", "Workspace", "core_workspace", "core_bytes",
+    "run_blocks",
 ]
 
 # Serial or parallel? Waking numba's thread pool costs far more than small work. Measured
@@ -53,6 +54,10 @@ PARALLEL_MIN_SECONDS = 0.05
 DECIDE_SECONDS = 0.005
 # Blocks between progress reports / stop checks aim at this duration.
 BLOCK_SECONDS = 0.2
+# A run's time is projected (``run_blocks(estimate=)``) once this much work was timed: the
+# first blocks are small, so their rate is dominated by per-call overhead (a 64-sample
+# block of mode "any" runs ~5x slower per sample than a 0.2 s block).
+ESTIMATE_SECONDS = 0.05
 # On a world this large one sample's work dwarfs a thread-pool wake-up (and allocating
 # the workspace already costs more): ensembles go parallel at once when there is a word
 # per chunk.
@@ -86,6 +91,15 @@ def core_workspace(lanes: int, n: int) -> tuple:
     )
 
 
+def core_bytes(n: int) -> int:
+    """Bytes of one lane of :func:`core_workspace` for ``n`` states.
+
+    >>> core_bytes(3) == sum(a.nbytes for a in core_workspace(1, 3))
+    True
+    """
+    return 64 * n + 16
+
+
 class Workspace:
     """Per-chunk buffers of the ensemble kernels, allocated once per simulate call and
     reused by every block: ``buffers`` (pass ``*buffers`` where the kernels take their
@@ -97,6 +111,23 @@ class Workspace:
     kernel then drawing every edge afresh on every visit (same results, slower).
     """
 
+    @staticmethod
+    def nbytes(mode: str, n: int, nchunks: int, restraint_weight: Any = None,
+               nnz: int = 0) -> int:
+        """Bytes the Workspace of these arguments allocates, known before allocating it.
+
+        >>> Workspace.nbytes("any", 5, 2, [1.0, 0.5, 0.0], 7) == sum(
+        ...     a.nbytes for a in Workspace("any", 5, 2, [1.0, 0.5, 0.0], 7).arrays())
+        True
+        """
+        per = 24 * n + (core_bytes(n) if mode == "threshold" else
+                        8 * _stride(restraint_weight) * n + 20 * n + 9 * nnz)
+        return nchunks * per
+
+    def arrays(self) -> tuple:
+        """Every array the workspace holds."""
+        return (self.count_a, self.count_d, self.round_sum, *self.buffers)
+
     def __init__(self, mode: str, n: int, nchunks: int,
                  restraint_weight: np.ndarray | None = None, nnz: int = 0) -> None:
         z = np.zeros
@@ -106,8 +137,7 @@ class Workspace:
         if mode == "threshold":
             self.buffers = core_workspace(nchunks, n)
         else:
-            stride = int(_k.any_stride(np.ascontiguousarray(restraint_weight,
-                                                            dtype=np.float64)))
+            stride = _stride(restraint_weight)
             self.buffers = (
                 z((nchunks, stride * n), np.uint64),  # bits
                 z((nchunks, n), np.int32),  # stamp
@@ -118,6 +148,10 @@ class Workspace:
                 z((nchunks, nnz), np.uint64),  # per-edge draws of the current word
                 z((nchunks, nnz), np.bool_),  # ... drawn yet (False between words)
             )
+
+
+def _stride(restraint_weight: Any) -> int:
+    return int(_k.any_stride(np.ascontiguousarray(restraint_weight, dtype=np.float64)))
 
 
 @dataclass(frozen=True)
@@ -147,6 +181,7 @@ def run_blocks(
     progress: Callable[[int, int], Any] | None = None,
     stop: Callable[[], bool] | None = None,
     on_parallel: Callable[[], Any] | None = None,
+    estimate: Callable[[float, int], Any] | None = None,
 ) -> BlockRun:
     """Run items [lo, hi) in blocks: ``run(parallel, a, b)`` computes [a, b) and returns
     how far it got (b, or less when the kernel stopped early).
@@ -173,6 +208,11 @@ def run_blocks(
         Called after each block with the items done since ``lo`` and ``hi - lo``.
     stop : callable() -> bool, optional
         Checked after each block but the last: True ends the loop (``interrupted``).
+    estimate : callable(seconds_per_item, items_left), optional
+        Called once, as soon as ``ESTIMATE_SECONDS`` of work were timed, with the time
+        per item of the last block (a serial measure divided by ``speedup`` when the rest
+        goes parallel) and the items still to do; it may raise (a
+        :class:`foederis.BudgetError`), which ends the loop and propagates.
 
     A KeyboardInterrupt between blocks ends the loop too (``keyboard``): the caller
     decides what to return or raise with the work done.
@@ -184,10 +224,12 @@ def run_blocks(
     interrupted = keyboard = False
     serial_time = 0.0
     serial_items = 0
+    timed = 0.0  # work timed so far, for the estimate
     try:
         with jit_errstate():
             while done < hi:
                 end = min(hi, (done + block + align - 1) // align * align)
+                block_par = use_par
                 t0 = time.perf_counter()
                 reached = int(run(use_par, done, end))
                 dt = time.perf_counter() - t0
@@ -207,6 +249,11 @@ def run_blocks(
                         block *= 4
                 else:
                     block = _next_block(dt / ran, 1, min_block)
+                timed += dt
+                if estimate is not None and timed >= ESTIMATE_SECONDS and done < hi:
+                    per = dt / ran  # the last (largest) block's rate, in the variant to come
+                    estimate(per / speedup if use_par and not block_par else per, hi - done)
+                    estimate = None
                 if use_par:
                     block = max(block, parallel_block)
                 if progress is not None:

@@ -38,7 +38,7 @@ def _ensemble_lines(ens: Any, world: Any, top: int = 12) -> list[str]:
 
     lines = [
         f"Monte Carlo ({ens.mode}, {ens.samples:,} samples, seed {ens.seed}): "
-        f"P(deterred) = {ens.p_deterred:.3f}; mean war size {float(np.mean(ens.war_size)):.1f}"
+        f"P(deterred) = {ens.p_deterred:.3f}; mean war size {ens.mean_war_size:.1f}"
     ]
     p = np.maximum(ens.p_join_a, ens.p_join_d)
     order = np.argsort(-p, kind="stable")[:top]

@@ -20,7 +20,7 @@ from typing import Any
 from ._validate import check_int
 from .errors import ParameterError
 
-__all__ = ["check_client", "check_blocks", "run_on_cluster", "sample_blocks"]
+__all__ = ["POLL_SECONDS", "check_client", "check_blocks", "run_on_cluster", "sample_blocks"]
 
 
 def check_client(client: Any) -> Any:
@@ -63,26 +63,48 @@ def sample_blocks(start: int, samples: int, blocks: int) -> list[tuple[int, int]
     return out
 
 
+#: Seconds between two looks at ``stop`` (and chances for Ctrl-C) while blocks run.
+POLL_SECONDS = 0.1
+
+
 def run_on_cluster(client: Any, block: Callable[..., Any], world: Any,
                    args: Sequence[tuple], *, progress: Callable[[int, int], Any] | None = None,
-                   size: Callable[[Any], int] | None = None, total: int = 0) -> list:
-    """Run ``block(world, *a)`` for each ``a`` of ``args`` on the cluster; return the
-    results in the order of ``args``.
+                   size: Callable[[Any], int] | None = None, total: int = 0,
+                   stop: Callable[[], bool] | None = None) -> tuple[list, bool]:
+    """Run ``block(world, *a)`` for each ``a`` of ``args`` on the cluster; return (the
+    results in the order of ``args``, whether ``stop`` ended the run).
 
     The world is scattered once, under its own key, and shared by every block. With
     ``progress``, it is called as blocks complete with (sum of ``size(result)``,
-    ``total``)."""
-    from distributed import as_completed
+    ``total``). The client waits for blocks ``POLL_SECONDS`` at a time, checking ``stop``
+    in between: when it returns True, the blocks not finished are cancelled and their
+    results are None. Ctrl-C cancels them too, then propagates."""
+    from distributed import wait
 
     wf = client.scatter(world, broadcast=True, hash=False)  # own key: no release race
     futures = [client.submit(block, wf, *a, pure=False) for a in args]
     position = {f.key: k for k, f in enumerate(futures)}
     out: list = [None] * len(futures)
+    pending = set(futures)
     done = 0
-    for fut in as_completed(futures):
-        part = fut.result()
-        out[position[fut.key]] = part
-        if progress is not None:
-            done += size(part) if size is not None else 1
-            progress(done, total)
-    return out
+    try:
+        while pending:
+            try:
+                wait(pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished in POLL_SECONDS
+                pass
+            finished = {f for f in pending if f.done()}
+            pending -= finished
+            for fut in sorted(finished, key=lambda f: position[f.key]):
+                part = fut.result()
+                out[position[fut.key]] = part
+                if progress is not None:
+                    done += size(part) if size is not None else 1
+                    progress(done, total)
+            if pending and stop is not None and stop():
+                client.cancel(list(pending))
+                return out, True
+    except BaseException:
+        client.cancel([f for f in futures if not f.done()])
+        raise
+    return out, False

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -48,6 +49,7 @@ import numpy as np
 
 from . import _kernels as _k
 from ._blocks import LARGE_WORLD_COMMITMENTS, WORD, Workspace, run_blocks
+from ._config import check_memory, check_time, resolve_budget
 from ._cluster import check_blocks, check_client, run_on_cluster, sample_blocks
 from ._gate import (
     MODES,
@@ -66,7 +68,20 @@ from ._validate import check_int
 from .errors import Interrupted, ParameterError
 from .rules import Rules
 
-__all__ = ["simulate", "simulate_distributed", "Ensemble", "merge_ensembles", "MODES"]
+__all__ = ["simulate", "simulate_distributed", "Ensemble", "merge_ensembles", "MODES",
+           "PER_SAMPLE_AUTO", "SAMPLE_BYTES", "ensemble_advice"]
+
+#: With ``per_sample=None`` the per-sample arrays are kept up to this many samples.
+PER_SAMPLE_AUTO = 1_000_000
+#: Bytes of the per-sample arrays per sample (war_size 8, n_rounds 4, balance 8, deterred 1).
+SAMPLE_BYTES = 21
+
+
+def ensemble_advice(what: str) -> str:
+    """How to proceed when an ensemble is over budget."""
+    return (f"use fewer samples, split the {what} (simulate's start= and "
+            "foederis.merge_ensembles) or run it on a Dask cluster (client=, see "
+            "foederis.distributed), or raise the budget")
 
 
 # --------------------------------------------------------------------------------------
@@ -88,6 +103,12 @@ class Ensemble:
         True when a ``stop`` flag ended the run early.
     count_a, count_d, round_sum : int64 arrays, per state
         In how many samples each state joined A, joined D; sum of its join rounds.
+    n_deterred, war_size_sum : int
+        Samples in which the attack was deterred; sum over samples of ``war_size``
+        (kept whether or not the per-sample arrays are).
+    per_sample : bool
+        Whether the per-sample arrays below were kept (``simulate(per_sample=)``); when
+        not, they are empty.
     war_size : int64 array, per sample
         States at war (both sides, aggressors and targets included).
     n_rounds : int32 array, per sample
@@ -110,6 +131,9 @@ class Ensemble:
     count_a: np.ndarray
     count_d: np.ndarray
     round_sum: np.ndarray
+    n_deterred: int
+    war_size_sum: int
+    per_sample: bool
     war_size: np.ndarray
     n_rounds: np.ndarray
     balance: np.ndarray
@@ -144,7 +168,12 @@ class Ensemble:
     @property
     def p_deterred(self) -> float:
         """Share of samples in which the attack is deterred."""
-        return float(np.count_nonzero(self.deterred) / self.samples) if self.samples else math.nan
+        return float(self.n_deterred / self.samples) if self.samples else math.nan
+
+    @property
+    def mean_war_size(self) -> float:
+        """Mean number of states at war over the samples."""
+        return float(self.war_size_sum / self.samples) if self.samples else math.nan
 
     def stderr(self, p: Any) -> Any:
         """Binomial standard error sqrt(p (1 - p) / samples) of a probability (array)."""
@@ -170,8 +199,14 @@ class Ensemble:
         )
 
     def samples_frame(self) -> Any:
-        """Per-sample results as a pandas DataFrame indexed by sample number."""
+        """Per-sample results as a pandas DataFrame indexed by sample number (needs the
+        per-sample arrays: ``simulate(per_sample=True)``)."""
         import pandas as pd
+
+        if not self.per_sample:
+            raise ParameterError(
+                f"this ensemble of {self.samples:,} samples kept no per-sample results; "
+                "run simulate(..., per_sample=True) for them")
 
         return pd.DataFrame(
             {
@@ -225,8 +260,11 @@ def merge_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
             )
     total = sum(e.samples for e in parts)
 
+    keep = all(e.per_sample for e in parts)
+
     def cat(name: str) -> np.ndarray:
-        return _frozen(np.concatenate([getattr(e, name) for e in parts]))
+        arrs = [getattr(e, name) for e in parts]
+        return _frozen(np.concatenate(arrs) if keep else arrs[0][:0].copy())
 
     def add(name: str) -> np.ndarray:
         out = np.zeros_like(getattr(first, name))
@@ -240,6 +278,9 @@ def merge_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
         requested=sum(e.requested for e in parts),
         interrupted=any(e.interrupted for e in parts),
         count_a=add("count_a"), count_d=add("count_d"), round_sum=add("round_sum"),
+        n_deterred=sum(e.n_deterred for e in parts),
+        war_size_sum=sum(e.war_size_sum for e in parts),
+        per_sample=all(e.per_sample for e in parts),
         war_size=cat("war_size"), n_rounds=cat("n_rounds"), balance=cat("balance"),
         deterred=cat("deterred"),
     )
@@ -249,10 +290,11 @@ def merge_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
 # the driver
 # --------------------------------------------------------------------------------------
 def _run_block(mode: str, parallel: bool, p: Any, seed: np.uint64, lo: int, hi: int,
-               start: int, margin: float, umbrella_on: bool, ws: Workspace,
-               out: tuple, status: np.ndarray) -> int:
-    """Samples [lo, hi) into ``out`` and ``ws``; returns how far the kernel got."""
-    war_size, n_rounds, balance, deterred = (a[lo - start: hi - start] for a in out)
+               margin: float, umbrella_on: bool, ws: Workspace, out: tuple,
+               status: np.ndarray) -> int:
+    """Samples [lo, hi) into ``ws`` and ``out`` (per-sample arrays of hi - lo entries);
+    returns how far the kernel got."""
+    war_size, n_rounds, balance, deterred = out
     if mode == "threshold":
         kern = _k.simulate_threshold_parallel if parallel else _k.simulate_threshold_serial
         kern(
@@ -282,6 +324,11 @@ def _run_block(mode: str, parallel: bool, p: Any, seed: np.uint64, lo: int, hi: 
     return int(status[0])
 
 
+def _per_sample_arrays(k: int) -> list:
+    return [np.zeros(k, np.int64), np.zeros(k, np.int32), np.empty(k, np.float64),
+            np.zeros(k, np.bool_)]
+
+
 def simulate(
     world: Any,
     attacks: Any,
@@ -292,10 +339,13 @@ def simulate(
     mode: str = "threshold",
     domain: str = "conventional",
     start: int = 0,
+    per_sample: bool | None = None,
     progress: Callable[[int, int], Any] | None = None,
     stop: Any = None,
     parallel: bool | None = None,
     client: Any = None,
+    memory_budget: Any = "config",
+    time_budget: Any = "config",
 ) -> Ensemble:
     """Monte Carlo ensemble of the cascade: credibilities as probabilities.
 
@@ -316,6 +366,11 @@ def simulate(
         First sample number: samples [start, start + samples) are computed, exactly as
         they would be in one larger run. Split a large ensemble across processes or
         machines this way and join the parts with :func:`merge_ensembles`.
+    per_sample : bool or None
+        Keep the per-sample arrays (``war_size``, ``n_rounds``, ``balance``,
+        ``deterred``: 21 bytes a sample)? None (default): when ``samples`` <=
+        ``PER_SAMPLE_AUTO`` (10^6). Without them memory does not grow with ``samples``:
+        the per-state counts, ``p_deterred`` and ``mean_war_size`` are kept either way.
     progress : callable(done, total), optional
         Called after each block of samples (blocks take ~0.2 s).
     stop : threading.Event or callable, optional
@@ -326,7 +381,11 @@ def simulate(
         work never pays for waking the thread pool). Results are identical either way.
     client : dask.distributed.Client, optional
         Run blocks of the samples on a Dask cluster and merge them: the same ensemble, bit
-        for bit (:func:`simulate_distributed`; ``stop`` is not supported there).
+        for bit (:func:`simulate_distributed`).
+    memory_budget, time_budget : "config", number or None
+        Bytes and seconds this call may take ("config": ``foederis.config``'s; None:
+        unlimited). Memory is estimated from the sizes before anything is allocated;
+        time from the first blocks (a few ms of the real work).
 
     Returns
     -------
@@ -334,6 +393,8 @@ def simulate(
 
     Raises
     ------
+    foederis.BudgetError
+        The estimated memory or time exceeds the budget (the message gives the estimate).
     foederis.Interrupted
         On Ctrl-C (KeyboardInterrupt) between blocks; its ``partial`` attribute holds the
         Ensemble of the samples completed.
@@ -350,7 +411,8 @@ def simulate(
     """
     if client is not None:
         return simulate_distributed(client, world, attacks, rules, samples, seed, mode=mode,
-                                    domain=domain, start=start, progress=progress)
+                                    domain=domain, start=start, per_sample=per_sample,
+                                    progress=progress, stop=stop)
     world = check_world(world)
     rules = check_rules(rules)
     dname, dbit = parse_domain(domain)
@@ -362,6 +424,8 @@ def simulate(
     stopped = check_stop(stop)
     progress = check_progress(progress)
     parallel = check_parallel(parallel)
+    keep = check_per_sample(per_sample, samples)
+    mbudget, tbudget = resolve_budget(memory_budget, time_budget)
 
     p = prepare(world, aggressors, targets, rules, dbit)
     if mode == "any":
@@ -373,13 +437,15 @@ def simulate(
     n = world.n_states
     threads = numba.get_num_threads()
     nchunks = 1 if (parallel is False or threads < 2) else threads
+    what = f"simulate of {samples:,} samples (mode {mode!r})"
+    check_memory(what, Workspace.nbytes(mode, n, nchunks, p.restraint_weight,
+                                        world.n_commitments)
+                 + (SAMPLE_BYTES * samples if keep else 0) + 48 * n, mbudget,
+                 ("pass per_sample=False (memory then does not grow with samples), "
+                  if keep else "") + ensemble_advice("ensemble"))
     ws = Workspace(mode, n, nchunks, p.restraint_weight, world.n_commitments)
-    out = (
-        np.zeros(samples, np.int64),
-        np.zeros(samples, np.int32),
-        np.empty(samples, np.float64),
-        np.zeros(samples, np.bool_),
-    )
+    out = _per_sample_arrays(samples if keep else 0)
+    sums = [0, 0]  # deterred samples, sum of war sizes
     status = np.array([start], dtype=np.int64)
     end = start + samples
     useed = np.uint64(seed)
@@ -388,26 +454,42 @@ def simulate(
     large = (parallel is None and nchunks > 1 and samples >= WORD * nchunks
              and world.n_commitments >= LARGE_WORLD_COMMITMENTS)
     use_par = (bool(parallel) and nchunks > 1) or large
+    t0 = time.perf_counter()
 
     def result(upto: int, was_interrupted: bool) -> Ensemble:
-        k = upto - start
+        k = upto - start if keep else 0
         return Ensemble(
             world=world, attacks=pairs, rules=rules, domain=dname, mode=mode, seed=seed,
-            start=start, samples=k, requested=samples, interrupted=was_interrupted,
+            start=start, samples=upto - start, requested=samples,
+            interrupted=was_interrupted,
             count_a=_frozen(ws.count_a.sum(axis=0)), count_d=_frozen(ws.count_d.sum(axis=0)),
             round_sum=_frozen(ws.round_sum.sum(axis=0)),
+            n_deterred=sums[0], war_size_sum=sums[1], per_sample=keep,
             war_size=_frozen(out[0][:k].copy()), n_rounds=_frozen(out[1][:k].copy()),
             balance=_frozen(out[2][:k].copy()), deterred=_frozen(out[3][:k].copy()),
         )
 
     def run(par: bool, lo: int, hi: int) -> int:
-        return _run_block(mode, par, p, useed, lo, hi, start, margin, umbrella_on, ws, out,
-                          status)
+        if keep:
+            views = tuple(a[lo - start: hi - start] for a in out)
+        else:  # one block's worth of per-sample scratch, grown as blocks grow
+            if len(out[0]) < hi - lo:
+                out[:] = _per_sample_arrays(hi - lo)
+            views = tuple(a[: hi - lo] for a in out)
+        reached = _run_block(mode, par, p, useed, lo, hi, margin, umbrella_on, ws, views,
+                             status)
+        sums[0] += int(np.count_nonzero(views[3][: reached - lo]))
+        sums[1] += int(views[0][: reached - lo].sum())
+        return reached
+
+    def estimate(per: float, left: int) -> None:
+        check_time(what, time.perf_counter() - t0 + per * left, tbudget,
+                   ensemble_advice("ensemble"))
 
     ran = run_blocks(run, start, end, block=WORD, min_block=WORD, parallel=use_par,
                      decided=parallel is not None or nchunks == 1 or large, speedup=nchunks,
                      align=WORD, parallel_block=WORD * nchunks,
-                     progress=progress, stop=stopped)
+                     progress=progress, stop=stopped, estimate=estimate)
     if ran.keyboard:
         upto = int(status[0])
         exc = Interrupted(
@@ -419,33 +501,67 @@ def simulate(
     return result(ran.done, ran.interrupted)
 
 
+def check_per_sample(per_sample: Any, samples: int) -> bool:
+    """``simulate``'s ``per_sample`` (True, False or None: up to ``PER_SAMPLE_AUTO``)."""
+    if per_sample is None:
+        return samples <= PER_SAMPLE_AUTO
+    if not isinstance(per_sample, (bool, np.bool_)):
+        raise ParameterError(f"per_sample must be True, False or None, got {per_sample!r}")
+    return bool(per_sample)
+
+
 def _simulate_block(world: Any, attacks: Any, rules: Rules, samples: int, seed: int,
-                    mode: str, domain: str, start: int) -> Ensemble:
+                    mode: str, domain: str, start: int, per_sample: bool) -> Ensemble:
+    # the client side applied the time budget to the whole; a worker's memory budget is
+    # its own machine's
     return simulate(world, attacks, rules, samples=samples, seed=seed, mode=mode,
-                    domain=domain, start=start)
+                    domain=domain, start=start, per_sample=per_sample, time_budget=None)
 
 
 def simulate_distributed(client: Any, world: Any, attacks: Any, rules: Any = None,
                          samples: int = 1000, seed: Any = 0, *, mode: str = "threshold",
                          domain: str = "conventional", start: int = 0,
-                         blocks: int | None = None, progress: Any = None) -> Ensemble:
+                         per_sample: bool | None = None, blocks: int | None = None,
+                         progress: Any = None, stop: Any = None) -> Ensemble:
     """:func:`simulate` with the samples split into blocks run on a Dask cluster and
     merged with :func:`merge_ensembles` (bit-identical to one local call).
 
     ``blocks`` defaults to twice the cluster's thread count. The world is scattered once
-    and shared by every block. Also :func:`foederis.distributed.simulate_distributed`.
+    and shared by every block. ``stop`` is checked on the client while blocks run: when
+    set, the blocks not finished are cancelled and the consecutive blocks done from
+    ``start`` are returned (``interrupted=True``). Also
+    :func:`foederis.distributed.simulate_distributed`.
     """
     client = check_client(client)
-    samples = check_int("samples", samples, low=1)
+    world = check_world(world)
+    attacks = parse_attacks(world, attacks)[2]
+    samples = check_int("samples", samples, low=1, high=1 << 62)
+    start = check_int("start", start, low=0, high=(1 << 62) - samples)
     rules = check_rules(rules)
+    mode = check_mode(mode)
+    dname = parse_domain(domain)[0]
     seed = check_seed(seed)
     progress = check_progress(progress)
+    stopped = check_stop(stop)
+    keep = check_per_sample(per_sample, samples)
     blocks = check_blocks(client, blocks)
-    parts = run_on_cluster(
+    parts, interrupted = run_on_cluster(
         client, _simulate_block, world,
-        [(attacks, rules, n, seed, mode, domain, s)
+        [(attacks, rules, n, seed, mode, dname, s, keep)
          for s, n in sample_blocks(start, samples, blocks)],
-        progress=progress, size=lambda e: e.samples, total=samples,
+        progress=progress, size=lambda e: e.samples, total=samples, stop=stopped,
     )
+    done = []
+    for e in parts:  # the consecutive blocks done from start
+        if e is None:
+            break
+        done.append(e)
+    if not done:  # stopped before any block finished: an empty ensemble
+        zeros = _frozen(np.zeros(world.n_states, np.int64))
+        per = [_frozen(x) for x in _per_sample_arrays(0)]
+        return Ensemble(world, attacks, rules, dname, mode, seed, start, 0, samples, True,
+                        zeros, zeros, zeros, 0, 0, keep, *per)
     # the merged ensemble should name the caller's world object, not a worker's copy
-    return dataclasses.replace(merge_ensembles(parts), world=world)
+    merged = merge_ensembles(done)
+    return dataclasses.replace(merged, world=world, requested=samples,
+                               interrupted=merged.interrupted or interrupted)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import FoederisError
+from .errors import FoederisError, Interrupted
 
 
 def _cmd_worlds(args: argparse.Namespace) -> int:
@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return int(args.func(args) or 0)
+    except Interrupted as e:  # Ctrl-C between blocks of a long run
+        print(f"foederis: interrupted: {e}", file=sys.stderr)
+        return 130
     except FoederisError as e:
         print(f"foederis: error: {e}", file=sys.stderr)
         return 2

@@ -54,3 +54,9 @@ class ScenarioError(FoederisError, ValueError):
 
 class Interrupted(FoederisError):
     """Long work stopped by the user (Ctrl-C or a stop flag)."""
+
+
+class BudgetError(FoederisError):
+    """Work refused before it starts: its estimated memory or time exceeds the budget
+    (``foederis.config.memory_budget`` / ``time_budget``, or the call's own). The message
+    gives the estimate and how to proceed."""

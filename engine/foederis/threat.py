@@ -17,6 +17,7 @@ spectral radius); beta * (max row sum of C) < 1 guarantees it. When it does not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +26,10 @@ import numpy as np
 
 from . import _kernels as _k
 from ._validate import check_int, check_number
-from ._gate import check_parallel, check_rules, check_world, frozen_view, parse_domain
-from .errors import ConvergenceError
+from ._blocks import run_blocks
+from ._gate import (check_parallel, check_progress, check_rules, check_stop, check_world,
+                    frozen_view, parse_domain)
+from .errors import ConvergenceError, Interrupted
 from .rules import Rules
 
 __all__ = ["threat_exposure", "ThreatExposure"]
@@ -59,7 +62,8 @@ class ThreatExposure:
     residual : float
         Largest change in the last iteration.
     converged : bool
-        Always True (a non-convergent iteration raises ConvergenceError).
+        True (a non-convergent iteration raises ConvergenceError); False only on the
+        ``partial`` result of an interrupted solve.
     """
 
     world: Any
@@ -156,6 +160,8 @@ def threat_exposure(
     tol: float = 1e-12,
     max_iter: int = 10_000,
     parallel: bool | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+    stop: Any = None,
 ) -> ThreatExposure:
     """Solve t = h + beta * C t for every state's threat exposure.
 
@@ -177,12 +183,19 @@ def threat_exposure(
     max_iter : int, default 10000
     parallel : bool or None
         Force serial or parallel row sweeps; None decides by size. Identical results.
+    progress : callable(done, total), optional
+        Called after each block of iterations (~0.2 s) with (iterations, max_iter).
+    stop : threading.Event or callable, optional
+        Checked between blocks of iterations; when set, Interrupted is raised.
 
     Raises
     ------
     ConvergenceError
         beta too large for the iteration to converge (names beta, the bound, and the beta
         below which convergence is guaranteed).
+    Interrupted
+        ``stop`` was set, or Ctrl-C, before the iteration ended: its ``partial`` holds
+        the last iterate (``converged=False``).
 
     Examples
     --------
@@ -203,6 +216,8 @@ def threat_exposure(
     tol = check_number("tol", tol, low=0, low_open=True)
     max_iter = check_int("max_iter", max_iter, low=1)
     parallel = check_parallel(parallel)
+    progress = check_progress(progress)
+    stopped = check_stop(stop)
 
     n = world.n_states
     weight = commitment_weights(world, rules, dbit)
@@ -224,9 +239,28 @@ def threat_exposure(
     _k.threat_source_kernel(ro(world.riv_indptr), ro(world.riv_indices),
                             ro(world.riv_hostility), ro(world.capability), h)
     h.setflags(write=False)
-    kern = _k.threat_iterate_parallel if use_par else _k.threat_iterate_serial
-    status, iters, delta = kern(ro(world.indptr), ro(world.indices), weight, h, float(beta),
-                                float(tol), int(max_iter), t, work, stats)
+    t[:] = h
+    state = np.array([0.0, np.inf, 0.0])
+    result = [1]
+    args = (ro(world.indptr), ro(world.indices), weight, h, float(beta), float(tol))
+
+    def run(par: bool, lo: int, hi: int) -> int:  # iterations [lo, hi), resumed from state
+        kern = _k.threat_steps_parallel if par else _k.threat_steps_serial
+        result[0] = kern(*args, hi - lo, t, work, stats, state)
+        return max_iter if result[0] != 1 else int(state[0])  # ended: no more blocks
+
+    ran = run_blocks(run, 0, max_iter, block=8, min_block=1, parallel=use_par, decided=True,
+                     speedup=1, progress=progress, stop=stopped)
+    status, iters, delta = result[0], int(state[0]), float(state[1])
+    if ran.interrupted:
+        te = ThreatExposure(world=world, beta=float(beta), domain=dname, exposure=t.copy(),
+                            own=h, imported=t - h, bound=bound, iterations=iters,
+                            residual=delta, converged=False)
+        exc = Interrupted(f"threat_exposure {'interrupted' if ran.keyboard else 'stopped'} "
+                          f"after {iters:,} iterations (residual {delta:.3g}); the last "
+                          "iterate is in this exception's .partial attribute")
+        exc.partial = te  # type: ignore[attr-defined]
+        raise exc
     if status != 0:
         safe = f"beta < {1.0 / max_row:.6g}" if max_row > 0 else "any beta"
         if status == 1 and bound < 1:

@@ -358,11 +358,10 @@ def ensemble_html(e0: Any, e1: Any, cascade: Any = None) -> str:
         if e is None:
             continue
         flag = " (stopped early)" if e.interrupted else ""
-        ws = np.asarray(e.war_size)
         parts.append(
             f"<div><b>Monte Carlo {label}</b>: {e.samples:,} samples (seed {e.seed}, "
             f"{esc(e.mode)} rule){flag}, P(deterred) = "
-            f"<b>{e.p_deterred:.3f}</b>, mean war size {ws.mean() if len(ws) else 0:.1f} "
+            f"<b>{e.p_deterred:.3f}</b>, mean war size {e.mean_war_size if e.samples else 0:.1f} "
             f"states</div>"
         )
     e = e1 if e1 is not None else e0

@@ -62,7 +62,8 @@ from .random import (
     seed_key,
     word_key,
 )
-from .threat import threat_iterate_parallel, threat_iterate_serial, threat_source_kernel
+from .threat import (threat_iterate_parallel, threat_iterate_serial, threat_source_kernel,
+                     threat_steps_parallel, threat_steps_serial)
 
 __all__ = [
     "any_stride",
@@ -86,6 +87,8 @@ __all__ = [
     "simulate_threshold_serial",
     "threat_iterate_parallel",
     "threat_iterate_serial",
+    "threat_steps_parallel",
+    "threat_steps_serial",
     "threat_source_kernel",
     "umbrella_kernel",
     "word_key",

@@ -6,7 +6,8 @@ import numpy as np
 
 from .._numba import jit, jit_parallel, prange
 
-__all__ = ["threat_source_kernel", "threat_iterate_parallel", "threat_iterate_serial"]
+__all__ = ["threat_source_kernel", "threat_iterate_parallel", "threat_iterate_serial",
+           "threat_steps_parallel", "threat_steps_serial"]
 
 
 @jit
@@ -67,65 +68,96 @@ def _threat_step_status(stats, it, tol, prev, grow):
 
 
 @jit_parallel
-def threat_iterate_parallel(indptr, indices, weight, h, beta, tol, max_iter, t, work, stats):
-    """Jacobi iteration of t = h + beta * W t from t = h, rows in parallel chunks
-    (``stats.shape[0]`` of them). Returns (status, iterations, last max change):
-    status 0 converged, 1 hit max_iter, 2 diverging."""
+def threat_steps_parallel(indptr, indices, weight, h, beta, tol, steps, t, work, stats,
+                          state):
+    """Up to ``steps`` more Jacobi sweeps of t = h + beta * W t from the iterate in ``t``,
+    rows in parallel chunks (``stats.shape[0]`` of them). ``state`` float64[3] =
+    (iterations done, last max change, count of rising changes) is carried from call to
+    call (start: (0, inf, 0), t = h), so any split of the sweeps into calls gives the same
+    iterates. Returns the status: 0 converged, 1 not yet, 2 diverging. The last iterate is
+    left in ``t``."""
     nchunks = stats.shape[0]
-    n = h.shape[0]
-    for i in range(n):
-        t[i] = h[i]
+    it = np.int64(state[0])
+    prev = state[1]
+    grow = np.int64(state[2])
     x = t
     y = work
     status = 1
-    prev = np.inf
-    delta = 0.0
-    grow = 0
-    it = 0
-    while it < max_iter:
+    k = 0
+    while k < steps:
+        k += 1
         it += 1
         for c in prange(nchunks):
             _threat_sweep(c, nchunks, indptr, indices, weight, h, beta, x, y, stats)
-        status, delta, grow = _threat_step_status(stats, it, tol, prev, grow)
-        prev = delta
+        status, prev, grow = _threat_step_status(stats, it, tol, prev, grow)
         tmp = x
         x = y
         y = tmp
         if status != 1:
             break
-    if it % 2 == 1:  # the last iterate is in work
-        for i in range(n):
+    if k % 2 == 1:  # the last iterate is in work
+        for i in range(h.shape[0]):
             t[i] = work[i]
-    return status, it, delta
+    state[0] = it
+    state[1] = prev
+    state[2] = grow
+    return status
+
+
+@jit
+def threat_steps_serial(indptr, indices, weight, h, beta, tol, steps, t, work, stats,
+                        state):
+    """As threat_steps_parallel, chunks one after another."""
+    nchunks = stats.shape[0]
+    it = np.int64(state[0])
+    prev = state[1]
+    grow = np.int64(state[2])
+    x = t
+    y = work
+    status = 1
+    k = 0
+    while k < steps:
+        k += 1
+        it += 1
+        for c in range(nchunks):
+            _threat_sweep(c, nchunks, indptr, indices, weight, h, beta, x, y, stats)
+        status, prev, grow = _threat_step_status(stats, it, tol, prev, grow)
+        tmp = x
+        x = y
+        y = tmp
+        if status != 1:
+            break
+    if k % 2 == 1:
+        for i in range(h.shape[0]):
+            t[i] = work[i]
+    state[0] = it
+    state[1] = prev
+    state[2] = grow
+    return status
+
+
+@jit
+def _start(h, t):
+    for i in range(h.shape[0]):
+        t[i] = h[i]
+    return np.array([0.0, np.inf, 0.0])
+
+
+@jit  # the parallel loops are threat_steps_parallel's
+def threat_iterate_parallel(indptr, indices, weight, h, beta, tol, max_iter, t, work, stats):
+    """Jacobi iteration of t = h + beta * W t from t = h, rows in parallel chunks
+    (``stats.shape[0]`` of them). Returns (status, iterations, last max change):
+    status 0 converged, 1 hit max_iter, 2 diverging."""
+    state = _start(h, t)
+    status = threat_steps_parallel(indptr, indices, weight, h, beta, tol, max_iter, t, work,
+                                   stats, state)
+    return status, np.int64(state[0]), state[1]
 
 
 @jit
 def threat_iterate_serial(indptr, indices, weight, h, beta, tol, max_iter, t, work, stats):
     """As threat_iterate_parallel, chunks one after another."""
-    nchunks = stats.shape[0]
-    n = h.shape[0]
-    for i in range(n):
-        t[i] = h[i]
-    x = t
-    y = work
-    status = 1
-    prev = np.inf
-    delta = 0.0
-    grow = 0
-    it = 0
-    while it < max_iter:
-        it += 1
-        for c in range(nchunks):
-            _threat_sweep(c, nchunks, indptr, indices, weight, h, beta, x, y, stats)
-        status, delta, grow = _threat_step_status(stats, it, tol, prev, grow)
-        prev = delta
-        tmp = x
-        x = y
-        y = tmp
-        if status != 1:
-            break
-    if it % 2 == 1:
-        for i in range(n):
-            t[i] = work[i]
-    return status, it, delta
-
+    state = _start(h, t)
+    status = threat_steps_serial(indptr, indices, weight, h, beta, tol, max_iter, t, work,
+                                 stats, state)
+    return status, np.int64(state[0]), state[1]

@@ -3,6 +3,12 @@ mode, the ensemble) of every pair of a list, in one kernel per block of pairs
 (:mod:`foederis._kernels.sweep`), the blocks run by the one block driver
 (:func:`foederis._blocks.run_blocks`).
 
+A pair's ensemble of more than ``PAIR_SAMPLES`` samples is not one kernel call: such
+sweeps run pair by pair, the deterministic cascade in the sweep kernel and the ensemble
+through :func:`foederis.simulate` (blocks of samples, parallel within the pair, no
+per-sample arrays kept), whose counts are the sweep kernel's bit for bit. So ``stop``,
+``progress`` and Ctrl-C are honoured every ~0.2 s whatever the number of samples.
+
 Examples
 --------
 >>> import numpy as np
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,15 +33,23 @@ import numba
 import numpy as np
 
 from .. import _kernels as _k
-from .._blocks import core_workspace, run_blocks
+from .._blocks import ESTIMATE_SECONDS, core_bytes, core_workspace, run_blocks
+from .._config import check_memory, check_time, resolve_budget
+from .._constants import DOMAIN_BITS
 from .._gate import frozen_view, jit_errstate, per_question_levers, prepare
+from .._simulate import simulate
+from ..errors import Interrupted, ParameterError
 from ..rules import Rules
 from .._kernels import sweep as _sk
 
-__all__ = ["MODE_CODE", "SweepOut", "lane_bytes", "sweep"]
+__all__ = ["MODE_CODE", "PAIR_BYTES", "PAIR_SAMPLES", "SweepOut", "lane_bytes", "sweep"]
+
+#: Above this many samples per pair, each pair's ensemble runs in blocks of samples.
+PAIR_SAMPLES = 2048
+#: Bytes per pair of the sweep's inputs and outputs.
+PAIR_BYTES = 3 * 8 + 54
 
 
-@dataclass
 @dataclass
 class SweepOut:
     """The outputs of :func:`sweep` (per pair, per lane for entrapment) and how it ran."""
@@ -64,7 +79,7 @@ MODE_CODE = {None: _sk.MODE_DETERMINISTIC, "threshold": _sk.MODE_THRESHOLD,
 
 def lane_bytes(n: int, nnz: int, mode: int, stride: int, accumulate: bool) -> int:
     """Workspace bytes of one lane."""
-    b = 65 * n + 64
+    b = core_bytes(n) + n + 48
     if mode == _sk.MODE_ANY:
         b += 8 * stride * n + 28 * n
     if accumulate:
@@ -87,6 +102,10 @@ def sweep(
     progress: Callable[[int, int], Any] | None = None,
     stop: Callable[[], bool] | None = None,
     parallel: bool | None = None,
+    result_bytes: int = 0,
+    what: str = "the sweep",
+    memory_budget: Any = "config",
+    time_budget: Any = "config",
 ) -> SweepOut:
     """Run the cascade (and, with ``mode``, ``samples`` ensemble samples) of every pair.
 
@@ -96,6 +115,11 @@ def sweep(
     sums do not either. Blocks of pairs are timed as in :func:`foederis.simulate`: the
     first ones run serially, and the rest goes parallel only when its estimated serial
     time exceeds ``PARALLEL_MIN_SECONDS`` (waking a sleeping thread pool costs ms).
+
+    Budgets (``foederis.config`` unless given): the workspaces, per-pair arrays and the
+    caller's ``result_bytes`` are checked before anything is allocated, the time after the
+    first blocks (BudgetError naming ``what``). ``progress`` counts pairs, or pair-samples
+    when ``samples > PAIR_SAMPLES``.
     """
     # the levers that read the world per question (conditions, restraint that reads the
     # treaty, reach by geography) give each pair its own inputs: such pairs run one by one
@@ -119,6 +143,13 @@ def sweep(
         lanes = 1 if (parallel is False or threads < 2) else threads
     nl = int(lanes)
     nnz = world.n_commitments
+    mbudget, tbudget = resolve_budget(memory_budget, time_budget)
+    how = "sweep fewer pairs (a sample of aggressors= and targets=)" + (
+        " or fewer samples" if samples else "") + ", run it on a Dask cluster (client=), or " \
+        "raise the budget"
+    check_memory(what, nl * lane_bytes(n, nnz, mcode, stride, accumulate)
+                 + npairs * PAIR_BYTES + result_bytes, mbudget, how)
+    big = mcode != _sk.MODE_DETERMINISTIC and samples > PAIR_SAMPLES
     nreg = max(len(world.region_names), 2)
     z = np.zeros
     ws = (
@@ -152,7 +183,8 @@ def sweep(
             (q.domain, q.pull_weight, q.restraint_weight, q.defend_initiators,
              q.credibility_scale, q.max_rounds, *q.levers),
             (q.capability, q.nuclear, float(rules.margin), bool(rules.nuclear_umbrella)),
-            (int(mcode), int(samples), np.uint64(seed), any_rw),
+            (_sk.MODE_DETERMINISTIC if big else int(mcode), int(samples), np.uint64(seed),
+             any_rw),
             ws,
             (accumulate, ent_w, ent_n, credit),
             out,
@@ -203,13 +235,66 @@ def sweep(
     can_par = nl > 1 and threads > 1 and not per_pair
     use_par = bool(parallel) and can_par
     load(use_par)
-    ran = run_blocks(
-        run_block, 0, npairs,
-        block=32 if mcode == _sk.MODE_DETERMINISTIC else max(1, 2048 // max(samples, 1)),
-        min_block=8, parallel=use_par, decided=parallel is not None or not can_par,
-        speedup=nl, progress=progress, stop=stop, on_parallel=lambda: load(True),
-    )
+    if big:
+        ran = _pair_by_pair(world, pa, pt, rules, domain_bit, mode, samples, seed,
+                            run_block, out, what, tbudget, how, progress, stop, parallel)
+    else:
+        ran = run_blocks(
+            run_block, 0, npairs,
+            block=32 if mcode == _sk.MODE_DETERMINISTIC else max(1, PAIR_SAMPLES // samples),
+            min_block=8, parallel=use_par, decided=parallel is not None or not can_par,
+            speedup=min(nl, threads), progress=progress, stop=stop,
+            on_parallel=lambda: load(True),
+            estimate=lambda per, left: check_time(
+                what, time.perf_counter() - t_start + per * left, tbudget, how),
+        )
     return SweepOut(*out, ent_w=ent_w, ent_n=ent_n, credit=credit, done=ran.done,
                     interrupted=ran.interrupted, parallel=ran.parallel,
                     seconds=time.perf_counter() - t_start - loading, keyboard=ran.keyboard)
+
+
+@dataclass(frozen=True)
+class _Ran:
+    done: int
+    interrupted: bool
+    keyboard: bool
+    parallel: bool
+
+
+def _pair_by_pair(world: Any, pa: np.ndarray, pt: np.ndarray, rules: Rules, domain_bit: int,
+                  mode: str, samples: int, seed: int, run_block: Callable, out: tuple,
+                  what: str, tbudget: float | None, how: str, progress: Any, stop: Any,
+                  parallel: bool | None) -> _Ran:
+    """Each pair's deterministic cascade (the sweep kernel) then its ensemble in blocks of
+    samples (:func:`foederis.simulate`, which honours ``stop`` and Ctrl-C per block);
+    ``done`` counts the pairs complete. The time is projected from the first pair's first
+    ``ESTIMATE_SECONDS`` of samples."""
+    n_deterred, war_sum = out[7], out[8]
+    npairs = len(pa)
+    total = npairs * samples
+    domain = next(k for k, v in DOMAIN_BITS.items() if v == domain_bit)
+    t0 = time.perf_counter()
+    par = parallel is not False and numba.get_num_threads() > 1
+
+    def report(p: int, done: int, _total: int) -> None:
+        elapsed = time.perf_counter() - t0
+        if p == 0 and done < samples and elapsed >= ESTIMATE_SECONDS:
+            check_time(what, elapsed * total / max(done, 1), tbudget, how)
+        if progress is not None:
+            progress(p * samples + done, total)
+
+    for p in range(npairs):
+        with jit_errstate():
+            run_block(False, p, p + 1)
+        try:
+            e = simulate(world, [(int(pa[p]), int(pt[p]))], rules, samples, seed, mode=mode,
+                         domain=domain, per_sample=False, progress=partial(report, p),
+                         stop=stop, parallel=parallel, time_budget=None)
+        except Interrupted:
+            return _Ran(p, True, True, par)
+        if e.interrupted:
+            return _Ran(p, True, False, par)
+        n_deterred[p] = e.n_deterred
+        war_sum[p] = e.war_size_sum
+    return _Ran(npairs, False, False, par)
 

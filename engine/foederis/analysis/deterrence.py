@@ -23,16 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .._cluster import check_blocks, check_client, run_on_cluster
-from .._gate import (
-    check_mode,
-    check_parallel,
-    check_progress,
-    check_rules,
-    check_seed,
-    check_stop,
-    check_world,
-    parse_domain,
-)
+from .._gate import (check_mode, check_parallel, check_progress, check_rules, check_seed,
+                     check_stop, check_world, parse_domain)
 from .._validate import check_int, readonly
 from ..errors import Interrupted, ParameterError, UnknownStateError
 from ..rules import Rules
@@ -395,6 +387,8 @@ def deterrence_map(
     stop: Any = None,
     parallel: bool | None = None,
     client: Any = None,
+    memory_budget: Any = "config",
+    time_budget: Any = "config",
 ) -> DeterrenceMap:
     """The cascade of every (aggressor, target) pair: balance and deterrence matrices.
 
@@ -422,16 +416,21 @@ def deterrence_map(
         The ensemble's mode (see :func:`foederis.simulate`).
     domain : str, default "conventional"
     progress : callable(done, total), optional
-        Called after each block of pairs (blocks take ~0.2 s).
+        Called after each block (~0.2 s) of pairs, or of pair-samples when ``samples`` >
+        ``PAIR_SAMPLES`` (2048: each pair's ensemble then runs in blocks of samples).
     stop : threading.Event or callable, optional
-        Checked between blocks: when set, the sweep ends and the map holds the pairs done
-        (``interrupted=True``, the rest not ``computed``).
+        Checked between blocks (on the client, with ``client=``): when set, the sweep
+        ends and the map holds the pairs done (``interrupted=True``, the rest not
+        ``computed``).
     parallel : bool or None
         Force the serial (False) or parallel (True) kernel; None decides by timing the
         first blocks. Results are identical either way.
     client : dask.distributed.Client, optional
         Split the aggressors into blocks, map each block on a worker, and stack the
         blocks: the same map, bit for bit (see :mod:`foederis.distributed`).
+    memory_budget, time_budget : "config", number or None
+        As for :func:`foederis.simulate`: the map is refused with BudgetError when its
+        memory (from the sizes) or time (from the first blocks) is estimated above them.
 
     Returns
     -------
@@ -491,13 +490,17 @@ def deterrence_map(
         parts = deterrence_map_distributed(
             client, world, world.codes[agg].tolist(), world.codes[tgt].tolist(), rules,
             samples=samples, seed=seed, mode=mode, domain=dname, parallel=parallel,
-        )
-        return _stack(parts, world)
+            stop=stopped)
+        return _stack(parts, world, world.codes[agg].tolist())
     pair_agg = agg[rr[keep]]
     pair_tgt = tgt[cc[keep]]
     res = sweep(world, pair_agg, pair_tgt, rules, dbit,
                 mode=mode if samples else None, samples=samples or 0, seed=seed,
-                progress=progress, stop=stopped, parallel=parallel)
+                progress=progress, stop=stopped, parallel=parallel,
+                result_bytes=R * C * (56 if samples else 40),
+                what=f"deterrence_map of {len(flat):,} pair{'s' * (len(flat) > 1)}"
+                + (f" x {samples:,} samples" if samples else ""),
+                memory_budget=memory_budget, time_budget=time_budget)
     k = res.done
     cells = flat[:k]
 
@@ -538,9 +541,24 @@ def deterrence_map(
     return result
 
 
-def _stack(parts: list, world: Any) -> DeterrenceMap:
-    """Join maps of consecutive blocks of aggressors (same targets) into one."""
-    first = parts[0]
+_BLANK = {"balance": np.nan, "deterred": False, "umbrella": False, "war_size": 0,
+          "n_rounds": -1, "capability_a": np.nan, "capability_d": np.nan,
+          "p_deterred": np.nan, "mean_war_size": np.nan, "computed": False}
+
+
+def _stack(parts: list, world: Any, aggressors: list) -> DeterrenceMap:
+    """Join maps of consecutive blocks of aggressors (same targets) into one; a block
+    that ``stop`` cancelled (None) joins with nothing computed."""
+    first = next((p for p in parts if p is not None), None)
+    if first is None:
+        raise Interrupted("deterrence_map stopped before any block finished on the cluster")
+    sizes = np.cumsum([0] + [len(c) for c in _chunks(aggressors, len(parts))])
+    parts = [p if p is not None else dataclasses.replace(
+        first, aggressors=readonly(np.array(aggressors[a:b], dtype=first.aggressors.dtype)),
+        interrupted=True, n_pairs=0, **{f: None if getattr(first, f) is None else readonly(
+            np.full((b - a, len(first.targets)), v, getattr(first, f).dtype))
+            for f, v in _BLANK.items()})
+        for p, a, b in zip(parts, sizes, sizes[1:])]
     rows = {}
     for f in ("aggressors", "computed", "balance", "deterred", "umbrella", "war_size",
               "n_rounds", "capability_a", "capability_d", "p_deterred", "mean_war_size"):
@@ -563,10 +581,16 @@ def deterrence_map_distributed(client: Any, world: Any, aggressors: list, target
                                **kwargs: Any) -> list:
     """Run :func:`deterrence_map` over blocks of aggressors on a Dask cluster; returns the
     per-block results in aggressor order (``deterrence_map(..., client=)`` stacks them).
+    ``stop=`` is checked on the client: the blocks not finished are cancelled (None).
     Also :func:`foederis.distributed.deterrence_map_distributed`."""
     client = check_client(client)
     blocks = check_blocks(client, blocks, len(aggressors))
-    chunks = [list(c) for c in np.array_split(np.asarray(aggressors, dtype=object), blocks)
-              if len(c)]
+    stop = check_stop(kwargs.pop("stop", None))
     return run_on_cluster(client, _deterrence_block, world,
-                          [(c, targets, rules, kwargs) for c in chunks])
+                          [(c, targets, rules, kwargs) for c in _chunks(aggressors, blocks)],
+                          stop=stop)[0]
+
+
+def _chunks(aggressors: list, blocks: int) -> list:
+    return [list(c) for c in np.array_split(np.asarray(aggressors, dtype=object), blocks)
+            if len(c)]

@@ -387,6 +387,8 @@ def entrapment(
     stop: Any = None,
     parallel: bool | None = None,
     sense: str = "exposure",
+    memory_budget: Any = "config",
+    time_budget: Any = "config",
 ) -> Entrapment:
     """For each state, the share of the others' wars it is drawn into, by side, and the
     commitments that pull it in.
@@ -439,6 +441,8 @@ def entrapment(
         weight of the wars a state is drawn into (neither aggressor nor target) while it
         has no rivalry, in either direction, with any state of the side it fights, over
         ``others``. Runs :func:`foederis.cascade` once per war in Python (slower).
+    memory_budget, time_budget : "config", number or None
+        As for :func:`foederis.simulate` (BudgetError above them).
 
     Raises
     ------
@@ -479,7 +483,9 @@ def entrapment(
     lanes = max(1, min(LANES, len(agg),
                        _LANE_BUDGET // lane_bytes(n, world.n_commitments, 0, 0, True)))
     res = sweep(world, agg, tgt, rules, dbit, weights=wgt, lanes=lanes,
-                 progress=progress, stop=stopped, parallel=parallel)
+                 progress=progress, stop=stopped, parallel=parallel,
+                 what=f"entrapment over {len(agg):,} wars", memory_budget=memory_budget,
+                 time_budget=time_budget)
     if res.interrupted:
         raise Interrupted(
             f"entrapment {'interrupted' if res.keyboard else 'stopped'} after {res.done:,} "
