@@ -10,14 +10,13 @@ clear reason when Chromium or Playwright is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -51,27 +50,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    """Poll a static path (never '/': each request there starts a kernel) until any HTTP
-    answer; fail at once, with the server's log, if the process dies."""
-    probe = url.rstrip("/") + "/static/foederis-ready-probe"
+def wait_for_app(port: int, proc: subprocess.Popen, log: Path, timeout: float) -> str:
+    """Wait until ``foederis app`` has printed its address (it does once its server answers
+    on the readiness path) and return it, token included; fail at once, with the log, if
+    the process dies."""
+    url = re.compile(rf"http://127\.0\.0\.1:{port}/(\?token=[\w-]+)?(?=\s)")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        m = url.search(text[text.find("the explorer is at"):]) \
+            if "the explorer is at" in text else None
+        if m:
+            return m.group(0)
         if proc.poll() is not None:
-            pytest.fail(f"the app server exited with status {proc.returncode}:\n"
-                        + log.read_text(errors="replace")[-4000:])
-        try:
-            urllib.request.urlopen(probe, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.25)
+            pytest.fail(f"the app server exited with status {proc.returncode}:\n" + text[-4000:])
+        time.sleep(0.25)
     pytest.fail(f"the app server did not answer within {timeout:.0f} s:\n"
                 + log.read_text(errors="replace")[-4000:])
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)  # Voila shuts its kernels down; SIGKILL would not
         try:
@@ -133,7 +131,8 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory):
-    """``foederis app`` on a free port of 127.0.0.1; yields (url, scenario folder)."""
+    """``foederis app`` on a free port of 127.0.0.1; yields (the address it printed, token
+    included; the scenario folder; the server's log)."""
     pytest.importorskip("voila", reason="voila is not installed (pip install 'foederis[jupyter]')")
     _warm_numba_cache()  # so the app's kernel loads compiled kernels instead of compiling
     folder = tmp_path_factory.mktemp("app")
@@ -144,12 +143,10 @@ def app_server(tmp_path_factory: pytest.TempPathFactory):
             [sys.executable, "-m", "foederis", "app", "--port", str(port), "--dir", str(folder)],
             cwd=str(folder), env=server_env(), stdout=out, stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for_server(url, proc, log, timeout=120)
-        yield url, folder
+        yield wait_for_app(port, proc, log, timeout=120), folder, log
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 @pytest.fixture

@@ -90,12 +90,14 @@ def set_slider(page, css: str, value: float) -> None:
 
 
 def test_explorer_in_the_browser(app_server, browser_context):
-    url, folder = app_server
+    url, folder, _ = app_server
     page = browser_context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     t0 = time.perf_counter()
     page.goto(url, timeout=180_000)
+    # at once: what is being prepared (or already the app, when the cache is warm)
+    page.wait_for_selector(".fx-app-starting", state="attached", timeout=180_000)
     # ready: the Run button is visible (or the notebook failed: fail at once with its text)
     page.wait_for_selector(f"button.fx-run, {STDERR}", state="visible", timeout=180_000)
     if page.locator(STDERR).count():
@@ -201,11 +203,34 @@ def test_explorer_in_the_browser(app_server, browser_context):
     assert "Most exposed states" in page.inner_text(".fx-threat-table")
     page.locator(".lm-TabBar-tab", has_text="What-if explorer").click()
 
-    # a scenario saved from the page lands in the app's folder, atomically
+    # scenarios stay in the app's folder: a name that would leave it is refused with a
+    # message (no traceback), and nothing is written
+    assert page.locator(".fx-scenario-path input").input_value() == "scenario"
+    page.locator(".fx-scenario-path input").fill("../x")
+    page.locator("button.fx-save").click()
+    err = wait_text(page, ".fx-explorer .fx-error", "is not allowed")
+    assert "'../x'" in err and "Traceback" not in err
+    assert not (folder.parent / "x.json").exists() and not (folder / "x.json").exists()
+    # a scenario saved from the page lands in the app's folder, atomically, and loads back
+    page.locator(".fx-scenario-path input").fill("baltic")
     page.locator("button.fx-save").click()
     wait_text(page, ".fx-scenario-status", "saved")
-    assert (folder / "scenario.json").exists()
+    assert (folder / "baltic.json").exists()
+    page.locator("button.fx-load").click()
+    wait_text(page, ".fx-scenario-status", "loaded")
+    assert str(folder / "baltic.json") in page.inner_text(".fx-scenario-status")
 
     real = [e for e in errors if not any(n in e for n in NOISE)]
     assert not real, real
+    page.close()
+
+
+def test_the_page_without_its_token_is_refused(app_server, browser_context):
+    url, _, _ = app_server
+    browser_context.clear_cookies()  # the login cookie an earlier visit with the token set
+    page = browser_context.new_page()
+    resp = page.goto(url.split("?")[0], timeout=60_000)
+    assert resp.status == 403
+    assert "needs its token" in page.inner_text("body")
+    assert page.locator(".fx-app").count() == 0
     page.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 
 import matplotlib
 import numpy as np
@@ -796,3 +797,118 @@ def test_a_rule_without_a_hand_written_label_still_gets_its_control(world, monke
     finally:
         e.close()
     assert sc.rule_type("ally_restraint") == "float" and sc.rule_choices("threshold") == ()
+
+
+# ----------------------------------------------------------------------------- the app's folder
+@pytest.mark.parametrize("name", ["../x", "..", "a/b", "/etc/passwd", "..\\x", ".hidden",
+                                  "a..b", "", "   ", "x" * 101, "a\x00b", "é", "C:x", None, 5])
+def test_scenario_names_that_would_leave_the_folder_are_refused(tmp_path, name):
+    with pytest.raises(ScenarioError, match="is not allowed: use a plain name"):
+        sc.scenario_file(tmp_path, name)
+
+
+def test_scenario_names_in_the_folder(tmp_path):
+    assert sc.scenario_file(tmp_path, "baltic") == str(tmp_path.resolve() / "baltic.json")
+    assert sc.scenario_file(tmp_path, " turkey leaves-NATO_2.json ") == \
+        str(tmp_path.resolve() / "turkey leaves-NATO_2.json")
+    outside = tmp_path.parent / "outside.json"
+    (tmp_path / "link.json").symlink_to(outside)
+    with pytest.raises(ScenarioError, match="link to a file outside"):
+        sc.scenario_file(tmp_path, "link")
+
+
+def test_the_app_keeps_scenarios_in_its_folder(tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    app = App("contemporary", scenario_dir=str(folder))
+    try:
+        ex = app.explorer
+        assert ex.scenario_path.value == "scenario" and ex.scenario.folder == str(folder)
+        for bad in ("../x", "../../tmp/evil", str(tmp_path / "abs")):
+            ex.scenario_path.value = bad
+            ex.save.click()
+            assert "is not allowed" in ex.error.text and "Traceback" not in ex.error.text
+            ex.load.click()
+            assert "is not allowed" in ex.error.text
+        assert sorted(p.name for p in tmp_path.rglob("*")) == ["scenarios"]  # nothing written
+        ex.scenario_path.value = "baltic"
+        ex.model.set_rule("threshold", 0.7)
+        ex.save.click()
+        assert ex.error.text == "" and (folder / "baltic.json").exists()
+        ex.model.set_rule("threshold", 0.5)
+        ex.load.click()
+        assert ex.error.text == "" and ex.model.rules["threshold"] == 0.7
+        assert str(folder / "baltic.json") in ex.scenario_status.value
+        ex.scenario_path.value = "nope"
+        ex.load.click()
+        assert "no scenario file" in ex.error.text
+    finally:
+        app.close()
+
+
+# ----------------------------------------------------------------------------- start-up
+def test_follow_passes_the_background_progress_on(tmp_path):
+    import threading
+
+    from foederis_widgets import _warmup
+
+    path = str(tmp_path / "w.json")
+    assert _warmup.follow(path="") is False  # no background: at once
+    _warmup.write_status(path, 0, 4, "cascade")
+    seen = []
+
+    def background():
+        for k, step in enumerate(["check_csr", "simulate threshold", "threat"], 1):
+            time.sleep(0.05)
+            _warmup.write_status(path, k, 4, step)
+        _warmup.write_status(path, 4, 4, "", "done")
+
+    t = threading.Thread(target=background)
+    t.start()
+    assert _warmup.follow(lambda d, n, s: seen.append(s), until=_warmup.FIRST_PAGE,
+                          path=path, poll=0.01)
+    assert seen[0] == "cascade" and _warmup.read_status(path)["step"] not in _warmup.FIRST_PAGE
+    assert _warmup.follow(lambda d, n, s: seen.append(s), path=path, poll=0.01)
+    t.join()
+    order = ["cascade", "check_csr", "simulate threshold", "threat"]
+    assert seen[0] == "cascade" and seen == sorted(seen, key=order.index)  # in order
+    _warmup.write_status(path, 0, 0, "", "failed")
+    assert _warmup.follow(path=path) is False  # the page compiles itself
+    _warmup.write_status(path, 1, 4, "check_csr")
+    assert _warmup.follow(path=path, timeout=0.1, poll=0.01) is False  # gone silent
+
+
+def test_the_app_page_starts_with_its_progress_then_the_app(tmp_path, monkeypatch):
+    from foederis_widgets import _warmup
+    from foederis_widgets.app import Starting, main_from_env
+
+    path = str(tmp_path / "w.json")
+    _warmup.write_status(path, 0, 10, "cascade")
+    monkeypatch.setenv(_warmup.STATUS_ENV, path)
+    monkeypatch.setenv("FOEDERIS_APP_DIR", str(tmp_path))
+    s = main_from_env()
+    try:
+        assert isinstance(s, Starting) and "fx-app-starting" in s.widget._dom_classes
+        time.sleep(0.5)
+        # the page says what the background is compiling and how far it is
+        assert "cascade" in s.text.value and "step 1 of 10" in s.text.value
+        assert s.bar.value == 0 and s.bar.max == 10 and s.app is None
+        _warmup.write_status(path, 10, 10, "", "done")
+        app = s.wait(120)
+        assert app is not None and s.error == "" and s.widget.children == (app.widget,)
+        assert app.scenario_dir == str(tmp_path) and "RUS → EST" in app.explorer.verdict_text
+    finally:
+        s.close()
+
+
+def test_a_failed_start_is_a_message_not_a_traceback():
+    from foederis_widgets.app import Starting
+
+    def build():
+        raise RuntimeError("no such luck")
+
+    s = Starting(build)
+    s.wait(120)
+    assert s.app is None and "could not start (RuntimeError: no such luck)" in s.error
+    assert "Traceback" not in s.text.value and "fx-app-failed" in s.text._dom_classes
+    s.close()

@@ -9,13 +9,14 @@ once per machine.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ["warmup"]
 
 
 def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True,
-           analyses: bool = False, verbose: bool = False) -> dict[str, float]:
+           analyses: bool = False, verbose: bool = False,
+           progress: Callable[[int, int, str], Any] | None = None) -> dict[str, float]:
     """Compile the kernels a session uses, on a tiny world; return seconds per step.
 
     Parameters
@@ -32,53 +33,66 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
         cold cache, a fraction of a second from a warm one.
     verbose : bool, default False
         Print each step's time.
+    progress : callable(done, total, step), optional
+        Called before each step with the number of steps done, their total and the name
+        of the step about to run, and once more at the end with ``done == total`` and
+        ``step == ""`` (what ``foederis app`` shows in the terminal and the page).
 
     Examples
     --------
     >>> from foederis import warmup
-    >>> times = warmup()
+    >>> seen = []
+    >>> times = warmup(progress=lambda done, total, step: seen.append(step))
     >>> {"cascade", "simulate threshold", "simulate any", "threat"} <= set(times)
     True
+    >>> seen[0], seen[-1], len(seen) == len(times) + 1
+    ('cascade', '', True)
     """
     import numpy as np
 
     from ._cascade import cascade
+    from ._gate import check_progress
     from .kernels import check_csr
     from .world import World
 
+    progress = check_progress(progress)
     w = _tiny_world(World, np)
-    times: dict[str, float] = {}
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("cascade", lambda: cascade(w, "A:B")),
+        ("check_csr", lambda: check_csr(w.indptr, w.indices)),
+    ]
+    if ensembles:
+        from ._simulate import simulate
 
-    def step(name: str, fn: Any) -> None:
+        for mode in ("threshold", "any"):
+            steps.append((f"simulate {mode}", lambda mode=mode: simulate(
+                w, "A:B", samples=64, mode=mode, parallel=False)))
+            if parallel:
+                steps.append((f"simulate {mode} parallel", lambda mode=mode: simulate(
+                    w, "A:B", samples=64, mode=mode, parallel=True)))
+    if threat:
+        from .threat import threat_exposure
+
+        steps.append(("threat", lambda: threat_exposure(w, 0.5, parallel=False)))
+        if parallel:
+            steps.append(("threat parallel", lambda: threat_exposure(w, 0.5, parallel=True)))
+    if analyses:
+        from ._kernels import structure as analysis_kernels
+
+        steps.append(("deterrence and entrapment sweeps", lambda: _warm_sweeps(w, parallel)))
+        steps.append(("analysis kernels", analysis_kernels.warmup))
+
+    times: dict[str, float] = {}
+    for k, (name, fn) in enumerate(steps):
+        if progress is not None:
+            progress(k, len(steps), name)
         t0 = time.perf_counter()
         fn()
         times[name] = time.perf_counter() - t0
         if verbose:
             print(f"warmup {name}: {times[name]:.3f} s")
-
-    step("cascade", lambda: cascade(w, "A:B"))
-    step("check_csr", lambda: check_csr(w.indptr, w.indices))
-    if ensembles:
-        from ._simulate import simulate
-
-        for mode in ("threshold", "any"):
-            step(f"simulate {mode}",
-                 lambda mode=mode: simulate(w, "A:B", samples=64, mode=mode, parallel=False))
-            if parallel:
-                step(f"simulate {mode} parallel",
-                     lambda mode=mode: simulate(w, "A:B", samples=64, mode=mode,
-                                                parallel=True))
-    if threat:
-        from .threat import threat_exposure
-
-        step("threat", lambda: threat_exposure(w, 0.5, parallel=False))
-        if parallel:
-            step("threat parallel", lambda: threat_exposure(w, 0.5, parallel=True))
-    if analyses:
-        from ._kernels import structure as analysis_kernels
-
-        step("deterrence and entrapment sweeps", lambda: _warm_sweeps(w, parallel))
-        step("analysis kernels", analysis_kernels.warmup)
+    if progress is not None:
+        progress(len(steps), len(steps), "")
     return times
 
 

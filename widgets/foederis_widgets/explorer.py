@@ -56,6 +56,10 @@ class Explorer:
         Compile the kernels first (``foederis.warmup()``) so every control answers at once.
     scenario_path : str, optional
         Default file for Save / Load (``scenario.json`` in the working folder).
+    scenario_dir : str, optional
+        Keep every scenario file in this folder: the box then takes a scenario name
+        (checked: no path, no ``..``; ``.json`` added), never a path. The app passes its
+        ``--dir``.
     dpi : int, default 72
         Resolution of the pictures (the map's cost grows with it).
     picture_cache : bool, default True
@@ -87,8 +91,8 @@ class Explorer:
     """
 
     def __init__(self, world: Any, attacks: Any = None, *, warmup: bool = True,
-                 scenario_path: str | None = None, dpi: int = 72,
-                 picture_cache: bool = True) -> None:
+                 scenario_path: str | None = None, scenario_dir: str | None = None,
+                 dpi: int = 72, picture_cache: bool = True) -> None:
         if isinstance(world, str):
             from foederis import load_world
 
@@ -101,7 +105,7 @@ class Explorer:
         self.rules = RulesPanel(m)
         self.run_panel = RunPanel(m)
         self.edits = EditsPanel(m)
-        self.scenario = ScenarioPanel(m, scenario_path)
+        self.scenario = ScenarioPanel(m, scenario_path, folder=scenario_dir)
         self.results = ResultsPanel(m, dpi=dpi, picture_cache=picture_cache)
         self.panels = (self.attack, self.rules, self.run_panel, self.edits, self.scenario,
                        self.results)

@@ -26,7 +26,7 @@ from foederis.errors import ParameterError
 
 from ._controls import StatePicker, close_all, esc, guard, tag
 from .scenario import (DEFAULT_RULES, MC_MODES, RULE_FIELDS, load_scenario, rule_choices,
-                       rule_type, save_scenario)
+                       rule_type, save_scenario, scenario_file)
 
 __all__ = ["Panel", "AttackPanel", "RulesPanel", "RunPanel", "ScenarioPanel", "RULE_SLIDERS",
            "RULE_CHECKBOXES", "MC_LABELS", "heading"]
@@ -437,14 +437,26 @@ class RunPanel(Panel):
 
 # --------------------------------------------------------------------------------------
 class ScenarioPanel(Panel):
-    """Save the model's inputs to a scenario file, or load one (atomic, versioned JSON)."""
+    """Save the model's inputs to a scenario file, or load one (atomic, versioned JSON).
 
-    def __init__(self, model: Any, path: str | None = None) -> None:
+    With ``folder`` (what the app passes: its ``--dir``), the text box takes a scenario
+    *name*, checked by :func:`~foederis_widgets.scenario.scenario_file`, and every file
+    stays in that folder; without it, a path (a notebook user's own choice).
+    """
+
+    def __init__(self, model: Any, path: str | None = None, *,
+                 folder: str | None = None) -> None:
         super().__init__(model)
+        self.folder = folder
+        if folder is not None:
+            value = os.path.splitext(os.path.basename(path or "scenario.json"))[0]
+            label, width = "name", "250px"
+        else:
+            value = path or os.path.join(os.getcwd(), "scenario.json")
+            label, width = "file", "370px"
         self.scenario_path = tag(W.Text(
-            value=path or os.path.join(os.getcwd(), "scenario.json"),
-            description="file", style={"description_width": "30px"},
-            layout=W.Layout(width="370px")), "fx-scenario-path")
+            value=value, description=label, style={"description_width": "44px"},
+            layout=W.Layout(width=width)), "fx-scenario-path")
         self.save = tag(W.Button(description="Save scenario", icon="save",
                                  layout=W.Layout(width="130px")), "fx-save")
         self.load = tag(W.Button(description="Load scenario", icon="folder-open",
@@ -452,18 +464,29 @@ class ScenarioPanel(Panel):
         self.scenario_status = tag(W.HTML(""), "fx-scenario-status")
         self.save.on_click(self._on_save)
         self.load.on_click(self._on_load)
-        self.widget = W.VBox([heading("Scenario"), self.scenario_path,
+        where = [] if folder is None else [W.HTML(
+            f'<span style="color:#555;font-size:12px">saved as NAME.json in '
+            f"<code>{esc(folder)}</code></span>")]
+        self.widget = W.VBox([heading("Scenario"), self.scenario_path, *where,
                               W.HBox([self.save, self.load]), self.scenario_status])
+
+    def file(self) -> str:
+        """The file Save and Load use: the path typed, or the named file in ``folder``."""
+        if self.folder is None:
+            return self.scenario_path.value
+        return scenario_file(self.folder, self.scenario_path.value)
 
     @_guard
     def _on_save(self, _: Any = None) -> None:
         self.model.error = ""
-        path = save_scenario(self.model.to_scenario(), self.scenario_path.value)
+        self.scenario_status.value = ""
+        path = save_scenario(self.model.to_scenario(), self.file())
         self.scenario_status.value = f"saved to <code>{esc(path)}</code>"
 
     @_guard
     def _on_load(self, _: Any = None) -> None:
         self.model.error = ""
         self.scenario_status.value = ""
-        self.model.apply_scenario(load_scenario(self.scenario_path.value))
-        self.scenario_status.value = f"loaded <code>{esc(self.scenario_path.value)}</code>"
+        path = self.file()
+        self.model.apply_scenario(load_scenario(path))
+        self.scenario_status.value = f"loaded <code>{esc(path)}</code>"

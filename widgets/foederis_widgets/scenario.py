@@ -26,6 +26,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import tempfile
 import typing
 from typing import Any
@@ -46,6 +47,8 @@ __all__ = [
     "load_scenario",
     "check_scenario",
     "dumps_scenario",
+    "scenario_file",
+    "NAME_CHARS",
 ]
 
 FORMAT = "foederis-scenario"
@@ -236,6 +239,44 @@ def save_scenario(data: dict, path: str | os.PathLike) -> str:
             os.close(fd)
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+    return path
+
+
+#: The characters a scenario name may use in a confined folder (:func:`scenario_file`).
+NAME_CHARS = "letters, digits, space, '-', '_' and '.'"
+_NAME = re.compile(r"[A-Za-z0-9 _.\-]{1,100}")
+
+
+def scenario_file(folder: str | os.PathLike, name: str) -> str:
+    """The file of scenario ``name`` in ``folder``, refusing any name that would leave it.
+
+    What the app uses: its scenarios stay in the ``--dir`` it was started with. A name is
+    1 to 100 of :data:`NAME_CHARS`, not starting with '.', with no path separator and no
+    ``..``; ``.json`` is added when missing. Raises ScenarioError naming the name and what
+    is valid.
+
+    >>> import os
+    >>> os.path.basename(scenario_file("/tmp", "baltic 2"))
+    'baltic 2.json'
+    >>> scenario_file("/tmp", "../x")
+    Traceback (most recent call last):
+    ...
+    foederis.errors.ScenarioError: scenario name '../x' is not allowed: use a plain name of ...
+    """
+    n = name.strip() if isinstance(name, str) else name
+    if (not isinstance(n, str) or not _NAME.fullmatch(n) or n.startswith(".")
+            or ".." in n):
+        raise ScenarioError(
+            f"scenario name {name!r} is not allowed: use a plain name of {NAME_CHARS} (1 to "
+            "100 characters, no '/', no '..', not starting with '.'), e.g. 'baltic'; it is "
+            "saved as NAME.json in the app's folder")
+    if not n.lower().endswith(".json"):
+        n += ".json"
+    base = os.path.realpath(os.fspath(folder))
+    path = os.path.join(base, n)
+    if os.path.dirname(os.path.realpath(path)) != base:  # a link in the folder leading out
+        raise ScenarioError(f"scenario {n!r} in {base!r} is a link to a file outside the "
+                            "app's folder: choose another name")
     return path
 
 
