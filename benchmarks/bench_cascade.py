@@ -663,7 +663,7 @@ def _kernel_call(world: Any, attacks: Any, rules: Any) -> Callable[[], Any] | No
             x.tindptr, x.tindices, x.tcredibility, x.tkind, x.tdomains, x.threshold,
             x.default_threshold, x.region_code, x.global_reach, x.theatre, x.reach,
             x.aggressors, x.targets, x.domain, x.pull_weight, x.restraint_weight,
-            x.defend_initiators, x.credibility_scale, x.max_rounds, x.capability,
+            x.defend_initiators, x.credibility_scale, x.max_rounds, x.levers, x.capability,
             side, rnd, init, order, ptr, cap)
 
     return call

@@ -17,35 +17,42 @@ from run import try_measure
 # (label, field, value): one field of Rules changed from the default. Levers whose field
 # Rules does not have (any more) are skipped, so the table follows Rules as it changes.
 LEVERS = [
-    ("entente_weight 0", "entente_weight", 0.0),
+    ("conditions off", "conditions", False),
+    ("bound_victim_unrestrained off", "bound_victim_unrestrained", False),
+    ("rival_weight 0 (no rivals join)", "rival_weight", 0.0),
+    ("rival_weight 0.25", "rival_weight", 0.25),
+    ("rival_weight 1", "rival_weight", 1.0),
+    ("entente_weight 0.25 (DESIGN.md's)", "entente_weight", 0.25),
     ("entente_weight 1", "entente_weight", 1.0),
-    ("defend_initiators 1 (chain-ganging)", "defend_initiators", 1.0),
+    ("ally_restraint 0 (DESIGN.md's)", "ally_restraint", 0.0),
+    ("defend_initiators 1 (chain-ganging toward initiators)", "defend_initiators", 1.0),
     ("defend_initiators 0.5", "defend_initiators", 0.5),
     ("reach off", "reach", False),
     ("neutrality_weight 0", "neutrality_weight", 0.0),
     ("nonaggression_weight 0", "nonaggression_weight", 0.0),
-    ("ally_restraint 0.5", "ally_restraint", 0.5),
     ("threshold 0.25", "threshold", 0.25),
     ("threshold 0.75", "threshold", 0.75),
     ("threshold 1", "threshold", 1.0),
     ("credibility_scale 0.5", "credibility_scale", 0.5),
     ("max_rounds 1 (direct ties only)", "max_rounds", 1),
-    ("conditions on (ATOP conditions honoured)", "conditions", True),
-    ("bound_victim_unrestrained on (restraint reads the treaty)",
-     "bound_victim_unrestrained", True),
     ("reach_rule geography (reach_km 1000)", "reach_rule", "geography"),
 ]
-# combinations of the levers that read the world (several fields at once)
+# the path from DESIGN.md's rule to the default, one lever added at a time, and other
+# combinations (several fields at once, from the default)
 COMBINATIONS = [
-    ("conditions + bound_victim_unrestrained",
-     dict(conditions=True, bound_victim_unrestrained=True)),
-    ("conditions + bound_victim_unrestrained + geography 2000 km",
-     dict(conditions=True, bound_victim_unrestrained=True, reach_rule="geography",
-          reach_km=2000.0)),
-    ("conditions + geography 2000 km", dict(conditions=True, reach_rule="geography",
-                                            reach_km=2000.0)),
-    ("conditions + restraints off (neutrality and non-aggression 0)",
-     dict(conditions=True, neutrality_weight=0.0, nonaggression_weight=0.0)),
+    ("DESIGN.md's rule + conditions",
+     dict(entente_weight=0.25, ally_restraint=0.0, conditions=True,
+          bound_victim_unrestrained=False, rival_weight=0.0)),
+    ("... + ally_restraint 1",
+     dict(entente_weight=0.25, conditions=True, bound_victim_unrestrained=False,
+          rival_weight=0.0)),
+    ("... + bound_victim_unrestrained",
+     dict(entente_weight=0.25, conditions=True, rival_weight=0.0)),
+    ("... + rival_weight 0.5", dict(entente_weight=0.25)),
+    ("... + entente_weight 0 (= the default)", dict()),
+    ("default + geography 2000 km", dict(reach_rule="geography", reach_km=2000.0)),
+    ("default + restraints off (neutrality and non-aggression 0)",
+     dict(neutrality_weight=0.0, nonaggression_weight=0.0)),
 ]
 ERAS = ("overall", "before_1945", "from_1945")
 
@@ -75,7 +82,7 @@ def case_levers(quick: bool = False) -> dict[str, Any]:
     warm = min(backtest().seconds for _ in range(3))
     fields = {f.name for f in dataclasses.fields(Rules)}
     rows = [("default rules", _figures(default)),
-            ("DESIGN.md's rule (ally_restraint 0)", _figures(backtest(rules=_design())))]
+            ("DESIGN.md's rule (Rules.design())", _figures(backtest(rules=_design())))]
     for label, field, value in (LEVERS[:2] if quick else LEVERS):
         if field in fields:
             rows.append((label, _figures(backtest(rules=Rules().replace(**{field: value})))))

@@ -48,11 +48,11 @@ def case_from_frames(commitments: int, repeat: int = 1) -> dict[str, Any]:
     from foederis.synthetic import synthetic_world
 
     w = synthetic_world(_states_for(commitments), MEAN_DEGREE, seed=0)
-    states, pacts, rivals = w.states_frame(), w.commitments_frame(), w.rivalries_frame()
+    states, pacts, levers = w.states_frame(), w.commitments_frame(), w.rivalries_frame()
     del w
     gc.collect()
     before = rss_mb()
-    seconds, world = timed(lambda: World.from_frames(states, pacts, rivals), repeat)
+    seconds, world = timed(lambda: World.from_frames(states, pacts, levers), repeat)
     return {
         "states": world.n_states,
         "commitments": world.n_commitments,

@@ -108,7 +108,23 @@ def plain(world) -> dict:
         global_reach=[bool(x) for x in world.global_reach],
         has_reach=bool(world.has_reach_column),
         nuclear=[bool(x) for x in world.nuclear],
+        # rivalries (source threatens target, hostility)
+        rivalries=[(int(src), int(world.riv_indices[q]), float(world.riv_hostility[q]))
+                   for src in range(n)
+                   for q in range(int(world.riv_indptr[src]), int(world.riv_indptr[src + 1]))],
     )
+
+
+def _rival_press(w: dict, i: int, side, init, rules) -> dict:
+    """Rivals join (Rules.rival_weight): the press on neutral ``i`` toward each side from
+    the initiators at war that threaten it, one term rival_weight * hostility each."""
+    out = {A: [], D: []}
+    rw = float(getattr(rules, "rival_weight", 0.0))
+    if rw > 0:
+        for src, tgt, h in w["rivalries"]:
+            if tgt == i and side[src] != NEUTRAL and init[src] and rw * h > 0:
+                out[D if side[src] == A else A].append(rw * h)
+    return out
 
 
 # the kinds, read from the one table (foederis._constants.KINDS): each row's effect
@@ -133,6 +149,18 @@ def _restraint(kind: int, rules) -> float:
 def _always(kind: int) -> bool:
     """Trigger "always" (OFFENSE): due whenever the protege is at war, whoever started it."""
     return KINDS[kind].trigger == "always"
+
+
+def _trig(kind: int, j: int, init, targets, rules) -> float:
+    """trig(kind, j): 1 for OFFENSE ("always"); defend_initiators toward an initiator; 1
+    toward an original target; defend_cobelligerents toward a co-belligerent."""
+    if _always(kind):
+        return 1.0
+    if init[j]:
+        return float(rules.defend_initiators)
+    if j in targets:
+        return 1.0
+    return float(getattr(rules, "defend_cobelligerents", 1.0))
 
 
 def _balance(ca: float, cd: float) -> float:
@@ -239,15 +267,15 @@ def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cre
                 c = cred(e)
                 wk = _pull_weight(e["kind"], rules)
                 if wk:
-                    if _always(e["kind"]):
-                        trig = 1.0
-                    else:
-                        trig = float(rules.defend_initiators) if init[j] else 1.0
+                    trig = _trig(e["kind"], j, init, targets, rules)
                     x = wk * c * trig
                     pull[s] += x
                     if _always(e["kind"]) and init[j] and x > 0:
                         off_init[s] = True
                 hold[other] += _restraint(e["kind"], rules) * c
+            for s_, xs in _rival_press(w, i, side, init, rules).items():
+                for x in xs:
+                    pull[s_] += x
             th = w["threshold"][i]
             if math.isnan(th):
                 th = float(rules.threshold)
@@ -318,15 +346,14 @@ def cascade_any(w: dict, aggressors, targets, rules, domain: int, honour) -> dic
                 other = D if s == A else A
                 wk = _pull_weight(e["kind"], rules)
                 if wk > 0:
-                    if _always(e["kind"]):
-                        v = wk
-                    else:
-                        v = wk * float(rules.defend_initiators) if init[j] else wk
+                    v = wk * _trig(e["kind"], j, init, targets, rules)
                     if v > 0:
                         best_pull[s] = max(best_pull[s], v)
                         if _always(e["kind"]) and init[j]:
                             off_init[s] = True
                 best_hold[other] = max(best_hold[other], _restraint(e["kind"], rules))
+            for s_, xs in _rival_press(w, i, side, init, rules).items():
+                best_pull[s_] = max([best_pull[s_], *xs])
             ea = best_pull[A] > best_hold[A]
             ed = best_pull[D] > best_hold[D]
             if ea and not ed:

@@ -16,10 +16,10 @@ def contemporary():
     return load_contemporary()
 
 
-def make(pacts, rivals, codes="ABCDE"):
+def make(pacts, levers, codes="ABCDE"):
     states = pd.DataFrame({"code": list(codes), "capability": 1.0})
     com = pd.DataFrame(pacts, columns=["guarantor", "protege"]).assign(kind="defense")
-    riv = pd.DataFrame(rivals, columns=["source", "target"]).assign(hostility=1.0)
+    riv = pd.DataFrame(levers, columns=["source", "target"]).assign(hostility=1.0)
     return World.from_frames(states, com, riv)
 
 
@@ -43,7 +43,7 @@ def test_hand_triads():
 
 
 def test_mixed_pair_rule():
-    # A-B allied and rivals; C allied with both
+    # A-B allied and levers; C allied with both
     w = make([("A", "B"), ("A", "C"), ("B", "C")], [("B", "A")])
     neg = structural_balance(w)  # rivalry wins: ++- unbalanced
     assert neg.n_mixed == 1 and neg.share == 0.0

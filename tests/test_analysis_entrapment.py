@@ -52,7 +52,8 @@ def naive_entrapment(world: World, wars, rules, domain="conventional") -> dict:
             drawn[s][i] += w
             count[i] += 1
         for e in c.why["edge"]:
-            credit[int(e)] += w
+            if e >= 0:  # (-1: a rivalry press, not a commitment)
+                credit[int(e)] += w
     return dict(others=others, drawn_a=drawn["A"], drawn_d=drawn["D"], n_drawn=count,
                 edge_credit=credit)
 

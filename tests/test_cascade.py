@@ -48,11 +48,19 @@ def world_arrays(draw, max_states: int = 9, max_edges: int = 30, kinds=tuple(ran
     region = draw(st.lists(st.sampled_from(["", "X", "Y", "Z"]), min_size=n, max_size=n))
     reach_col = draw(st.one_of(st.none(), st.lists(st.booleans(), min_size=n, max_size=n)))
     nuclear = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    levers = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                           max_size=6, unique=True))
+    levers = [x for x in levers if x[0] != x[1]]
+    hostility = draw(st.lists(st.sampled_from(EIGHTHS[1:]), min_size=len(levers),
+                              max_size=len(levers)))
     return dict(
         codes=[f"S{i}" for i in range(n)], capability=np.array(cap), guarantor=g, protege=p,
         kind=k, credibility=c, domains=d, threshold=np.array(thr), region=np.array(region),
         global_reach=None if reach_col is None else np.array(reach_col),
         nuclear=np.array(nuclear),
+        rivalry_source=np.array([x[0] for x in levers], dtype=np.int64),
+        rivalry_target=np.array([x[1] for x in levers], dtype=np.int64),
+        hostility=np.array(hostility, dtype=float),
     )
 
 
@@ -72,11 +80,14 @@ def rules_st(draw):
         nonaggression_weight=draw(st.sampled_from([0, 0.25, 0.5, 1.0])),
         ally_restraint=draw(st.sampled_from([0, 0, 0.5, 1.0])),
         defend_initiators=draw(st.sampled_from([0, 0.25, 0.5, 1.0])),
+        defend_cobelligerents=draw(st.sampled_from([1.0, 1.0, 0, 0.5])),
         credibility_scale=draw(st.sampled_from([0.5, 1.0, 1.0, 1.5, 2.0])),
         max_rounds=draw(st.sampled_from([None, None, 0, 1, 2, 3])),
         margin=draw(st.sampled_from([0.5, 1.0, 2.0])),
         reach=draw(st.booleans()),
         nuclear_umbrella=draw(st.booleans()),
+        rival_weight=draw(st.sampled_from([0, 0, 0.5, 1.0])),
+        bound_victim_unrestrained=draw(st.booleans()),
     )
 
 
@@ -224,6 +235,8 @@ def test_relabelling_states_changes_nothing(q, rnd):
     a2["codes"] = [arrays["codes"][i] for i in inv]
     a2["guarantor"] = np.asarray(perm)[arrays["guarantor"]]
     a2["protege"] = np.asarray(perm)[arrays["protege"]]
+    a2["rivalry_source"] = np.asarray(perm)[arrays["rivalry_source"]]
+    a2["rivalry_target"] = np.asarray(perm)[arrays["rivalry_target"]]
     w1, w2 = build(arrays), build(a2)
     attacks = [(f"S{a}", f"S{t}") for a, t in pairs]
     r1 = cascade(w1, attacks, rules, domain=domain)
@@ -338,7 +351,9 @@ def test_offense_toward_an_initiator_makes_an_initiator():
 
 def test_entente_weight_and_restraints():
     w = world(4, [(2, 1, ENTENTE), (3, 1, ENTENTE), (3, 1, DEFENSE, 0.25)])
-    assert cascade(w, "S0:S1").side.tolist() == [1, 2, 0, 2]  # 0.25 + 0.25 = 0.5
+    assert cascade(w, "S0:S1", Rules(entente_weight=0.25)).side.tolist() == [1, 2, 0, 2]
+    # (0.25 + 0.25 = 0.5); by default consultation does not pull: S3 has 0.25 < 0.5
+    assert cascade(w, "S0:S1").side.tolist() == [1, 2, 0, 0]
     assert cascade(w, "S0:S1", Rules(entente_weight=0.5)).side.tolist() == [1, 2, 2, 2]
     # DESIGN.md's restraints (Rules.bound_victim_unrestrained off, as in Rules.design())
     plain = Rules(bound_victim_unrestrained=False)
@@ -636,7 +651,7 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
                 p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
                 p.reach, p.aggressors, p.targets, p.domain,
                 p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.capability, *o)
+                p.max_rounds, p.levers, p.capability, *o)
         outs.append((nr, o))
     applies = bool(k.monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors,
                                        p.domain, p.pull_weight, p.restraint_weight,
@@ -704,7 +719,7 @@ def test_monotone_fast_path_gives_up_on_a_zero_threshold():
         nr = fn(*edges, thr, 0.5,
                 p.region_code, p.global_reach, p.theatre, p.reach, p.aggressors, p.targets,
                 p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
-                p.credibility_scale, p.max_rounds, p.capability, *o)
+                p.credibility_scale, p.max_rounds, p.levers, p.capability, *o)
         outs.append((nr, o[0].tolist(), o[1].tolist()))
     assert outs[0] == outs[1] == outs[2]
     assert outs[0][1] == [1, 2, 2]  # S2, touched by its restraint only, joins D
@@ -735,6 +750,6 @@ def test_fast_paths_give_up_on_a_negative_pull():
         nr = fn(*edges, p.threshold, p.default_threshold,
                 p.region_code, p.global_reach, p.theatre, p.reach, p.aggressors, p.targets,
                 p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
-                p.credibility_scale, p.max_rounds, p.capability, *o)
+                p.credibility_scale, p.max_rounds, p.levers, p.capability, *o)
         outs.append((nr, o[0].tolist(), o[1].tolist(), o[5][: nr + 1].tolist()))
     assert outs[0] == outs[1] == outs[2]

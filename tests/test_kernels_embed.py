@@ -48,7 +48,7 @@ def user_sweep(x, targets, aggressor):
             x.tindptr, x.tindices, x.tcredibility, x.tkind, x.tdomains, x.threshold,
             x.default_threshold, x.region_code, x.global_reach, x.theatre, x.reach, agg,
             targets[k:k + 1], x.domain, x.pull_weight, x.restraint_weight,
-            x.defend_initiators, x.credibility_scale, x.max_rounds, x.capability,
+            x.defend_initiators, x.credibility_scale, x.max_rounds, x.levers, x.capability,
             side, rnd, init, order, ptr, cap)
         out[k] = cap[nr, 1]
     return out
@@ -82,7 +82,7 @@ def user_hand_built(tindptr, tindices, tcred, tkind, tdomains):
         tindptr, tindices, tcred, tkind, tdomains, np.full(n, np.nan), 0.5,
         np.full(n, -1, np.int32), np.zeros(n, np.bool_), np.zeros(1, np.bool_), False,
         np.array([0], np.int64), np.array([1], np.int64), 1, pull, restraint, 0.0, 1.0, -1,
-        np.ones(n), side, rnd, init, order, ptr, cap)
+        kernels.no_levers(n), np.ones(n), side, rnd, init, order, ptr, cap)
     return side, rnd, nr
 
 
@@ -113,7 +113,7 @@ def test_simulate_kernel_from_plain_arrays():
             rest = (x.region_code, x.global_reach, x.theatre, x.reach)
         kern(0, s, np.uint64(7), *common, *rest, x.aggressors, x.targets, x.domain,
              x.pull_weight, x.restraint_weight, x.defend_initiators, x.credibility_scale,
-             x.max_rounds, x.capability, x.nuclear, 1.0, True, *buffers, ca, cd, rs, *out,
+             x.max_rounds, x.levers, x.capability, x.nuclear, 1.0, True, *buffers, ca, cd, rs, *out,
              status)
         e = simulate(w, "S0:S1", samples=s, seed=7, mode=mode)
         assert status[0] == s

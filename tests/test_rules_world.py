@@ -17,6 +17,7 @@ from foederis._gate import conditioned_credibility, parse_attacks, reach_by_geog
 from foederis.analysis import deterrence_map
 
 LEVERS = Rules(conditions=True, bound_victim_unrestrained=True)
+OFF = Rules.design()  # DESIGN.md's rule: every lever off
 
 
 def hand(conditions: dict, n: int = 5, edges=None):
@@ -38,7 +39,7 @@ def hand(conditions: dict, n: int = 5, edges=None):
 
 def test_named_adversary():
     w = hand({0: {"against": "S9"}, 1: {"against": "S0"}})
-    on, off = cascade(w, "S0:S1", LEVERS), cascade(w, "S0:S1")
+    on, off = cascade(w, "S0:S1", LEVERS), cascade(w, "S0:S1", OFF)
     assert off.joined("D") == ["S1", "S2", "S3", "S4"]
     assert on.joined("D") == ["S1", "S3", "S4"]  # S2's pledge is against S9 only
 
@@ -47,14 +48,14 @@ def test_location_nonprovocation_and_number_of_attackers():
     # S4's pledge to S3 holds only on S3's own territory: S3 joined, it was not attacked
     w = hand({2: {"location": "protege"}})
     assert cascade(w, "S0:S1", LEVERS).joined("D") == ["S1", "S2", "S3"]
-    assert cascade(w, "S0:S1").joined("D") == ["S1", "S2", "S3", "S4"]
+    assert cascade(w, "S0:S1", OFF).joined("D") == ["S1", "S2", "S3", "S4"]
     # two attackers needed: one attack does not call S2 in, two do
     w2 = hand({0: {"min_attackers": 2}}, n=6)
     assert "S2" not in cascade(w2, "S0:S1", LEVERS).joined("D")
     assert "S2" in cascade(w2, [("S0", "S1"), ("S5", "S1")], LEVERS).joined("D")
     # non-provocation: an OFFENSE pledge to the aggressor falls away
     w3 = hand({0: {"nonprovocation": True}}, edges=[(2, 0, "OFFENSE")])
-    assert cascade(w3, "S0:S1").joined("A") == ["S0", "S2"]
+    assert cascade(w3, "S0:S1", OFF).joined("A") == ["S0", "S2"]
     assert cascade(w3, "S0:S1", LEVERS).joined("A") == ["S0"]
 
 
@@ -168,15 +169,25 @@ def test_geography_reach():
     plain = World.from_frames(states.drop(columns=["lat", "lon"]), com)
     assert reach_by_geography(plain, agg, tgt, 1000.0, theatre) is None
     assert (cascade(plain, "A:B", Rules(reach_rule="geography")).side.tolist()
-            == cascade(plain, "A:B").side.tolist())
+            == cascade(plain, "A:B", Rules(reach_rule="region")).side.tolist())
     assert math.isfinite(Rules(reach_km=500).reach_km)
 
 
-def test_sweeps_refuse_the_levers_they_do_not_apply_yet():
-    w = foederis.load_world()
-    with pytest.raises(foederis.ParameterError, match="Rules.conditions"):
-        deterrence_map(w, ["RUS"], ["EST"], rules=Rules(conditions=True))
-    assert deterrence_map(w, ["RUS"], ["EST"]).shape == (1, 1)
+@pytest.mark.parametrize("levers", [
+    dict(conditions=True, bound_victim_unrestrained=True),
+    dict(reach_rule="geography", rival_weight=0.5),
+])
+def test_sweeps_apply_the_levers_that_read_the_world_pair_by_pair(levers):
+    w = foederis.load_world("atop:1939-09-01")
+    rules = Rules(**levers)
+    aggs, tgts = ["GMY", "ITA", "RUS"], ["POL", "FRN", "GRC", "FIN"]
+    m = deterrence_map(w, aggs, tgts, rules=rules)
+    for a in aggs:
+        for t in tgts:
+            c = cascade(w, (a, t), rules)
+            got = m.to_frame().set_index(["aggressor", "target"]).loc[(a, t)]
+            assert bool(got["deterred"]) == c.deterred
+            assert int(got["war_size"]) == len(c.joined())
 
 
 def test_rules_check_the_new_fields():
@@ -196,6 +207,10 @@ def test_poland_1939_is_defended_by_britain_and_france_not_the_ussr():
     for rules in (Rules(), LEVERS):
         c = cascade(w, "GMY:POL", rules)
         assert {"UKG", "FRN"} <= set(c.joined("D")) and "RUS" not in c.joined()
+    # the USSR is Germany's strategic rival (hostility 1), yet the Molotov-Ribbentrop
+    # neutrality pact holds it back (rivals join presses 0.5, the pact restrains 1)
+    assert w.rivalries[w.index("GMY"), w.index("RUS")] == 1.0
+    assert "RUS" not in cascade(w, "GMY:POL").joined()
 
 
 def test_neither_russia_nor_china_fights_for_north_korea_against_its_victim():
@@ -204,19 +219,48 @@ def test_neither_russia_nor_china_fights_for_north_korea_against_its_victim():
         c = cascade(w, "PRK:ROK", rules)
         assert "RUS" not in c.joined("A") and "CHN" not in c.joined("A")
         assert "USA" in c.joined("D")
+    # and when South Korea attacks, consultation pledges do not carry NATO members to
+    # North Korea's side (ENTENTE weighs 0 by default)
+    c = cascade(w, "ROK:PRK")
+    assert {"RUS", "CHN"} <= set(c.joined("D"))
+    assert not {"USA", "UKG", "FRN", "GMY"} & set(c.joined("D"))
 
 
-def test_a_us_guarantee_brings_the_us_to_taiwan_when_the_treaty_is_read():
+def test_a_us_guarantee_brings_the_us_to_taiwan_with_the_default_rules():
     w = foederis.load_world().with_commitment("USA", "TAW", "GUARANTEE", 0.75)
     # the guarantee (0.75) against the ASEAN non-aggression pledge to China (0.5): DESIGN's
     # restraint keeps the US out; read as a pledge not to attack China, it does not
-    assert "USA" not in cascade(w, "CHN:TAW").joined("D")
+    assert "USA" not in cascade(w, "CHN:TAW", OFF).joined("D")
+    assert "USA" in cascade(w, "CHN:TAW").joined("D")
     assert "USA" in cascade(w, "CHN:TAW", LEVERS).joined("D")
 
 
 def test_the_dual_alliance_does_not_pull_germany_against_france():
     # 1879: Germany's defence pledge to Austria-Hungary is against Russia only
     w = foederis.load_world("atop:1880-06-01")
-    assert "GMY" in cascade(w, "ITA:AUH").joined("D")  # DESIGN's rule: any attacker
-    assert "GMY" not in cascade(w, "ITA:AUH", LEVERS).joined("D")
-    assert "GMY" in cascade(w, "RUS:AUH", LEVERS).joined("D")
+    assert "GMY" in cascade(w, "ITA:AUH", OFF).joined("D")  # DESIGN's rule: any attacker
+    assert "GMY" not in cascade(w, "ITA:AUH").joined("D")
+    assert "GMY" in cascade(w, "RUS:AUH").joined("D")
+
+
+def test_the_south_german_states_join_prussia_in_1870():
+    # the 1866-67 offensive and defensive treaties of Bavaria, Baden and Wurttemberg with
+    # Prussia (the North German Confederation: COW's GMY) fall due when France attacks
+    c = cascade(foederis.load_world("atop:1870-07-19"), "FRN:GMY")
+    assert {"BAV", "BAD", "WRT"} <= set(c.joined("D"))
+    assert not {"BAV", "BAD", "WRT"} & set(c.joined("A"))
+
+
+def test_jordan_joins_egypt_in_1967_and_israel_gets_no_treaty_ally():
+    c = cascade(foederis.load_world("atop:1967-06-05"), [("ISR", "EGY"), ("ISR", "SYR")])
+    assert "JOR" in c.joined("D")  # the Egyptian-Jordanian defence pact of 30 May 1967
+    assert c.joined("A") == ["ISR"]
+
+
+def test_rivals_join_brings_the_us_against_germany_but_not_an_unbound_weak_rival():
+    w = foederis.load_world("atop:1939-09-01")
+    assert "USA" in cascade(w, "GMY:POL").joined("D")  # a full rivalry (hostility 1)
+    assert "USA" not in cascade(w, "GMY:POL", Rules(rival_weight=0)).joined()
+    why = cascade(w, "GMY:POL").why
+    usa = why[why.state == "USA"]
+    assert usa["kind"].tolist() == ["RIVALRY"] and usa["protege"].tolist() == ["GMY"]

@@ -103,6 +103,7 @@ def test_credibility_zero_nobody_joins(mode, q):
     arrays, pairs, agg, tgt, rules, domain = q
     arrays = dict(arrays, credibility=np.zeros(len(arrays["guarantor"])))
     w = build(arrays)
+    rules = rules.replace(rival_weight=0)  # a rivalry is not a promise: credibility 0 leaves it
     e = simulate(w, [(f"S{a}", f"S{t}") for a, t in pairs], rules, samples=100, seed=9,
                  mode=mode, domain=domain)
     expect = np.zeros(w.n_states)

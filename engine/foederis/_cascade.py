@@ -55,7 +55,10 @@ from .errors import ParameterError
 from .rules import Rules
 from ._validate import shown
 
-__all__ = ["Rules", "Cascade", "cascade", "parse_attacks", "parse_domain"]
+__all__ = ["Rules", "Cascade", "cascade", "parse_attacks", "parse_domain", "RIVALRY"]
+
+#: The ``kind`` of a rivalry press in :attr:`Cascade.why`.
+RIVALRY = "RIVALRY"
 
 
 _EDGE_PULL_KEYS = 2  # resolved pull arrays kept per World (one float64 per commitment each)
@@ -224,7 +227,10 @@ class Cascade:
         edge): ``state``, ``side``, ``round``, ``protege`` (the state it was pulled
         toward), ``kind``, ``treaty`` (None if none), ``credibility`` (after
         ``credibility_scale``), ``contribution`` (w * c * trig, its share of the pull),
-        ``edge`` (position in the world's commitment arrays). ``treaty`` names EVERY
+        ``edge`` (position in the world's commitment arrays). A press of rivals join
+        (``Rules.rival_weight``) is a row of kind ``"RIVALRY"`` whose ``protege`` is the
+        initiator that threatens the state (it joined against it), ``credibility`` the
+        hostility, ``treaty`` None and ``edge`` -1. ``treaty`` names EVERY
         treaty that grounds the commitment (``World.treaties_of``), joined by "|" in name
         order ("AUKUS|NATO"; None if none). When the world has conditions
         (``len(world.conditions) > 1``) the commitment's condition columns follow:
@@ -246,8 +252,13 @@ class Cascade:
         p = w.indices[e].astype(np.int64)
         k = w.kind[e]
         rules = self.rules
-        c = np.minimum(w.credibility[e] * rules.credibility_scale, 1.0)
-        trig = np.where((k == OFFENSE) | ~self.initiator[p], 1.0, rules.defend_initiators)
+        # the credibilities this question's cascade read (the levers that read the world
+        # may have switched commitments off), in the world's forward order
+        c = np.minimum(self._credibility[e] * rules.credibility_scale, 1.0)
+        # trig(kind, j): the kernels' rule (foederis._kernels.core.trigger)
+        trig = np.where(self.initiator[p], rules.defend_initiators,
+                        np.where(self.round[p] == 0, 1.0, rules.defend_cobelligerents))
+        trig = np.where(k == OFFENSE, 1.0, trig)
         contrib = rules.pull_weight[k] * c * trig
         dom = DOMAIN_BITS[self.domain]
         ok = (
@@ -258,22 +269,64 @@ class Cascade:
             & (contrib > 0)
         )
         e, g, p, k, c, contrib = e[ok], g[ok], p[ok], k[ok], c[ok], contrib[ok]
+        kinds = np.asarray(KIND_NAMES, dtype=object)[k]
+        treaty = [("|".join(w.treaties_of(x)) or None) for x in e.tolist()]
+        # rivals join (Rules.rival_weight): the initiators of the other side, at war
+        # before the joiner, that threaten it
+        rg, rp, rh = self._rival_rows(joiners)
         frame = pd.DataFrame({
-            "state": w.codes[g],
-            "side": np.asarray(SIDE_NAMES, dtype=object)[self.side[g]],
-            "round": self.round[g],
-            "protege": w.codes[p],
-            "kind": np.asarray(KIND_NAMES, dtype=object)[k],
-            "treaty": np.asarray([("|".join(w.treaties_of(x)) or None) for x in e.tolist()],
-                                 dtype=object),
-            "credibility": c,
-            "contribution": contrib,
-            "edge": e,
+            "state": w.codes[np.concatenate((g, rg))],
+            "side": np.asarray(SIDE_NAMES, dtype=object)[self.side[np.concatenate((g, rg))]],
+            "round": self.round[np.concatenate((g, rg))],
+            "protege": w.codes[np.concatenate((p, rp))],
+            "kind": np.concatenate((kinds, np.full(len(rg), RIVALRY, dtype=object))),
+            "treaty": np.asarray(treaty + [None] * len(rg), dtype=object),
+            "credibility": np.concatenate((c, rh)),
+            "contribution": np.concatenate((contrib, rules.rival_weight * rh)),
+            "edge": np.concatenate((e, np.full(len(rg), -1, dtype=np.int64))),
         })
         if len(w.conditions) > 1:
-            for col, vals in condition_columns(w.condition[e], w.conditions).items():
+            cond = np.concatenate((w.condition[e], np.zeros(len(rg), w.condition.dtype)))
+            for col, vals in condition_columns(cond, w.conditions).items():
                 frame[col] = vals
+        if len(rg):
+            frame = frame.sort_values(["round", "state", "edge"], kind="stable",
+                                      key=lambda col: col.map(w.index) if col.name == "state"
+                                      else col).reset_index(drop=True)
         return frame
+
+    @cached_property
+    def _credibility(self) -> np.ndarray:
+        """Per commitment (forward order), the credibility this question's cascade read:
+        the world's, or 0 where a condition of the commitment does not hold for these
+        attacks (Rules.conditions)."""
+        w = self.world
+        if not self.rules.conditions:
+            return w.credibility
+        agg = np.asarray([w.index(a) for a, _ in self.attacks], dtype=np.int64)
+        tgt = np.asarray([w.index(t) for _, t in self.attacks], dtype=np.int64)
+        p = prepare(w, np.unique(agg), np.unique(tgt), self.rules, DOMAIN_BITS[self.domain])
+        out = np.empty_like(w.credibility, dtype=np.float64)
+        out[w.transposed.edge] = p.tcredibility
+        return out
+
+    def _rival_rows(self, joiners: np.ndarray) -> tuple:
+        """(joiner, rival, hostility) of every rivalry press behind a joiner: a rivalry
+        rival -> joiner whose rival is an initiator of the other side that was at war
+        before the joiner (the kernels' rule, :func:`foederis._kernels.core.rival_press`)."""
+        w = self.world
+        empty = np.zeros(0, np.int64)
+        if self.rules.rival_weight <= 0 or w.n_rivalries == 0 or not len(joiners):
+            return empty, empty, np.zeros(0)
+        src = np.repeat(np.arange(w.n_states), np.diff(w.riv_indptr))
+        dst = w.riv_indices.astype(np.int64)
+        h = w.riv_hostility
+        joined = np.zeros(w.n_states, dtype=bool)
+        joined[joiners] = True
+        ok = (joined[dst] & self.initiator[src] & (self.side[src] != 0)
+              & (self.side[src] != self.side[dst]) & (self.round[src] >= 0)
+              & (self.round[src] < self.round[dst]) & (self.rules.rival_weight * h > 0))
+        return dst[ok], src[ok], h[ok].astype(np.float64)
 
     # -------------------------------------------------------------------- tables
     def to_frame(self, *, all_states: bool = False) -> Any:
@@ -443,7 +496,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
                 p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
                 p.reach, p.aggressors, p.targets, p.domain,
                 p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.capability,
+                p.max_rounds, p.levers, p.capability,
                 side, rnd, init, order, round_ptr, cap_round,
             ))
         else:
@@ -452,7 +505,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
                 p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
                 p.reach, p.aggressors, p.targets, p.domain,
                 p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.capability,
+                p.max_rounds, p.levers, p.capability,
                 side, rnd, init, order, round_ptr, cap_round,
             ))
         tp = p.tindptr

@@ -249,6 +249,11 @@ class Prepared(NamedTuple):
     defend_initiators: float
     credibility_scale: float
     max_rounds: int
+    #: (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
+    #: defend_cobelligerents): the rivalry CSR by source, Rules.rival_weight,
+    #: Rules.bound_victim_unrestrained and Rules.defend_cobelligerents, the levers the
+    #: kernels apply themselves (foederis._kernels.core.cascade_core)
+    levers: tuple
     capability: np.ndarray
     nuclear: np.ndarray
     #: False when this question's levers changed the credibility of a pulling commitment
@@ -277,11 +282,9 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
             theatre = np.zeros(1, dtype=np.bool_)
     theatre.setflags(write=False)
     tcred = tr.credibility
-    if rules.conditions and len(aggressors):
+    if rules.conditions and len(aggressors) and _world_has_conditions(world):
         tcred = conditioned_credibility(world, aggressors, targets)
-    pulls_as_world = tcred is tr.credibility  # restraints alone do not enter the pulls
-    if rules.bound_victim_unrestrained and len(aggressors):
-        tcred = unrestrained_for_victims(world, aggressors, targets, tcred)
+    pulls_as_world = tcred is tr.credibility
     aggressors = frozen_view(aggressors)
     targets = frozen_view(targets)
     return Prepared(
@@ -292,6 +295,9 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
         rules.pull_weight, rules.restraint_weight, float(rules.defend_initiators),
         float(rules.credibility_scale),
         -1 if rules.max_rounds is None else int(rules.max_rounds),
+        (frozen_view(world.riv_indptr), frozen_view(world.riv_indices),
+         frozen_view(world.riv_hostility), float(rules.rival_weight),
+         bool(rules.bound_victim_unrestrained), float(rules.defend_cobelligerents)),
         frozen_view(world.capability), frozen_view(world.nuclear), pulls_as_world,
     )
 
@@ -301,14 +307,21 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
 # the levers that read the world (Rules.conditions, Rules.reach_rule): per question, in
 # Python, so that every kernel that takes a Prepared honours them unchanged
 # --------------------------------------------------------------------------------------
+def _world_has_conditions(world: Any) -> bool:
+    """Whether ``world`` has any conditional commitment; computed once per World (Worlds
+    are immutable), so that a question on a world without them costs nothing per call."""
+    got = world.__dict__.get("_has_conditions")
+    if got is None:
+        got = world.__dict__["_has_conditions"] = bool(np.any(world.condition))
+    return got
+
+
 def per_question_levers(world: Any, rules: Rules) -> list[str]:
     """The levers of ``rules`` that read the world per question and would change something
-    in ``world`` (the all-pairs sweeps do not apply them yet, and refuse them)."""
+    in ``world`` (the all-pairs sweeps then run pair by pair)."""
     on = []
-    if rules.conditions and np.any(world.condition):
+    if rules.conditions and _world_has_conditions(world):
         on.append("conditions")
-    if rules.bound_victim_unrestrained and np.any(_RESTRAINING[world.kind]):
-        on.append("bound_victim_unrestrained")
     if (rules.reach and rules.reach_rule == "geography"
             and (np.any(~np.isnan(world.lat)) or world.contiguity.nnz)):
         on.append("reach_rule='geography'")
@@ -349,7 +362,6 @@ def conditioned_credibility(world: Any, aggressors: np.ndarray,
 
 #: Kinds whose commitment to a target counts as a defence-level tie (ordinal 3, pulling).
 _DEFENCE_LEVEL = np.asarray([k.ordinal >= 3 and k.effect == "pull" for k in KINDS])
-_RESTRAINING = np.asarray([k.effect == "restraint" for k in KINDS])
 
 
 def defence_allies(world: Any, targets: np.ndarray, tcred: np.ndarray) -> np.ndarray:
@@ -361,22 +373,6 @@ def defence_allies(world: Any, targets: np.ndarray, tcred: np.ndarray) -> np.nda
         ok = _DEFENCE_LEVEL[tr.kind[q]] & (tcred[q] > 0)
         out[tr.indices[q][ok]] = True
     return out
-
-
-def unrestrained_for_victims(world: Any, aggressors: np.ndarray, targets: np.ndarray,
-                             tcred: np.ndarray) -> np.ndarray:
-    """``tcred`` with 0 on the restraining pledges toward an aggressor given by a state
-    that is a defence-level ally of a target (:attr:`Rules.bound_victim_unrestrained`)."""
-    tr = world.transposed
-    bound = defence_allies(world, targets, tcred)
-    out = None
-    for a in aggressors.tolist():
-        q = np.arange(tr.indptr[a], tr.indptr[a + 1])
-        drop = q[_RESTRAINING[tr.kind[q]] & bound[tr.indices[q]] & (tcred[q] > 0)]
-        if len(drop):
-            out = np.array(tcred, dtype=np.float64) if out is None else out
-            out[drop] = 0.0
-    return tcred if out is None else out
 
 
 _EARTH_KM = 6371.0088

@@ -34,14 +34,19 @@ regions where the war is (used only when ``reach`` is True; a state can join iff
 int64: distinct, disjoint, non-empty, in [0, n). ``domain`` the attack's domain bit.
 ``pull_weight`` and ``restraint_weight`` float64[N_KINDS], finite, >= 0, per kind code (see
 ``Rules.pull_weight``); ``defend_initiators`` in [0, 1]; ``credibility_scale`` finite,
->= 0; ``max_rounds`` int (-1 = unbounded).
+>= 0; ``max_rounds`` int (-1 = unbounded); ``levers`` the tuple (riv_indptr int64[n+1],
+riv_indices int32, riv_hostility float64 in [0, 1], rival_weight float >= 0, bound_victim
+bool, defend_cobelligerents float in [0, 1]): the rivalry CSR by source (row i: the states
+i threatens), ``Rules.rival_weight``, ``Rules.bound_victim_unrestrained`` and
+``Rules.defend_cobelligerents``; :func:`no_levers` (n) gives the tuple with every lever
+off, in Python or in ``@njit`` code.
 
 Kernels
 -------
 cascade_kernel(tindptr, tindices, tcredibility, tkind, tdomains, threshold,
     default_threshold, region_code, global_reach, theatre, reach, aggressors, targets,
     domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
-    max_rounds, capability, side, round_, initiator, order, round_ptr,
+    max_rounds, levers, capability, side, round_, initiator, order, round_ptr,
     capability_by_round) -> n_rounds
     The deterministic cascade. Outputs (overwritten): ``side`` int8[n], ``round_``
     int32[n], ``initiator`` bool[n], ``order`` int32[n] (joiners by round then index),
@@ -95,7 +100,7 @@ A user's own numba function that runs the cascade for several targets:
 ...             x.tdomains, x.threshold, x.default_threshold, x.region_code,
 ...             x.global_reach, x.theatre, x.reach, x.aggressors, targets[k:k + 1],
 ...             x.domain, x.pull_weight, x.restraint_weight, x.defend_initiators,
-...             x.credibility_scale, x.max_rounds, x.capability,
+...             x.credibility_scale, x.max_rounds, x.levers, x.capability,
 ...             side, rnd, init, order, ptr, cap)
 ...         out[k] = np.count_nonzero(side == 2)
 ...     return out
@@ -118,6 +123,7 @@ from ._kernels import (
     edge_key,
     honoured,
     mix64,
+    no_levers,
     popcount64,
     seed_key,
     simulate_any_parallel,
@@ -135,6 +141,7 @@ from .errors import ParameterError
 
 __all__ = [
     "cascade_kernel",
+    "no_levers",
     "umbrella_kernel",
     "simulate_threshold_serial",
     "simulate_threshold_parallel",
@@ -275,7 +282,7 @@ def cascade_inputs(world: Any, attacks: Any, rules: Any = None, *,
     scalars (fields: tindptr, tindices, tcredibility, tkind, tdomains, threshold,
     default_threshold, region_code, global_reach, theatre, reach, aggressors, targets,
     domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
-    max_rounds, capability, nuclear, pulls_as_world). A NamedTuple of arrays can be
+    max_rounds, levers, capability, nuclear, pulls_as_world). A NamedTuple of arrays can be
     passed into ``@njit`` code whole. Arrays are read-only views of the world's, except
     where a lever that reads the world per question (``Rules.conditions``,
     ``Rules.bound_victim_unrestrained``, ``Rules.reach_rule="geography"``) gives this

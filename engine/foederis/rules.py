@@ -37,8 +37,11 @@ class Rules:
     threshold : float, default 0.5
         Press a state needs to join a side (> 0; a state's own ``threshold`` column, when
         not NaN, overrides it).
-    entente_weight : float, default 0.25
-        Pull of an ENTENTE commitment relative to DEFENSE (>= 0).
+    entente_weight : float, default 0.0
+        Pull of an ENTENTE commitment relative to DEFENSE (>= 0). ATOP's consultation
+        pledges promise talks, not force (Leeds et al. 2002), and summed over the members
+        of a side they made a defence pact out of consultations; 0 (the back-test record
+        is unchanged by it) where DESIGN.md has 0.25.
     neutrality_weight : float, default 1.0
         Restraint of a NEUTRALITY commitment (>= 0).
     nonaggression_weight : float, default 0.5
@@ -55,6 +58,12 @@ class Rules:
         Trigger of DEFENSE, GUARANTEE and ENTENTE commitments toward an initiator, in
         [0, 1]: 0 means defensive pacts do not defend an aggressor; raise it to model
         chain-ganging. OFFENSE always triggers.
+    defend_cobelligerents : float, default 1.0
+        Casus foederis: trigger of DEFENSE, GUARANTEE and ENTENTE commitments toward a
+        co-belligerent (a protege that joined the war rather than being attacked), in
+        [0, 1]. 1 (DESIGN.md's) passes a war on along defensive pacts (chain-ganging);
+        0 lets a defensive pledge fall due only when its protege is an original target.
+        OFFENSE always triggers.
     credibility_scale : float, default 1.0
         Multiplies every credibility (the product is clipped to 1); >= 0.
     max_rounds : int or None, default None
@@ -66,7 +75,7 @@ class Rules:
         Apply the reach rule (conventional attacks only).
     nuclear_umbrella : bool, default True
         Count a nuclear umbrella over the target as deterrence.
-    conditions : bool, default False
+    conditions : bool, default True
         Honour the conditions a commitment is given under (ATOP's ``defco*`` codings,
         :meth:`World.commitments_frame` columns): it pulls or restrains only when a named
         adversary is among the aggressors (``against``), when its protege is an original
@@ -74,7 +83,7 @@ class Rules:
         its protege is not an initiator (``nonprovocation``) and when at least
         ``min_attackers`` states attack. A condition ATOP codes without naming the
         adversary (``adversary_unnamed``) is taken to hold.
-    bound_victim_unrestrained : bool, default False
+    bound_victim_unrestrained : bool, default True
         Restraint that reads the treaty: a NEUTRALITY or NONAGGRESSION pledge toward an
         aggressor does not hold back a state that also holds a defence-level pulling
         commitment (ordinal 3 in the table of kinds) to one of its targets: the pledge
@@ -89,6 +98,11 @@ class Rules:
         falls back to the region rule.
     reach_km : float, default 1000
         The capital distance of ``reach_rule="geography"`` (great-circle km, >= 0).
+    rival_weight : float, default 0.5
+        Rivals join: an initiator presses every neutral state it threatens (a rivalry
+        initiator -> state of hostility h, e.g. Thompson and Dreyer's strategic
+        rivalries) toward the side against it with ``rival_weight * h``, summed with the
+        pulls and holds of its commitments (>= 0; 0 = no such press, DESIGN.md's rule).
 
     Examples
     --------
@@ -102,21 +116,23 @@ class Rules:
     """
 
     threshold: float = 0.5
-    entente_weight: float = 0.25
+    entente_weight: float = 0.0
     neutrality_weight: float = 1.0
     nonaggression_weight: float = 0.5
     ally_restraint: float = 1.0
     defend_initiators: float = 0.0
+    defend_cobelligerents: float = 1.0
     credibility_scale: float = 1.0
     max_rounds: int | None = None
     margin: float = 1.0
     reach: bool = True
     nuclear_umbrella: bool = True
     # --- levers that read the world (issue 10): see the README's cascade section -------
-    conditions: bool = False
-    bound_victim_unrestrained: bool = False
+    conditions: bool = True
+    bound_victim_unrestrained: bool = True
     reach_rule: Literal["region", "geography"] = "region"
     reach_km: float = 1000.0
+    rival_weight: float = 0.5
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -125,10 +141,10 @@ class Rules:
         put("threshold", check_number("Rules.threshold", self.threshold, low=0,
                                       low_open=True, allow_inf=True))
         for name in ("entente_weight", "neutrality_weight", "nonaggression_weight",
-                     "ally_restraint", "credibility_scale"):
+                     "ally_restraint", "credibility_scale", "rival_weight"):
             put(name, check_number(f"Rules.{name}", getattr(self, name), low=0))
-        put("defend_initiators",
-            check_number("Rules.defend_initiators", self.defend_initiators, low=0, high=1))
+        for name in ("defend_initiators", "defend_cobelligerents"):
+            put(name, check_number(f"Rules.{name}", getattr(self, name), low=0, high=1))
         put("margin", check_number("Rules.margin", self.margin, low=0, low_open=True))
         if self.max_rounds is not None:
             put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0,
@@ -149,22 +165,24 @@ class Rules:
 
     @classmethod
     def design(cls) -> Rules:
-        """DESIGN.md's baseline rule, exactly: ``Rules(ally_restraint=0,
-        conditions=False, bound_victim_unrestrained=False, reach_rule="region")`` (every
+        """DESIGN.md's baseline rule, exactly: ``Rules(entente_weight=0.25,
+        ally_restraint=0, conditions=False, bound_victim_unrestrained=False,
+        reach_rule="region", rival_weight=0)`` (every
         other field at its default). The defaults move with the back-test record; this
         stays the contract's rule, so results stated in DESIGN.md stay reproducible.
 
         Examples
         --------
         >>> from foederis import Rules
-        >>> Rules.design() == Rules(ally_restraint=0, conditions=False,
-        ...                         bound_victim_unrestrained=False, reach_rule="region")
+        >>> Rules.design() == Rules(entente_weight=0.25, ally_restraint=0, conditions=False,
+        ...                         bound_victim_unrestrained=False, reach_rule="region",
+        ...                         rival_weight=0)
         True
         >>> Rules.design().ally_restraint
         0.0
         """
-        return cls(ally_restraint=0, conditions=False, bound_victim_unrestrained=False,
-                   reach_rule="region")
+        return cls(entente_weight=0.25, ally_restraint=0, conditions=False,
+                   bound_victim_unrestrained=False, reach_rule="region", rival_weight=0)
 
     def _kind_weight(self, kind: Any) -> float:
         return float(getattr(self, kind.weight) if isinstance(kind.weight, str) else kind.weight)

@@ -49,6 +49,7 @@ from .cascade import (
     monotone_applies,
     umbrella_kernel,
 )
+from .core import no_levers
 from .csr import csr_problem
 from .ensembles import simulate_threshold_parallel, simulate_threshold_serial
 from .random import (
@@ -77,6 +78,7 @@ __all__ = [
     "honoured",
     "mix64",
     "monotone_applies",
+    "no_levers",
     "popcount64",
     "seed_key",
     "simulate_any_parallel",

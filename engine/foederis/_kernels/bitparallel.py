@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import jit, jit_parallel, prange
-from .core import always_triggers, balance_of, sort_segment, umbrella_edge
+from .core import (always_triggers, balance_of, bound_to_target, rival_press, sort_segment,
+                   trigger, umbrella_edge)
 from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
                      word_key)
 
@@ -55,31 +56,37 @@ def any_stride(restraint_weight):
 
 
 @jit
-def any_tables(pull_weight, restraint_weight, defend_initiators):
-    """(R, pull class per kind and trigger [kind, 0 = full / 1 = toward an initiator],
-    restraint level per kind); -1 where the kind does not pull / restrain."""
+def any_tables(pull_weight, restraint_weight, defend_initiators, defend_cobelligerents):
+    """(the R restraint levels, pull class per kind and trigger [kind, 0 = full / 1 =
+    toward an initiator / 2 = toward a co-belligerent], restraint level per kind); -1
+    where the kind does not pull / restrain."""
     levels = restraint_levels(restraint_weight)
     nl = levels.shape[0]
     nk = pull_weight.shape[0]
-    pclass = np.full((nk, 2), -1, dtype=np.int64)
+    pclass = np.full((nk, 3), -1, dtype=np.int64)
     rlev = np.full(nk, -1, dtype=np.int64)
     for k in range(nk):
-        for t in range(2):
-            v = pull_weight[k]
-            if t == 1 and not always_triggers(k):
-                v = pull_weight[k] * defend_initiators
+        for t in range(3):
+            v = pull_weight[k] * trigger(always_triggers(k), t == 1, t == 0,
+                                         defend_initiators, defend_cobelligerents)
             if v > 0.0:
-                c = 0
-                for x in range(nl):
-                    if levels[x] < v:
-                        c += 1
-                pclass[k, t] = c
+                pclass[k, t] = pull_class(levels, v)
         x = restraint_weight[k]
         if x > 0.0:
             for t in range(nl):
                 if levels[t] == x:
                     rlev[k] = t
-    return nl, pclass, rlev
+    return levels, pclass, rlev
+
+
+@jit(inline="always")
+def pull_class(levels, v):
+    """The class of a pull of value ``v`` > 0: how many restraint levels lie below it."""
+    c = 0
+    for x in range(levels.shape[0]):
+        if levels[x] < v:
+            c += 1
+    return c
 
 
 @jit
@@ -113,9 +120,9 @@ def any_word(
     tindptr, tindices, tcred, tkind, tdomains,
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
-    pull_weight, credibility_scale, max_rounds,
+    pull_weight, credibility_scale, max_rounds, levers,
     capability, nuclear, margin, umbrella_on,
-    nlev, pclass, rlev,
+    levels, pclass, rlev,
     bits, stamp, touched, cur, nxt, dirty, ecache, eknown,
     cnt_a, cnt_d, rsum,
     sa, sd, ca, cd, lastr, wsz,
@@ -134,6 +141,8 @@ def any_word(
     them) turn the memo off: every visit draws afresh, with the same results.
     """
     n = tindptr.shape[0] - 1
+    riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, _ = levers
+    nlev = levels.shape[0]
     memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
     F = 9 + 4 * nlev
     o_pa = 7
@@ -184,15 +193,29 @@ def any_word(
             newa = bits[bj + 3]
             newd = bits[bj + 4]
             ij = bits[bj + 2]
+            j_original = r == 1  # round 1's frontier: the aggressors and targets
+            j_aggressor = False
+            if bound_victim and j_original:
+                for x in range(aggressors.shape[0]):
+                    if aggressors[x] == j:
+                        j_aggressor = True
             for q in range(tindptr[j], tindptr[j + 1]):
                 if (tdomains[q] & domain) == 0:
                     continue
                 kd = tkind[q]
-                c0 = pclass[kd, 0]
+                # the trigger toward j: full (0) for an original target or an "always"
+                # kind, else toward a co-belligerent (2); toward an initiator (1)
+                c0 = pclass[kd, 0 if j_original else 2]
                 c1 = pclass[kd, 1]
                 rl = rlev[kd]
                 if c0 < 0 and c1 < 0 and rl < 0:
                     continue
+                if (rl >= 0 and bound_victim and c0 < 0 and j_aggressor
+                        and bound_to_target(tindices[q], targets, tindptr, tindices, tkind,
+                                            tcred)):
+                    rl = -1  # a pledge toward the aggressor does not abandon the victim
+                    if c1 < 0:
+                        continue
                 always = always_triggers(kd)
                 if always:
                     f0a = newa
@@ -256,6 +279,34 @@ def any_word(
                     stamp[i] = r
                     touched[nt] = i
                     nt += 1
+            # rivals: the lanes where j newly joined as an initiator press whom it
+            # threatens toward the other side (every lane: a rivalry is not drawn)
+            fa = newa & ij
+            fd = newd & ij
+            if rival_weight > 0.0 and (fa | fd) != ZERO:
+                for q in range(riv_indptr[j], riv_indptr[j + 1]):
+                    v = rival_press(rival_weight, riv_hostility[q])
+                    if not (v > 0.0):
+                        continue
+                    i = riv_indices[q]
+                    bi = F * i
+                    free = valid & ~(bits[bi] | bits[bi + 1])
+                    if ((fa | fd) & free) == ZERO:
+                        continue
+                    if reach and not global_reach[i]:
+                        rc = region_code[i]
+                        if rc >= 0 and not theatre[rc]:
+                            continue
+                    c = pull_class(levels, v)
+                    bits[bi + o_pd + c] |= fa & free  # threatened by an initiator on A
+                    bits[bi + o_pa + c] |= fd & free
+                    if stamp[i] != r:
+                        if stamp[i] == 0:
+                            dirty[nd] = i
+                            nd += 1
+                        stamp[i] = r
+                        touched[nt] = i
+                        nt += 1
         # 2. decisions of round r
         nn = 0
         union = ZERO
@@ -356,6 +407,7 @@ def _any_chunk(
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
@@ -366,7 +418,8 @@ def _any_chunk(
     nw = w1 - w0
     lo = w0 + (nw * c) // nchunks
     hi = w0 + (nw * (c + 1)) // nchunks
-    nlev, pclass, rlev = any_tables(pull_weight, restraint_weight, defend_initiators)
+    levels, pclass, rlev = any_tables(pull_weight, restraint_weight, defend_initiators,
+                                      levers[5])
     sa = np.zeros(64)
     sd = np.zeros(64)
     ca = np.zeros(64)
@@ -384,9 +437,9 @@ def _any_chunk(
             tindptr, tindices, tcred, tkind, tdomains,
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
-            pull_weight, credibility_scale, max_rounds,
+            pull_weight, credibility_scale, max_rounds, levers,
             capability, nuclear, margin, umbrella_on,
-            nlev, pclass, rlev,
+            levels, pclass, rlev,
             ws_bits[c], ws_stamp[c], ws_touched[c], ws_cur[c], ws_nxt[c], ws_dirty[c],
             ws_ecache[c], ws_eknown[c],
             count_a[c], count_d[c], round_sum[c],
@@ -402,6 +455,7 @@ def simulate_any_parallel(
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
@@ -418,6 +472,7 @@ def simulate_any_parallel(
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+            levers,
             capability, nuclear, margin, umbrella_on,
             ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
             count_a, count_d, round_sum,
@@ -433,6 +488,7 @@ def simulate_any_serial(
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
     count_a, count_d, round_sum,
@@ -448,6 +504,7 @@ def simulate_any_serial(
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+            levers,
             capability, nuclear, margin, umbrella_on,
             ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
             count_a, count_d, round_sum,

@@ -18,6 +18,9 @@ by induction over the rounds of :func:`foederis._kernels.core.cascade_core`:
     restraint) never change a decision, and are not accumulated.
   - Nobody on D is an initiator (targets are not; a D joiner is one only through an
     "always" pull toward an initiator on D): the pull of an edge is pull_weight * c.
+    The initiators on A are the aggressors; their rivals (Rules.rival_weight) get the
+    press rival_weight * hostility toward D, non-negative like a pull, added in round 1
+    when the aggressor is processed (after its in-edges, none of which counts).
   - The pull toward D is a sum of non-negative terms taken in the general path's order
     (round, protege index, in-edge order); float addition is monotone, so the partial
     sum first reaches th in round r iff the whole sum of rounds <= r does and that of
@@ -34,7 +37,8 @@ import numpy as np
 
 from .._constants import SIDE_A, SIDE_D
 from .._numba import jit
-from .core import cascade_core, round_capability, sort_round, sort_segment, umbrella_scan
+from .core import (always_triggers, cascade_core, rival_press, round_capability, sort_round,
+                   sort_segment, trigger, umbrella_scan)
 from .random import ZERO
 
 __all__ = [
@@ -101,16 +105,52 @@ def _monotone_start(threshold, default_threshold, aggressors, targets,
 
 
 @jit
+def _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre, reach,
+                     side, rnd, order, at):
+    """The rivals of aggressor ``j`` pressed toward D in round ``r`` of a monotone path
+    (the general path's rule, :func:`foederis._kernels.core.rival_press`). Returns the new
+    number of states on a side, or -1 when a press is negative or NaN (give up)."""
+    riv_indptr, riv_indices, riv_hostility, rival_weight, _, _ = levers
+    if not (rival_weight > 0.0):
+        return k
+    for q in range(riv_indptr[j], riv_indptr[j + 1]):
+        i = riv_indices[q]
+        v = at[2 * i]
+        if v < 0.0:  # on a side
+            continue
+        if reach and not global_reach[i]:
+            rc = region_code[i]
+            if rc >= 0 and not theatre[rc]:
+                continue
+        contrib = rival_press(rival_weight, riv_hostility[q])
+        if contrib == 0.0:
+            continue
+        if not (contrib > 0.0):
+            return -1
+        v += contrib
+        if v >= at[2 * i + 1]:
+            at[2 * i] = -1.0
+            side[i] = SIDE_D
+            rnd[i] = r
+            order[k] = i
+            k += 1
+        else:
+            at[2 * i] = v
+    return k
+
+
+@jit
 def _cascade_monotone(
     tindptr, tindices, tcred, tkind, tdomains,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
-    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds, levers,
     side, rnd, initiator, order, round_ptr, at,
 ):
     """The cascade under (M1), (M2) (see the module docstring); outputs as cascade_kernel's, which must
     be reset on entry (side 0, round -1, initiator False). ``at`` float64[2n] (scratch):
     at[2i] = pull toward D (-1 once on a side), at[2i+1] = i's threshold. Returns
     n_rounds, or -1 when the fast path does not apply (outputs then partly written)."""
+    cobelligerents = levers[5]
     k = _monotone_start(threshold, default_threshold, aggressors, targets,
                         side, rnd, initiator, order, round_ptr, at)
     if k < 0:
@@ -124,7 +164,11 @@ def _cascade_monotone(
         k0 = k
         for p in range(lo, hi):
             j = order[p]
-            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
+            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2), rivals pressed
+                k = _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre,
+                                     reach, side, rnd, order, at)
+                if k < 0:
+                    return -1
                 continue
             for q in range(tindptr[j], tindptr[j + 1]):
                 if (tdomains[q] & domain) == 0:
@@ -144,7 +188,8 @@ def _cascade_monotone(
                 c = min(c, 1.0)
                 if c == 0.0:
                     continue
-                contrib = pw * c
+                contrib = pw * c * trigger(always_triggers(tkind[q]), False, rnd[j] == 0,
+                                           0.0, cobelligerents)
                 if contrib == 0.0:
                     continue
                 if not (contrib > 0.0):
@@ -193,7 +238,7 @@ def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_sc
 def _cascade_monotone_pull(
     tindptr, tindices, tpull,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
-    aggressors, targets, max_rounds,
+    aggressors, targets, max_rounds, levers,
     side, rnd, initiator, order, round_ptr, at,
 ):
     """_cascade_monotone with each edge's pull resolved beforehand (edge_pull_kernel):
@@ -212,7 +257,11 @@ def _cascade_monotone_pull(
         k0 = k
         for p in range(lo, hi):
             j = order[p]
-            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2)
+            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2), rivals pressed
+                k = _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre,
+                                     reach, side, rnd, order, at)
+                if k < 0:
+                    return -1
                 continue
             for q in range(tindptr[j], tindptr[j + 1]):
                 contrib = tpull[q]
@@ -260,6 +309,7 @@ def _cascade(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -271,11 +321,11 @@ def _cascade(
     if monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                         pull_weight, restraint_weight, credibility_scale):
         at = np.empty(2 * n, dtype=np.float64)
-        if resolved:
+        if resolved and levers[5] == 1.0:  # (tpull holds no trigger toward co-belligerents)
             n_rounds = _cascade_monotone_pull(
                 tindptr, tindices, tpull,
                 threshold, default_threshold, region_code, global_reach, theatre, reach,
-                aggressors, targets, max_rounds,
+                aggressors, targets, max_rounds, levers,
                 side, round_, initiator, order, round_ptr, at,
             )
         else:
@@ -283,7 +333,7 @@ def _cascade(
                 tindptr, tindices, tcredibility, tkind, tdomains,
                 threshold, default_threshold, region_code, global_reach, theatre, reach,
                 aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
-                side, round_, initiator, order, round_ptr, at,
+                levers, side, round_, initiator, order, round_ptr, at,
             )
         if n_rounds >= 0:
             round_capability(order, round_ptr, n_rounds, side, capability,
@@ -295,6 +345,7 @@ def _cascade(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        levers,
         capability,
         side, round_, initiator, order, round_ptr, capability_by_round,
     )
@@ -306,6 +357,7 @@ def cascade_kernel_pull(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -317,6 +369,7 @@ def cascade_kernel_pull(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        levers,
         capability,
         side, round_, initiator, order, round_ptr, capability_by_round,
     )
@@ -328,6 +381,7 @@ def cascade_kernel(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -337,6 +391,7 @@ def cascade_kernel(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        levers,
         capability,
         side, round_, initiator, order, round_ptr, capability_by_round,
     )
@@ -348,6 +403,7 @@ def cascade_general(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
@@ -364,6 +420,7 @@ def cascade_general(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        levers,
         False, ZERO, ZERO,
         side, round_, initiator, order, round_ptr,
         acc, offinit, stamp, touched, dirty,

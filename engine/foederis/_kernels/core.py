@@ -24,7 +24,8 @@ from .random import ZERO, bernoulli_bits, edge_id, edge_key
 
 __all__ = [
     "always_triggers", "balance_of", "sort_segment", "sort_round", "cascade_core",
-    "round_capability", "reset_core", "umbrella_scan", "umbrella_edge",
+    "round_capability", "reset_core", "no_levers", "bound_to_target", "rival_press", "trigger",
+    "umbrella_scan", "umbrella_edge",
 ]
 
 #: bit c set iff kind c has the "always" trigger in the table of kinds
@@ -38,6 +39,59 @@ def always_triggers(kind):
     counts in full, not times ``defend_initiators``, and a state it pulls toward an
     initiator becomes one. The other pulling kinds are defensive."""
     return ((_ALWAYS_MASK >> np.int64(kind)) & np.int64(1)) != np.int64(0)
+
+
+@jit
+def no_levers(n):
+    """The kernels' ``levers`` argument for ``n`` states with every lever off: (riv_indptr
+    zeros int64[n+1], riv_indices int32[0], riv_hostility float64[0], rival_weight 0.0,
+    bound_victim False, defend_cobelligerents 1.0). Callable from Python and from
+    ``@njit`` code."""
+    return (np.zeros(n + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float64),
+            0.0, False, 1.0)
+
+
+#: bit c set iff kind c is a defence-level pulling kind (ordinal 3 in the table of kinds)
+_DEFENCE_MASK = np.int64(sum(1 << c for c, k in enumerate(KINDS)
+                             if k.ordinal >= 3 and k.effect == "pull"))
+
+
+@jit
+def bound_to_target(i, targets, tindptr, tindices, tkind, tcred):
+    """Whether state ``i`` holds a defence-level pulling commitment (ordinal 3 in the table
+    of kinds) with credibility > 0 to one of the ``targets``: the test of
+    :attr:`foederis.Rules.bound_victim_unrestrained`. O(in-degree of the targets); called
+    only for a restraining pledge toward an original aggressor."""
+    for x in range(targets.shape[0]):
+        t = targets[x]
+        for q in range(tindptr[t], tindptr[t + 1]):
+            if (tindices[q] == i and tcred[q] > 0.0
+                    and ((_DEFENCE_MASK >> np.int64(tkind[q])) & np.int64(1)) != 0):
+                return True
+    return False
+
+
+@jit(inline="always")
+def rival_press(rival_weight, hostility):
+    """The press a rivalry of ``hostility`` toward a state puts on it to join against the
+    initiator who threatens it (:attr:`foederis.Rules.rival_weight`)."""
+    return rival_weight * hostility
+
+
+@jit(inline="always")
+def trigger(always, initiator, original, defend_initiators, defend_cobelligerents):
+    """trig(kind, j), the share of a pulling commitment's weight that falls due when its
+    protege j is at war: 1 for an "always" kind (:func:`always_triggers`);
+    ``defend_initiators`` when j is an initiator; 1 when j is an original target
+    (``original``); else, j a co-belligerent that joined the war, ``defend_cobelligerents``
+    (:attr:`foederis.Rules.defend_cobelligerents`, casus foederis)."""
+    if always:
+        return 1.0
+    if initiator:
+        return defend_initiators
+    if original:
+        return 1.0
+    return defend_cobelligerents
 
 
 @jit(inline="always")
@@ -99,11 +153,22 @@ def cascade_core(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers,
     stochastic, wkey, bitmask,
     side, rnd, initiator, order, round_ptr,
     acc, offinit, stamp, touched, dirty,
 ):
     """One synchronous, frontier-based cascade. Returns (n_rounds, n_joined, n_dirty).
+
+    ``levers`` = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
+    defend_cobelligerents): the last is the trigger toward a co-belligerent
+    (:func:`trigger`);
+    the rivalry CSR by source and :attr:`foederis.Rules.rival_weight`: an initiator j on
+    a side presses each neutral state it threatens (rivalry j -> i, hostility h) toward
+    the other side with ``rival_weight * h`` (:func:`rival_press`; not sampled: a
+    rivalry is not a promise to honour); and
+    :attr:`foederis.Rules.bound_victim_unrestrained`: a restraining pledge toward an
+    original aggressor does not hold back a state :func:`bound_to_target`.
 
     Workspace on entry: side 0, rnd -1, initiator False, acc 0, offinit False, stamp 0.
     acc[4i + 0/1] = pull toward A/D, acc[4i + 2/3] = hold against A/D; offinit[2i + 0/1]:
@@ -113,6 +178,7 @@ def cascade_core(
     credibility 1 if the sample (wkey, bitmask) honours it, else 0.
     """
     n = tindptr.shape[0] - 1
+    riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, cobelligerents = levers
     k = 0
     for x in range(aggressors.shape[0]):
         a = aggressors[x]
@@ -176,16 +242,16 @@ def cascade_core(
                 hit = False
                 if pw != 0.0:
                     always = always_triggers(kd)
-                    if always or not ij:
-                        contrib = pw * c
-                    else:
-                        contrib = pw * c * defend_initiators
+                    contrib = pw * c * trigger(always, ij, rnd[j] == 0, defend_initiators,
+                                               cobelligerents)
                     if contrib != 0.0:
                         acc[4 * i + ps] += contrib
                         hit = True
                         if always and ij:
                             offinit[2 * i + ps] = True
-                if rw != 0.0:
+                if rw != 0.0 and not (
+                        bound_victim and pw == 0.0 and sj == SIDE_A and rnd[j] == 0
+                        and bound_to_target(i, targets, tindptr, tindices, tkind, tcred)):
                     acc[4 * i + hs] += rw * c
                     hit = True
                 if hit and stamp[i] != r:
@@ -195,6 +261,27 @@ def cascade_core(
                     stamp[i] = r
                     touched[nt] = i
                     nt += 1
+            if rival_weight > 0.0 and ij:
+                os_ = 1 - ps  # pull slot of the side opposed to j
+                for q in range(riv_indptr[j], riv_indptr[j + 1]):
+                    i = riv_indices[q]
+                    if side[i] != 0:
+                        continue
+                    if reach and not global_reach[i]:
+                        rc = region_code[i]
+                        if rc >= 0 and not theatre[rc]:
+                            continue
+                    contrib = rival_press(rival_weight, riv_hostility[q])
+                    if contrib == 0.0:
+                        continue
+                    acc[4 * i + os_] += contrib
+                    if stamp[i] != r:
+                        if stamp[i] == 0:
+                            dirty[nd] = i
+                            nd += 1
+                        stamp[i] = r
+                        touched[nt] = i
+                        nt += 1
         # 2. decisions of round r, from the accumulators (state at the end of round r-1)
         k0 = k
         for x in range(nt):

@@ -36,7 +36,9 @@ The arguments come in tuples (numba takes tuples of arrays), in this order:
 - ``edges`` (tindptr, tindices, tcred, tkind, tdomains): the transposed CSR
 - ``places`` (threshold, default_threshold, region_code, global_reach, reach)
 - ``rules`` (domain, pull_weight, restraint_weight, defend_initiators,
-  credibility_scale, max_rounds)
+  credibility_scale, max_rounds, riv_indptr, riv_indices, riv_hostility,
+  rival_weight, bound_victim, defend_cobelligerents): the last six are cascade_core's
+  ``levers``, flat (a parallel kernel takes no nested tuple)
 - ``outcome`` (capability, nuclear, margin, umbrella_on)
 - ``ensemble`` (mode, samples, seed, any_restraint)
 - ``ws`` (theatre, pair, side, round, init, order, round_ptr, acc, offinit, stamp,
@@ -53,7 +55,7 @@ import numpy as np
 from .._numba import jit, jit_parallel, prange
 from .bitparallel import any_tables, any_word
 from .core import (always_triggers, balance_of, cascade_core, reset_core, round_capability,
-                   umbrella_scan)
+                   trigger, umbrella_scan)
 from .ensembles import threshold_sample
 from .random import ONE, ZERO, seed_key
 
@@ -71,7 +73,8 @@ def _entrapment_credit(l, wgt, k, forward, rules, side, rnd, init, order, round_
     """Add a pair's weight to the states that joined after round 0 and to the commitments
     that pulled them (``Cascade.why``'s rule)."""
     indptr, indices, credibility, kind, domains = forward
-    domain, pull_weight, _rw, defend_initiators, credibility_scale, _mr = rules
+    domain, pull_weight, _rw, defend_initiators, credibility_scale = rules[:5]
+    cobelligerents = rules[11]
     for x in range(round_ptr[1], k):
         i = order[x]
         si = side[i]
@@ -89,10 +92,8 @@ def _entrapment_credit(l, wgt, k, forward, rules, side, rnd, init, order, round_
             if pw == 0.0:
                 continue
             c = min(credibility[q] * credibility_scale, 1.0)
-            if always_triggers(kd) or not init[j]:
-                contrib = pw * c
-            else:
-                contrib = pw * c * defend_initiators
+            contrib = pw * c * trigger(always_triggers(kd), init[j], rnd[j] == 0,
+                                       defend_initiators, cobelligerents)
             if contrib > 0.0:
                 credit[l, q] += wgt
 
@@ -104,7 +105,10 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     tindptr, tindices, tcred, tkind, tdomains = edges
     threshold, default_threshold, region_code, global_reach, reach = places
     (domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
-     max_rounds) = rules
+     max_rounds, riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
+     cobelligerents) = rules
+    levers = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
+              cobelligerents)
     capability, nuclear, margin, umbrella_on = outcome
     mode, samples, _, any_restraint = ensemble
     (ws_theatre, ws_pair, ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc,
@@ -128,14 +132,15 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     no_rows = np.empty((0, 2))
     no_out = np.empty(0, np.int64)
     # mode "any": bit-parallel workspace and per-word scratch
-    nlev = 0
+    levels = np.zeros(0)
     pclass = np.zeros((1, 2), dtype=np.int64)
     rlev = np.zeros(1, dtype=np.int64)
     # per-edge draws of a word, memoised by any_word (all False between words)
     ecache = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.uint64)
     eknown = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.bool_)
     if mode == 2:
-        nlev, pclass, rlev = any_tables(pull_weight, any_restraint, defend_initiators)
+        levels, pclass, rlev = any_tables(pull_weight, any_restraint, defend_initiators,
+                                          cobelligerents)
     sa = np.zeros(64)
     sd = np.zeros(64)
     ca64 = np.zeros(64)
@@ -166,6 +171,7 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
             threshold, default_threshold, region_code, global_reach, theatre, reach,
             agg1, tgt1, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+            levers,
             False, ZERO, ZERO,
             side, rnd, init, order, round_ptr,
             acc, offinit, stamp, touched, dirty,
@@ -196,7 +202,7 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                     threshold, default_threshold, region_code, global_reach, theatre,
                     reach, agg1, tgt1, domain,
                     pull_weight, restraint_weight, defend_initiators, credibility_scale,
-                    max_rounds, capability, nuclear, margin, umbrella_on,
+                    max_rounds, levers, capability, nuclear, margin, umbrella_on,
                     side, rnd, init, order, round_ptr, acc, offinit, stamp, touched, dirty,
                     no_rows, no_out,
                 )
@@ -216,9 +222,9 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                     tindptr, tindices, tcred, tkind, tdomains,
                     region_code, global_reach, theatre, reach,
                     agg1, tgt1, domain,
-                    pull_weight, credibility_scale, max_rounds,
+                    pull_weight, credibility_scale, max_rounds, levers,
                     capability, nuclear, margin, umbrella_on,
-                    nlev, pclass, rlev,
+                    levels, pclass, rlev,
                     ws_bits[l], stamp, touched, order, ws_nxt[l], dirty, ecache, eknown,
                     ws_count[l, 0], ws_count[l, 1], ws_count[l, 2],
                     sa, sd, ca64, cd64, lastr, wsz,

@@ -121,13 +121,9 @@ def sweep(
     first blocks (BudgetError naming ``what``). ``progress`` counts pairs, or pair-samples
     when ``samples > PAIR_SAMPLES``.
     """
-    levers = per_question_levers(world, rules)
-    if levers:
-        raise ParameterError(
-            f"the all-pairs sweeps (deterrence_map, entrapment) do not apply "
-            f"{', '.join('Rules.' + x for x in levers)} yet; turn "
-            f"{'it' if len(levers) == 1 else 'them'} off for the map, or run "
-            f"foederis.cascade / foederis.simulate per pair")
+    # the levers that read the world per question (conditions, restraint that reads the
+    # treaty, reach by geography) give each pair its own inputs: such pairs run one by one
+    per_pair = bool(per_question_levers(world, rules))
     t_start = time.perf_counter()
     n = world.n_states
     npairs = len(pair_agg)
@@ -154,7 +150,7 @@ def sweep(
     check_memory(what, nl * lane_bytes(n, nnz, mcode, stride, accumulate)
                  + npairs * PAIR_BYTES + result_bytes, mbudget, how)
     big = mcode != _sk.MODE_DETERMINISTIC and samples > PAIR_SAMPLES
-    nreg = max(len(world.region_names), 1)
+    nreg = max(len(world.region_names), 2)
     z = np.zeros
     ws = (
         z((nl, nreg), np.bool_),  # theatre
@@ -176,23 +172,49 @@ def sweep(
     pw = ro(np.ones(npairs) if weights is None else np.ascontiguousarray(weights, np.float64))
     pa = ro(np.ascontiguousarray(pair_agg, np.int64))
     pt = ro(np.ascontiguousarray(pair_tgt, np.int64))
-    fw = (ro(world.indptr), ro(world.indices), ro(world.credibility), ro(world.kind),
-          ro(world.domains))
-    args_graph = (  # the tuples of foederis._kernels.sweep
-        (pa, pt, pw), fw,
-        (p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains),
-        (p.threshold, p.default_threshold, p.region_code, p.global_reach, p.reach),
-        (p.domain, p.pull_weight, p.restraint_weight, p.defend_initiators,
-         p.credibility_scale, p.max_rounds),
-        (p.capability, p.nuclear, float(rules.margin), bool(rules.nuclear_umbrella)),
-        (_sk.MODE_DETERMINISTIC if big else int(mcode), int(samples), np.uint64(seed),
-         any_rw),
-        ws,
-        (accumulate, ent_w, ent_n, credit),
-        out,
-    )
+    def graph_args(q: Any, credibility: np.ndarray, region_code: np.ndarray) -> tuple:
+        """The tuples of foederis._kernels.sweep for the inputs ``q`` (a Prepared)."""
+        return (
+            (pa, pt, pw),
+            (ro(world.indptr), ro(world.indices), ro(credibility), ro(world.kind),
+             ro(world.domains)),
+            (q.tindptr, q.tindices, q.tcredibility, q.tkind, q.tdomains),
+            (q.threshold, q.default_threshold, region_code, q.global_reach, q.reach),
+            (q.domain, q.pull_weight, q.restraint_weight, q.defend_initiators,
+             q.credibility_scale, q.max_rounds, *q.levers),
+            (q.capability, q.nuclear, float(rules.margin), bool(rules.nuclear_umbrella)),
+            (_sk.MODE_DETERMINISTIC if big else int(mcode), int(samples), np.uint64(seed),
+             any_rw),
+            ws,
+            (accumulate, ent_w, ent_n, credit),
+            out,
+        )
+
+    args_graph = graph_args(p, world.credibility, p.region_code)
+
+    def pair_args(i: int) -> tuple:
+        """The kernel's tuples for pair ``i`` alone, under the levers that read the world:
+        its own credibilities (both orders, for entrapment's credit) and, under reach by
+        geography, a reach mask (every state outside the pair in a region no theatre
+        holds, so that only the mask lets it join)."""
+        a, t = pa[i: i + 1], pt[i: i + 1]
+        q = prepare(world, a, t, rules, domain_bit)
+        cred = world.credibility
+        if q.tcredibility is not p.tcredibility:
+            cred = np.empty(nnz, dtype=np.float64)
+            cred[world.transposed.edge] = q.tcredibility
+        rc = q.region_code
+        if q.global_reach is not p.global_reach:
+            rc = np.ones(n, dtype=np.int32)
+            rc[a] = 0
+            rc[t] = 0
+        return graph_args(q, cred, rc)
 
     def run_block(par: bool, lo: int, hi: int) -> int:
+        if per_pair:
+            for i in range(lo, hi):
+                _sk.sweep_serial(i, i + 1, *pair_args(i))
+            return hi
         kern = _sk.sweep_parallel if par else _sk.sweep_serial
         kern(lo, hi, *args_graph)
         return hi
@@ -210,7 +232,7 @@ def sweep(
                 run_block(par, 0, 0)
             loading += time.perf_counter() - t0
 
-    can_par = nl > 1 and threads > 1
+    can_par = nl > 1 and threads > 1 and not per_pair
     use_par = bool(parallel) and can_par
     load(use_par)
     if big:
