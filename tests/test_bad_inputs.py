@@ -194,7 +194,7 @@ CASES = [
      "n_cols must be an integer in [0, 2147483648]"),
     ("rules-unknown-field", lambda: Rules(foo=1), ParameterError, "Rules has no field 'foo'"),
     ("rules-too-many-positional", lambda: Rules(*range(20)), ParameterError,
-     "at most 15 positional"),
+     "positional arguments (threshold, "),
     # --- 7: no silent coercion
     ("capability-complex", lambda: World.from_arrays(["A"], [1 + 2j]), WorldError,
      "(1+2j) (a complex) is not a real number"),

@@ -62,7 +62,7 @@ def test_burden_and_blocs(capsys, tmp_path):
 def test_whatif_baltic_and_turkey_leaving(capsys):
     assert main(["whatif", "--attack", "RUS:EST", "--edit", "leave:TUR:NATO"]) == 0
     out = capsys.readouterr().out
-    assert "round 1" in out and "D USA <- NATO" in out
+    assert "round 1" in out and "D USA <- NATO defense: EST" in out
     assert "=== what changed ===" in out and "TUR leaves NATO" in out
     assert "TUR   stayed out" in out
     assert "deterred" in out

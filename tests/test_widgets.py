@@ -677,7 +677,7 @@ def test_an_old_scenario_without_a_rule_field_loads_with_its_default(ex, tmp_pat
     assert ex.model.rules["ally_restraint"] == Rules().ally_restraint
     assert ex.rule_widgets["ally_restraint"].value == Rules().ally_restraint
     assert ex.model.rules["threshold"] == 0.6 and ex.rule_widgets["threshold"].value == 0.6
-    assert sc.load_scenario(path)["rules"] == {**sc.DEFAULT_RULES, "threshold": 0.6}
+    assert sc.load_scenario(path)["rules"] == {**sc.DEFAULT_RULES, **old_rules}
 
 
 def test_second_attack_rows_stay_hidden_until_add_attack(ex):

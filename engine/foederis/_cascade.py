@@ -223,8 +223,8 @@ class Cascade:
     def why(self) -> Any:
         """For each state that joined after round 0, the commitments that pulled it.
 
-        A pandas DataFrame, one row per pulling commitment, sorted by (round, state,
-        edge): ``state``, ``side``, ``round``, ``protege`` (the state it was pulled
+        A pandas DataFrame, one row per pulling commitment, sorted by (round, state index,
+        edge; a state's rivalry presses after its commitments): ``state``, ``side``, ``round``, ``protege`` (the state it was pulled
         toward), ``kind``, ``treaty`` (None if none), ``credibility`` (after
         ``credibility_scale``), ``contribution`` (w * c * trig, its share of the pull),
         ``edge`` (position in the world's commitment arrays). A press of rivals join
@@ -280,7 +280,7 @@ class Cascade:
             "round": self.round[np.concatenate((g, rg))],
             "protege": w.codes[np.concatenate((p, rp))],
             "kind": np.concatenate((kinds, np.full(len(rg), RIVALRY, dtype=object))),
-            "treaty": np.asarray(treaty + [None] * len(rg), dtype=object),
+            "treaty": pd.Series(treaty + [None] * len(rg), dtype=object),
             "credibility": np.concatenate((c, rh)),
             "contribution": np.concatenate((contrib, rules.rival_weight * rh)),
             "edge": np.concatenate((e, np.full(len(rg), -1, dtype=np.int64))),
@@ -289,10 +289,10 @@ class Cascade:
             cond = np.concatenate((w.condition[e], np.zeros(len(rg), w.condition.dtype)))
             for col, vals in condition_columns(cond, w.conditions).items():
                 frame[col] = vals
-        if len(rg):
-            frame = frame.sort_values(["round", "state", "edge"], kind="stable",
-                                      key=lambda col: col.map(w.index) if col.name == "state"
-                                      else col).reset_index(drop=True)
+        if len(rg):  # by (round, state index), a state's commitments before its rivalries
+            key = np.lexsort((np.arange(len(frame)), np.concatenate((g, rg)),
+                              frame["round"].to_numpy()))
+            frame = frame.iloc[key].reset_index(drop=True)
         return frame
 
     @cached_property

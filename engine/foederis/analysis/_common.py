@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 
 from .._constants import KIND_CODES, KIND_NAMES, KINDS
-from ..errors import ParameterError
+from ..errors import ParameterError, UnknownStateError
 from ..rules import Rules
 from .._validate import shown
 
-__all__ = ["ALLIANCE_KINDS", "DEFENSE_KINDS", "axes", "kind_codes",
+__all__ = ["ALLIANCE_KINDS", "DEFENSE_KINDS", "axes", "kind_codes", "state_selection",
            "kind_weights", "undirected_pairs"]
 
 #: The kinds that make two states allies in the structural analyses: the ones that pull
@@ -130,3 +130,48 @@ def axes(ax: Any = None) -> tuple[Any, Any]:
         ax = fig.add_subplot()
         return fig, ax
     return ax.figure, ax
+
+
+def state_selection(world: Any, states: Any, name: str) -> np.ndarray:
+    """Codes or indices (or None for every state) -> unique state indices, in the order
+    given (the aggressors and targets of the deterrence map). Raises UnknownStateError
+    naming the code and the parameter."""
+    if states is None:
+        if world.n_states == 0:
+            raise ParameterError(f"{name}: world {shown(world.name)} has no states; a deterrence "
+                                 "map needs at least two")
+        return np.arange(world.n_states, dtype=np.int64)
+    if isinstance(states, str):
+        items: list = [s for s in (x.strip() for x in states.split(",")) if s]
+    elif isinstance(states, (int, np.integer)) and not isinstance(states, (bool, np.bool_)):
+        items = [states]
+    else:
+        try:
+            items = list(states)
+        except TypeError:
+            raise ParameterError(
+                f"{name} must be None (every state), a code, a comma-separated string of "
+                f"codes, or a list of codes or indices, got {shown(states)}"
+            ) from None
+    if not items:
+        raise ParameterError(f"{name} is empty: give at least one state code, or None for "
+                             "every state")
+    out = []
+    for x in items:
+        if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
+            i = int(x)
+            if not 0 <= i < world.n_states:
+                raise UnknownStateError(
+                    f"{name}: state index {i} is out of range; valid indices are "
+                    f"0..{world.n_states - 1}"
+                )
+        elif isinstance(x, str):
+            try:
+                i = world.index(x.strip())
+            except UnknownStateError as e:
+                raise UnknownStateError(f"{name}: {e}") from None
+        else:
+            raise ParameterError(f"{name}: a state must be a code (str) or an index, got "
+                                 f"{shown(x)}")
+        out.append(i)
+    return np.asarray(list(dict.fromkeys(out)), dtype=np.int64)

@@ -36,7 +36,7 @@ from .._gate import (
 from .._validate import check_int, readonly, shown
 from ..errors import Interrupted, ParameterError, UnknownStateError
 from ..rules import Rules
-from ._common import axes
+from ._common import axes, state_selection
 from ._sweep import sweep
 
 __all__ = ["MAX_PAIRS", "ORDERS", "VALUES", "DeterrenceMap", "deterrence_map",
@@ -50,53 +50,6 @@ VALUES = ("balance", "deterred", "umbrella", "war_size", "n_rounds", "capability
 #: Most (aggressor x target) cells one map may hold (its matrices take ~40 bytes a cell):
 #: beyond it, pass a sample of aggressors and targets.
 MAX_PAIRS = 25_000_000
-
-
-# --------------------------------------------------------------------------------------
-# selections of states
-# --------------------------------------------------------------------------------------
-def _selection(world: Any, states: Any, name: str) -> np.ndarray:
-    """Codes or indices (or None for every state) -> unique state indices, in the order
-    given. Raises UnknownStateError naming the code and the parameter."""
-    if states is None:
-        if world.n_states == 0:
-            raise ParameterError(f"{name}: world {shown(world.name)} has no states; a deterrence "
-                                 "map needs at least two")
-        return np.arange(world.n_states, dtype=np.int64)
-    if isinstance(states, str):
-        items: list = [s for s in (x.strip() for x in states.split(",")) if s]
-    elif isinstance(states, (int, np.integer)) and not isinstance(states, (bool, np.bool_)):
-        items = [states]
-    else:
-        try:
-            items = list(states)
-        except TypeError:
-            raise ParameterError(
-                f"{name} must be None (every state), a code, a comma-separated string of "
-                f"codes, or a list of codes or indices, got {shown(states)}"
-            ) from None
-    if not items:
-        raise ParameterError(f"{name} is empty: give at least one state code, or None for "
-                             "every state")
-    out = []
-    for x in items:
-        if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
-            i = int(x)
-            if not 0 <= i < world.n_states:
-                raise UnknownStateError(
-                    f"{name}: state index {i} is out of range; valid indices are "
-                    f"0..{world.n_states - 1}"
-                )
-        elif isinstance(x, str):
-            try:
-                i = world.index(x.strip())
-            except UnknownStateError as e:
-                raise UnknownStateError(f"{name}: {e}") from None
-        else:
-            raise ParameterError(f"{name}: a state must be a code (str) or an index, got "
-                                 f"{shown(x)}")
-        out.append(i)
-    return np.asarray(list(dict.fromkeys(out)), dtype=np.int64)
 
 
 # --------------------------------------------------------------------------------------
@@ -473,8 +426,8 @@ def deterrence_map(
     world = check_world(world)
     rules = check_rules(rules)
     dname, dbit = parse_domain(domain)
-    agg = _selection(world, aggressors, "aggressors")
-    tgt = _selection(world, targets, "targets")
+    agg = state_selection(world, aggressors, "aggressors")
+    tgt = state_selection(world, targets, "targets")
     if samples is not None:
         samples = check_int("samples", samples, low=1, high=1 << 40)
     mode = check_mode(mode)
@@ -598,8 +551,8 @@ def deterrence_map_distributed(client: Any, world: Any, aggressors: list, target
     # every parameter is checked here, on the client, before any block is submitted
     world = check_world(world)
     rules = check_rules(rules)
-    aggressors = world.codes[_selection(world, aggressors, "aggressors")].tolist()
-    targets = world.codes[_selection(world, targets, "targets")].tolist()
+    aggressors = world.codes[state_selection(world, aggressors, "aggressors")].tolist()
+    targets = world.codes[state_selection(world, targets, "targets")].tolist()
     kwargs = dict(kwargs, seed=check_seed(kwargs.get("seed", 0)))  # one seed for all blocks
     check_mode(kwargs.get("mode", "threshold"))
     parse_domain(kwargs.get("domain", "conventional"))
