@@ -483,7 +483,7 @@ def test_result_is_frozen_readonly_and_framed():
     w = world(["RUS", "EST", "USA", "UKG"],
               [(2, 1, DEFENSE), (3, 1, DEFENSE, 0.25), (3, 2, ENTENTE)],
               names=np.array(["Russia", "Estonia", "United States", "United Kingdom"]))
-    c = cascade(w, "RUS:EST")
+    c = cascade(w, "RUS:EST", Rules(entente_weight=0.25))  # DESIGN.md's entente weight
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.balance = 3.0
     for a in (c.side, c.round, c.initiator, c.capability_by_round, c.order, c.round_ptr):
@@ -575,8 +575,9 @@ def test_rules_conveniences():
     with pytest.raises(ParameterError, match="no field 'treshold'"):
         r.replace(treshold=1)
     assert r == Rules() and hash(r) == hash(Rules())
-    assert r.pull_weight.tolist() == [1, 1, 1, 0.25, 0, 0]
-    assert r.restraint_weight.tolist() == [1, 1, 1, 0.25, 1, 0.5]
+    assert r.pull_weight.tolist() == [1, 1, 1, 0, 0, 0]  # consultation does not pull
+    assert r.restraint_weight.tolist() == [1, 1, 1, 0, 1, 0.5]
+    assert Rules(entente_weight=0.25).restraint_weight.tolist() == [1, 1, 1, 0.25, 1, 0.5]
     assert Rules(ally_restraint=0).restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
     w = world(3, [(2, 1, DEFENSE, 0.5)])
     assert cascade(w, "S0:S1", {"threshold": 0.5}).side[2] == 2
@@ -591,9 +592,10 @@ def test_rules_conveniences():
 def test_rules_design_is_the_contract_rule():
     # DESIGN.md's baseline rule: no ally restraint, none of issue 10's levers
     d = Rules.design()
-    assert isinstance(d, Rules) and d == Rules(ally_restraint=0, conditions=False,
+    assert isinstance(d, Rules) and d == Rules(entente_weight=0.25, ally_restraint=0,
+                                               conditions=False,
                                                bound_victim_unrestrained=False,
-                                               reach_rule="region")
+                                               reach_rule="region", rival_weight=0)
     assert d.restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
     assert Rules.__module__ == "foederis.rules"
 
@@ -604,13 +606,14 @@ def test_ally_restraint_keeps_a_state_from_fighting_its_ally():
     # own ally; a state does not fight its ally (default ally_restraint=1).
     w = world(5, [(3, 1, DEFENSE), (4, 1, DEFENSE), (2, 0, DEFENSE), (2, 3, ENTENTE),
                   (2, 4, ENTENTE), (2, 1, ENTENTE)])
-    assert cascade(w, "S0:S1", Rules(ally_restraint=0)).side.tolist() == [1, 2, 2, 2, 2]
-    c = cascade(w, "S0:S1")
+    e = Rules(entente_weight=0.25)  # DESIGN.md's entente weight
+    assert cascade(w, "S0:S1", e.replace(ally_restraint=0)).side.tolist() == [1, 2, 2, 2, 2]
+    c = cascade(w, "S0:S1", e)
     assert c.side.tolist() == [1, 2, 0, 2, 2]
     # entente with the aggressor restrains by ally_restraint * entente_weight (0.25):
     w2 = world(3, [(2, 1, DEFENSE), (2, 0, ENTENTE)])
-    assert cascade(w2, "S0:S1").side[2] == 2  # 1 - 0.25 >= 0.5
-    assert cascade(w2, "S0:S1", Rules(ally_restraint=3)).side[2] == 0  # 1 - 0.75 < 0.5
+    assert cascade(w2, "S0:S1", e).side[2] == 2  # 1 - 0.25 >= 0.5
+    assert cascade(w2, "S0:S1", e.replace(ally_restraint=3)).side[2] == 0  # 1 - 0.75 < 0.5
 
 
 def test_contemporary_russia_allies_stay_out_of_a_baltic_war():

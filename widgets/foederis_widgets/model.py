@@ -303,8 +303,11 @@ class ScenarioModel(HasTraits):
                     def progress(done: int, total: int, k: int = k) -> None:
                         self.progress = (k + done / max(total, 1)) / parts
 
+                    # no time budget here: the page shows progress and has a Stop button
+                    # (memory is still estimated first)
                     results.append(simulate(w, attacks, rules, samples, seed, mode=mc_mode,
-                                            domain=domain, progress=progress, stop=self._stop))
+                                            domain=domain, progress=progress, stop=self._stop,
+                                            time_budget=None))
                     if self._stop.is_set():
                         break
             except FoederisError as e:
