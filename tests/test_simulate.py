@@ -175,11 +175,16 @@ def test_any_restraints_veto_only_what_they_outweigh():
         [2, 2, 3, 3, 4, 4], [1, 0, 1, 0, 1, 0],
         np.array([DEFENSE, NONAGGRESSION, DEFENSE, NEUTRALITY, ENTENTE, NONAGGRESSION],
                  np.uint8))
-    e = simulate(w, "S0:S1", samples=64, mode="any")
+    plain = Rules(bound_victim_unrestrained=False, entente_weight=0.25)  # DESIGN.md's
+    e = simulate(w, "S0:S1", plain, samples=64, mode="any")
     assert e.p_join_d.tolist() == [0, 1, 1, 0, 0]
-    e2 = simulate(w, "S0:S1", Rules(neutrality_weight=0.75, nonaggression_weight=0.125),
+    e2 = simulate(w, "S0:S1", plain.replace(neutrality_weight=0.75, nonaggression_weight=0.125),
                   samples=64, mode="any")
     assert e2.p_join_d.tolist() == [0, 1, 1, 1, 1]
+    # the defaults: S3's neutrality toward the aggressor does not hold back a defender of
+    # its victim (bound_victim_unrestrained), and S4's consultation does not pull
+    e3 = simulate(w, "S0:S1", samples=64, mode="any")
+    assert e3.p_join_d.tolist() == [0, 1, 1, 1, 0]
 
 
 @pytest.mark.parametrize("mode", ["threshold", "any"])
