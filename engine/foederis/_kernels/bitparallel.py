@@ -27,8 +27,16 @@ from .core import (always_triggers, balance_of, bound_to_target, rival_press, so
 from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
                      word_key)
 
-__all__ = ["restraint_levels", "any_stride", "any_tables", "any_word",
+__all__ = ["MEMO_LANES", "restraint_levels", "any_stride", "any_tables", "any_word",
            "simulate_any_parallel", "simulate_any_serial"]
+
+
+#: A joiner's in-edge draws are memoised for the whole word when it joins in at least this
+#: many lanes at once (:func:`any_word`). Measured on the benchmark graphs (2026-11-26):
+#: memoising every joiner made a small war (10 targets, ~30 states per sample) 1.8x
+#: slower per sample at 10^6 states (more hashes, and the memo's cache misses), and
+#: memoising none made a war of half the world ~10% slower.
+MEMO_LANES = 8
 
 
 @jit
@@ -123,27 +131,38 @@ def any_word(
     pull_weight, credibility_scale, max_rounds, levers,
     capability, nuclear, margin, umbrella_on,
     levels, pclass, rlev,
-    bits, stamp, touched, cur, nxt, dirty, ecache, eknown,
+    bits, stamp, touched, cur, nxt, dirty, ecache, eknown, seen, seen_list, nseen,
     cnt_a, cnt_d, rsum,
     sa, sd, ca, cd, lastr, wsz,
     war_size, n_rounds_out, balance, deterred,
 ):
     """One word of 64 samples of the bit-parallel ensemble.
 
-    Edge draws are memoised per word: the first time in-edge ``q`` is needed, its lanes
-    are drawn for every valid sample (``ecache[q]``, ``eknown[q] = True``); a later visit
-    (the protege joining in other lanes in a later round) reuses them. This is exact:
-    :func:`bernoulli_bits` decides each lane from its own bit position only, so
+    Edge draws of a protege that joins in many lanes at once (at least ``MEMO_LANES``)
+    are memoised per word: the first time such an in-edge ``q`` is needed, its lanes are
+    drawn for every valid sample (``ecache[q]``, ``eknown[q] = True``); a later visit (the
+    protege joining in other lanes in a later round) reuses them. A protege joining in
+    few lanes (a small war: most joiners join in one lane of the word) draws only the
+    lanes it needs, which costs fewer hashes than all 64 and writes no memo. Both are
+    exact: :func:`bernoulli_bits` decides each lane from its own bit position only, so
     ``bernoulli_bits(key, p, valid) & need == bernoulli_bits(key, p, need)`` for ``need``
     inside ``valid``. Workspace on entry and exit: bits 0, stamp 0, eknown False (reset
-    here over the in-edges of the word's joiners, the only edges it can have drawn).
-    Arrays shorter than the edge count (callers of the embedding API that do not size
-    them) turn the memo off: every visit draws afresh, with the same results.
+    here over the in-edges of the word's joiners that joined in ``MEMO_LANES`` lanes or
+    more, the only edges it can have memoised). Arrays shorter than the edge count
+    (callers of the embedding API that do not size them) turn the memo off: every visit
+    draws afresh, with the same results.
+
+    The states that joined in this word and had not joined in an earlier word of the
+    chunk are appended to ``seen_list[nseen[0]:]`` (``seen`` marks them), so that the
+    caller adds the chunk's counts into the result over those states only
+    (:func:`foederis._kernels.merge_counts`), never over all n; an empty ``seen`` (a
+    caller that reads no counts) skips it.
     """
     n = tindptr.shape[0] - 1
     riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, _ = levers
     nlev = levels.shape[0]
     memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
+    track = seen.shape[0] > 0
     F = 9 + 4 * nlev
     o_pa = 7
     o_pd = 7 + nlev + 1
@@ -194,6 +213,7 @@ def any_word(
             newd = bits[bj + 4]
             ij = bits[bj + 2]
             j_original = r == 1  # round 1's frontier: the aggressors and targets
+            wide = memo and popcount64(newa | newd) >= MEMO_LANES
             j_aggressor = False
             if bound_victim and j_original:
                 for x in range(aggressors.shape[0]):
@@ -247,11 +267,11 @@ def any_word(
                     rc = region_code[i]
                     if rc >= 0 and not theatre[rc]:
                         continue
-                if not memo:
+                if memo and eknown[q]:
+                    h = ecache[q] & need
+                elif not wide:
                     h = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
                                        tcred[q] * credibility_scale, need)
-                elif eknown[q]:
-                    h = ecache[q] & need
                 else:
                     hf = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
                                         tcred[q] * credibility_scale, valid)
@@ -378,12 +398,16 @@ def any_word(
             cnt_d[i] += popcount64(d)
         joined = a | d
         if joined != ZERO:
+            if track and not seen[i]:
+                seen[i] = True
+                seen_list[nseen[0]] = i
+                nseen[0] += 1
             x = joined
             while x != ZERO:
                 low = x & (~x + ONE)
                 wsz[popcount64(low - ONE)] += 1
                 x ^= low
-            if memo:
+            if memo and popcount64(joined) >= MEMO_LANES:
                 for q in range(tindptr[i], tindptr[i + 1]):
                     eknown[q] = False
         for f in range(F):
@@ -410,6 +434,7 @@ def _any_chunk(
     levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    ws_seen, ws_seen_list, ws_nseen,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred,
 ):
@@ -441,7 +466,7 @@ def _any_chunk(
             capability, nuclear, margin, umbrella_on,
             levels, pclass, rlev,
             ws_bits[c], ws_stamp[c], ws_touched[c], ws_cur[c], ws_nxt[c], ws_dirty[c],
-            ws_ecache[c], ws_eknown[c],
+            ws_ecache[c], ws_eknown[c], ws_seen[c], ws_seen_list[c], ws_nseen[c:c + 1],
             count_a[c], count_d[c], round_sum[c],
             sa, sd, ca, cd, lastr, wsz,
             war_size, n_rounds, balance, deterred,
@@ -458,6 +483,7 @@ def simulate_any_parallel(
     levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    ws_seen, ws_seen_list, ws_nseen,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred, status,
 ):
@@ -475,6 +501,7 @@ def simulate_any_parallel(
             levers,
             capability, nuclear, margin, umbrella_on,
             ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    ws_seen, ws_seen_list, ws_nseen,
             count_a, count_d, round_sum,
             war_size, n_rounds, balance, deterred,
         )
@@ -491,6 +518,7 @@ def simulate_any_serial(
     levers,
     capability, nuclear, margin, umbrella_on,
     ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    ws_seen, ws_seen_list, ws_nseen,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred, status,
 ):
@@ -507,6 +535,7 @@ def simulate_any_serial(
             levers,
             capability, nuclear, margin, umbrella_on,
             ws_bits, ws_stamp, ws_touched, ws_cur, ws_nxt, ws_dirty, ws_ecache, ws_eknown,
+    ws_seen, ws_seen_list, ws_nseen,
             count_a, count_d, round_sum,
             war_size, n_rounds, balance, deterred,
         )
