@@ -385,8 +385,13 @@ def case_cynetdiff_lt(path: str, n: int, target: int, repeat: int) -> dict[str, 
     return out
 
 
+def _seeds(target: Any) -> list[int]:
+    """The seed states of an IC case: one target or a list of them."""
+    return [int(t) for t in np.atleast_1d(target)]
+
+
 @_with_peak
-def case_cynetdiff_ic(path: str, n: int, target: int, samples: int,
+def case_cynetdiff_ic(path: str, n: int, target: Any, samples: int,
                       seed: int = 7) -> dict[str, Any]:
     """cynetdiff IndependentCascadeModel, activation probability = credibility."""
     from cynetdiff.models import IndependentCascadeModel
@@ -401,7 +406,7 @@ def case_cynetdiff_ic(path: str, n: int, target: int, samples: int,
         edges = a["g"][order].astype(np.uint32)
         probs = a["cred"][edges].astype(np.float32)
         model = IndependentCascadeModel(starts, edges, activation_probs=probs, rng=seed)
-        model.set_seeds([int(target)])
+        model.set_seeds(_seeds(target))
         out["build_s"] = time.perf_counter() - t0
         del order, a
     sizes = np.zeros(samples)
@@ -479,7 +484,7 @@ def case_ndlib_lt(path: str, n: int, target: int, expected_rounds: int,
 
 
 @_with_peak
-def case_ndlib_ic(path: str, n: int, target: int, max_samples: int, time_cap: float,
+def case_ndlib_ic(path: str, n: int, target: Any, max_samples: int, time_cap: float,
                   seed: int = 7) -> dict[str, Any]:
     """NDlib IndependentCascadesModel, edge threshold (probability) = credibility."""
     import warnings
@@ -494,7 +499,7 @@ def case_ndlib_ic(path: str, n: int, target: int, max_samples: int, time_cap: fl
         graph = _networkx_graph(n, a)
         model = ep.IndependentCascadesModel(graph, seed=seed)
         config = mc.Configuration()
-        config.add_model_initial_configuration("Infected", [int(target)])
+        config.add_model_initial_configuration("Infected", _seeds(target))
         cred = a["cred"]
         for u, v in zip(a["p"].tolist(), a["g"].tolist()):
             config.add_edge_configuration("threshold", (u, v), cred[v])
@@ -508,7 +513,7 @@ def case_ndlib_ic(path: str, n: int, target: int, max_samples: int, time_cap: fl
     with _phase(out, "run"):
         t_all = time.perf_counter()
         while len(sizes) < max_samples and time.perf_counter() - t_all < time_cap:
-            model.reset([int(target)])
+            model.reset(_seeds(target))
             t0 = time.perf_counter()
             model.iteration(node_status=False)
             while True:

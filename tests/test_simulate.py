@@ -73,6 +73,62 @@ def test_ensemble_matches_naive(mode, q, start, seed):
     assert_matches_naive(e, ref)
 
 
+def padded(arrays: dict, extra: int) -> dict:
+    """The world arrays of ``questions`` with ``extra`` isolated states appended (no
+    commitments, no rivalries, capability 0)."""
+    a = dict(arrays)
+    n = len(a["codes"])
+    a["codes"] = a["codes"] + [f"S{i}" for i in range(n, n + extra)]
+    for key, fill in (("capability", 0.0), ("threshold", math.nan), ("region", ""),
+                      ("global_reach", False), ("nuclear", False)):
+        if a[key] is not None:
+            a[key] = np.concatenate((a[key], np.full(extra, fill, dtype=a[key].dtype)))
+    return a
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(q=questions(max_states=7, max_edges=18), extra=st.sampled_from([57, 200]),
+       seed=st.integers(0, 2**64 - 1))
+def test_any_small_words_match_naive(q, extra, seed):
+    # in a world of many states a word of mode "any" stays small (fewer than n / 8 states
+    # touched, _kernels.bitparallel.SMALL_WORD_SHARE) for its first joiners or all of
+    # them: draws before the guarantor's lanes, memo only for joiners in 8 lanes or more
+    arrays, pairs, agg, tgt, rules, domain = q
+    w = build(padded(arrays, extra))
+    attacks = [(f"S{a}", f"S{t}") for a, t in pairs]
+    e = simulate(w, attacks, rules, samples=128, seed=seed, mode="any", domain=domain,
+                 parallel=False)
+    ref = naive.ensemble(naive.plain(w), agg, tgt, rules, 1 << DOMAINS.index(domain),
+                         range(0, 128), seed, "any")
+    assert_matches_naive(e, ref)
+
+
+@pytest.mark.parametrize("mode", ["threshold", "any"])
+def test_kept_workspace_gives_the_same_results(mode):
+    # the workspace of one call serves the next call of the same shape (another war on
+    # the same world, or another world of the same size): results as from a fresh one
+    from foederis._blocks import release_workspaces
+
+    rng = np.random.default_rng(3)
+    n, m = 60, 240
+    g, p = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = g != p
+    w = World.from_arrays([f"S{i}" for i in range(n)], rng.random(n), g[keep], p[keep],
+                          rng.integers(0, 6, int(keep.sum())).astype(np.uint8),
+                          credibility=rng.choice([0.25, 0.5, 0.75], int(keep.sum())),
+                          merge="max")
+    wars = ["S0:S1", "S2:S3", "S0:S1"]
+    release_workspaces()
+    fresh = []
+    for war in wars:
+        fresh.append(simulate(w, war, samples=200, seed=4, mode=mode, parallel=False))
+        release_workspaces()
+    kept = [simulate(w, war, samples=200, seed=4, mode=mode, parallel=False)
+            for war in wars]
+    for a, b in zip(fresh, kept):
+        assert_same(a, b)
+
+
 # --------------------------------------------------------------------------------------
 # degenerate credibilities
 # --------------------------------------------------------------------------------------

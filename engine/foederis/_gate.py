@@ -316,6 +316,18 @@ def _world_has_conditions(world: Any) -> bool:
     return got
 
 
+def kinds_present(world: Any) -> np.ndarray:
+    """Whether the world has a commitment of each kind (bool, one per kind code),
+    computed once per World (Worlds are immutable): an ensemble asks it on every call, and
+    counting the kinds of 10^7 commitments costs more than a small war's samples."""
+    got = world.__dict__.get("_kinds_present")
+    if got is None:
+        got = np.bincount(world.kind, minlength=len(KINDS)) > 0
+        got.setflags(write=False)
+        world.__dict__["_kinds_present"] = got
+    return got
+
+
 def per_question_levers(world: Any, rules: Rules) -> list[str]:
     """The levers of ``rules`` that read the world per question and would change something
     in ``world`` (the all-pairs sweeps then run pair by pair)."""

@@ -48,7 +48,7 @@ import numba
 import numpy as np
 
 from . import _kernels as _k
-from ._blocks import LARGE_WORLD_COMMITMENTS, WORD, Workspace, run_blocks
+from ._blocks import LARGE_WORLD_COMMITMENTS, WORD, Workspace, pooled_workspace, run_blocks
 from ._config import check_memory, check_time, resolve_budget
 from ._cluster import check_blocks, check_client, run_on_cluster, sample_blocks
 from ._gate import (
@@ -60,6 +60,7 @@ from ._gate import (
     check_seed,
     check_stop,
     check_world,
+    kinds_present,
     parse_attacks,
     parse_domain,
     prepare,
@@ -435,7 +436,7 @@ def simulate(
     p = prepare(world, aggressors, targets, rules, dbit)
     if mode == "any":
         # restraint kinds absent from the world need no lanes in the bit-parallel workspace
-        present = np.bincount(world.kind, minlength=len(p.restraint_weight)) > 0
+        present = kinds_present(world)[: len(p.restraint_weight)]
         rw = np.where(present, p.restraint_weight, 0.0)
         rw.setflags(write=False)
         p = p._replace(restraint_weight=rw)
@@ -448,62 +449,64 @@ def simulate(
                  + (SAMPLE_BYTES * samples if keep else 0) + 48 * n, mbudget,
                  ("pass per_sample=False (memory then does not grow with samples), "
                   if keep else "") + ensemble_advice("ensemble"))
-    ws = Workspace(mode, n, nchunks, p.restraint_weight, world.n_commitments)
-    out = _per_sample_arrays(samples if keep else 0)
-    sums = [0, 0]  # deterred samples, sum of war sizes
-    status = np.array([start], dtype=np.int64)
-    end = start + samples
-    useed = np.uint64(seed)
-    margin = float(rules.margin)
-    umbrella_on = bool(rules.nuclear_umbrella)
-    large = (parallel is None and nchunks > 1 and samples >= WORD * nchunks
-             and world.n_commitments >= LARGE_WORLD_COMMITMENTS)
-    use_par = (bool(parallel) and nchunks > 1) or large
-    t0 = time.perf_counter()
+    with pooled_workspace(mode, n, nchunks, p.restraint_weight,
+                          world.n_commitments) as ws:
+        out = _per_sample_arrays(samples if keep else 0)
+        sums = [0, 0]  # deterred samples, sum of war sizes
+        status = np.array([start], dtype=np.int64)
+        end = start + samples
+        useed = np.uint64(seed)
+        margin = float(rules.margin)
+        umbrella_on = bool(rules.nuclear_umbrella)
+        large = (parallel is None and nchunks > 1 and samples >= WORD * nchunks
+                 and world.n_commitments >= LARGE_WORLD_COMMITMENTS)
+        use_par = (bool(parallel) and nchunks > 1) or large
+        t0 = time.perf_counter()
 
-    def result(upto: int, was_interrupted: bool) -> Ensemble:
-        k = upto - start if keep else 0
-        return Ensemble(
-            world=world, attacks=pairs, rules=rules, domain=dname, mode=mode, seed=seed,
-            start=start, samples=upto - start, requested=samples,
-            interrupted=was_interrupted,
-            count_a=_frozen(ws.count_a.sum(axis=0)), count_d=_frozen(ws.count_d.sum(axis=0)),
-            round_sum=_frozen(ws.round_sum.sum(axis=0)),
-            n_deterred=sums[0], war_size_sum=sums[1], per_sample=keep,
-            war_size=_frozen(out[0][:k].copy()), n_rounds=_frozen(out[1][:k].copy()),
-            balance=_frozen(out[2][:k].copy()), deterred=_frozen(out[3][:k].copy()),
-        )
+        def result(upto: int, was_interrupted: bool) -> Ensemble:
+            k = upto - start if keep else 0
+            count_a, count_d, round_sum = ws.counts()
+            return Ensemble(
+                world=world, attacks=pairs, rules=rules, domain=dname, mode=mode, seed=seed,
+                start=start, samples=upto - start, requested=samples,
+                interrupted=was_interrupted,
+                count_a=_frozen(count_a), count_d=_frozen(count_d),
+                round_sum=_frozen(round_sum),
+                n_deterred=sums[0], war_size_sum=sums[1], per_sample=keep,
+                war_size=_frozen(out[0][:k].copy()), n_rounds=_frozen(out[1][:k].copy()),
+                balance=_frozen(out[2][:k].copy()), deterred=_frozen(out[3][:k].copy()),
+            )
 
-    def run(par: bool, lo: int, hi: int) -> int:
-        if keep:
-            views = tuple(a[lo - start: hi - start] for a in out)
-        else:  # one block's worth of per-sample scratch, grown as blocks grow
-            if len(out[0]) < hi - lo:
-                out[:] = _per_sample_arrays(hi - lo)
-            views = tuple(a[: hi - lo] for a in out)
-        reached = _run_block(mode, par, p, useed, lo, hi, margin, umbrella_on, ws, views,
-                             status)
-        sums[0] += int(np.count_nonzero(views[3][: reached - lo]))
-        sums[1] += int(views[0][: reached - lo].sum())
-        return reached
+        def run(par: bool, lo: int, hi: int) -> int:
+            if keep:
+                views = tuple(a[lo - start: hi - start] for a in out)
+            else:  # one block's worth of per-sample scratch, grown as blocks grow
+                if len(out[0]) < hi - lo:
+                    out[:] = _per_sample_arrays(hi - lo)
+                views = tuple(a[: hi - lo] for a in out)
+            reached = _run_block(mode, par, p, useed, lo, hi, margin, umbrella_on, ws, views,
+                                 status)
+            sums[0] += int(np.count_nonzero(views[3][: reached - lo]))
+            sums[1] += int(views[0][: reached - lo].sum())
+            return reached
 
-    def estimate(per: float, left: int) -> None:
-        check_time(what, time.perf_counter() - t0 + per * left, tbudget,
-                   ensemble_advice("ensemble"))
+        def estimate(per: float, left: int) -> None:
+            check_time(what, time.perf_counter() - t0 + per * left, tbudget,
+                       ensemble_advice("ensemble"))
 
-    ran = run_blocks(run, start, end, block=WORD, min_block=WORD, parallel=use_par,
-                     decided=parallel is not None or nchunks == 1 or large, speedup=nchunks,
-                     align=WORD, parallel_block=WORD * nchunks,
-                     progress=progress, stop=stopped, estimate=estimate)
-    if ran.keyboard:
-        upto = int(status[0])
-        exc = Interrupted(
-            f"simulate interrupted after {upto - start} of {samples} samples; the partial "
-            "ensemble is in this exception's .partial attribute"
-        )
-        exc.partial = result(upto, True)  # type: ignore[attr-defined]
-        raise exc from None
-    return result(ran.done, ran.interrupted)
+        ran = run_blocks(run, start, end, block=WORD, min_block=WORD, parallel=use_par,
+                         decided=parallel is not None or nchunks == 1 or large, speedup=nchunks,
+                         align=WORD, parallel_block=WORD * nchunks,
+                         progress=progress, stop=stopped, estimate=estimate)
+        if ran.keyboard:
+            upto = int(status[0])
+            exc = Interrupted(
+                f"simulate interrupted after {upto - start} of {samples} samples; the partial "
+                "ensemble is in this exception's .partial attribute"
+            )
+            exc.partial = result(upto, True)  # type: ignore[attr-defined]
+            raise exc from None
+        return result(ran.done, ran.interrupted)
 
 
 def check_per_sample(per_sample: Any, samples: int) -> bool:

@@ -51,7 +51,7 @@ from .cascade import (
 )
 from .core import no_levers
 from .csr import csr_problem
-from .ensembles import simulate_threshold_parallel, simulate_threshold_serial
+from .ensembles import merge_counts, simulate_threshold_parallel, simulate_threshold_serial
 from .random import (
     bernoulli_bits,
     edge_id,
@@ -76,6 +76,7 @@ __all__ = [
     "edge_key",
     "edge_pull_kernel",
     "honoured",
+    "merge_counts",
     "mix64",
     "monotone_applies",
     "no_levers",

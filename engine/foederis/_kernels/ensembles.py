@@ -1,5 +1,10 @@
 """Monte Carlo, mode "threshold": one cascade per sample, per-chunk workspaces.
 
+Each chunk also lists the states it saw join (``ws_seen``, ``ws_seen_list``,
+``ws_nseen``), so that :func:`merge_counts` gathers the per-state counts over them, in
+O(states that joined) rather than O(chunks x n): the cost of an ensemble follows the war,
+not the world.
+
 In each sample every commitment counts with credibility 1 if the sample honours it
 (:mod:`foederis._kernels.random`), else 0. :func:`threshold_sample` is the whole
 per-sample rule (cascade, capability per round, balance, umbrella, deterred); the
@@ -15,7 +20,7 @@ from .._numba import jit, jit_parallel, prange
 from .core import balance_of, cascade_core, reset_core, round_capability, umbrella_scan
 from .random import sample_keys, seed_key
 
-__all__ = ["threshold_sample", "simulate_threshold_parallel", "simulate_threshold_serial"]
+__all__ = ["merge_counts", "threshold_sample", "simulate_threshold_parallel", "simulate_threshold_serial"]
 
 
 @jit
@@ -66,7 +71,7 @@ def _threshold_chunk(
     levers,
     capability, nuclear, margin, umbrella_on,
     ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc, ws_offinit, ws_stamp,
-    ws_touched, ws_dirty,
+    ws_touched, ws_dirty, ws_seen, ws_seen_list, ws_nseen,
     count_a, count_d, round_sum,
     war_size, n_rounds_out, balance, deterred,
 ):
@@ -84,6 +89,9 @@ def _threshold_chunk(
     cnt_a = count_a[c]
     cnt_d = count_d[c]
     rsum = round_sum[c]
+    seen = ws_seen[c]
+    seen_list = ws_seen_list[c]
+    ns = ws_nseen[c]
     no_rows = np.empty((0, 2))
     no_out = np.empty(0, np.int64)
     for s in range(lo, hi):
@@ -111,7 +119,32 @@ def _threshold_chunk(
             else:
                 cnt_d[i] += 1
             rsum[i] += rnd[i]
+            if not seen[i]:
+                seen[i] = True
+                seen_list[ns] = i
+                ns += 1
         reset_core(order, k, dirty, nd, side, rnd, init, acc, offinit, stamp)
+    ws_nseen[c] = ns
+
+
+@jit
+def merge_counts(count_a, count_d, round_sum, seen, seen_list, nseen, out_a, out_d,
+                 out_round):
+    """Add the per-chunk counts of the ensemble kernels (rows of ``count_a``, ``count_d``,
+    ``round_sum``) into ``out_a``, ``out_d``, ``out_round`` (zeros on entry), over the
+    states each chunk saw join (``seen_list[c, :nseen[c]]``) only, and put those entries
+    of the workspace back to zero: O(states that joined), not O(chunks x n)."""
+    for c in range(nseen.shape[0]):
+        for x in range(nseen[c]):
+            i = seen_list[c, x]
+            out_a[i] += count_a[c, i]
+            out_d[i] += count_d[c, i]
+            out_round[i] += round_sum[c, i]
+            count_a[c, i] = 0
+            count_d[c, i] = 0
+            round_sum[c, i] = 0
+            seen[c, i] = False
+        nseen[c] = 0
 
 
 @jit_parallel
@@ -124,7 +157,7 @@ def simulate_threshold_parallel(
     levers,
     capability, nuclear, margin, umbrella_on,
     ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc, ws_offinit, ws_stamp,
-    ws_touched, ws_dirty,
+    ws_touched, ws_dirty, ws_seen, ws_seen_list, ws_nseen,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred, status,
 ):
@@ -141,7 +174,7 @@ def simulate_threshold_parallel(
             levers,
             capability, nuclear, margin, umbrella_on,
             ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc, ws_offinit, ws_stamp,
-            ws_touched, ws_dirty,
+            ws_touched, ws_dirty, ws_seen, ws_seen_list, ws_nseen,
             count_a, count_d, round_sum,
             war_size, n_rounds, balance, deterred,
         )
@@ -158,7 +191,7 @@ def simulate_threshold_serial(
     levers,
     capability, nuclear, margin, umbrella_on,
     ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc, ws_offinit, ws_stamp,
-    ws_touched, ws_dirty,
+    ws_touched, ws_dirty, ws_seen, ws_seen_list, ws_nseen,
     count_a, count_d, round_sum,
     war_size, n_rounds, balance, deterred, status,
 ):
@@ -175,7 +208,7 @@ def simulate_threshold_serial(
             levers,
             capability, nuclear, margin, umbrella_on,
             ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc, ws_offinit, ws_stamp,
-            ws_touched, ws_dirty,
+            ws_touched, ws_dirty, ws_seen, ws_seen_list, ws_nseen,
             count_a, count_d, round_sum,
             war_size, n_rounds, balance, deterred,
         )

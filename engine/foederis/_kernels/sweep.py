@@ -138,6 +138,9 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     # per-edge draws of a word, memoised by any_word (all False between words)
     ecache = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.uint64)
     eknown = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.bool_)
+    no_seen = np.zeros(0, dtype=np.bool_)  # the sweep reads no per-state counts
+    no_list = np.zeros(0, dtype=np.int32)
+    no_n = np.zeros(1, dtype=np.int64)
     if mode == 2:
         levels, pclass, rlev = any_tables(pull_weight, any_restraint, defend_initiators,
                                           cobelligerents)
@@ -226,6 +229,7 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                     capability, nuclear, margin, umbrella_on,
                     levels, pclass, rlev,
                     ws_bits[l], stamp, touched, order, ws_nxt[l], dirty, ecache, eknown,
+                    no_seen, no_list, no_n,
                     ws_count[l, 0], ws_count[l, 1], ws_count[l, 2],
                     sa, sd, ca64, cd64, lastr, wsz,
                     war64, nr64, bal64, det64,
