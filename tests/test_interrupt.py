@@ -31,8 +31,10 @@ LATENCY = 1.5
 def world():
     w = foederis.load_world()
     for mode in foederis.MODES:  # load the compiled kernels outside the timed calls
-        simulate(w, "RUS:EST", samples=256, mode=mode)
-        deterrence_map(w, ["RUS"], ["EST"], samples=3000, mode=mode)
+        for par in (False, True):  # (on a fresh numba cache, compiling takes seconds)
+            simulate(w, "RUS:EST", samples=256, mode=mode, parallel=par)
+            deterrence_map(w, ["RUS"], ["EST"], samples=3000, mode=mode, parallel=par)
+            deterrence_map(w, ["RUS", "CHN"], ["EST"], samples=64, mode=mode, parallel=par)
     return w
 
 
@@ -52,7 +54,8 @@ def ring():
 @pytest.fixture(scope="module")
 def synth():
     w = foederis.synthetic_world(800, 20, seed=1)  # 639,200 wars, set up in ~10 ms
-    entrapment(w, weights=[(0, 1)])
+    for par in (False, True):  # both kernels compiled (or loaded) outside the timed calls
+        entrapment(w, weights=[(0, 1), (2, 3)], parallel=par)
     return w
 
 
