@@ -303,7 +303,7 @@ def _reset_outputs(side, round_, initiator):
         initiator[i] = False
 
 
-@jit_inner
+@jit_inner(inline="always")
 def _cascade(
     tindptr, tindices, tcredibility, tkind, tdomains, tpull,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
