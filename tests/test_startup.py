@@ -80,3 +80,36 @@ def test_list_worlds_matches_the_data():
     assert names[0] == "contemporary" and names[1] == f"atop:{FIRST_YEAR}"
     assert names[-1] == f"atop:{LAST_YEAR}" and len(names) == LAST_YEAR - FIRST_YEAR + 2
     assert load_world(names[-1]).n_states > 0
+
+
+# the first cascades of a session, from an empty numba cache: which kernels compile, and
+# in how many variants (issue 12: one each; the embedding-only cascade_kernel not at all)
+VARIANTS = """
+import importlib, json, pkgutil
+import foederis
+from foederis import _kernels
+from numba.core.registry import CPUDispatcher
+w = foederis.load_world()
+for _ in range(3):  # the second builds the resolved pulls, the third uses them
+    foederis.cascade(w, "RUS:EST")
+out = {}
+for m in pkgutil.iter_modules(_kernels.__path__):
+    mod = importlib.import_module(f"foederis._kernels.{m.name}")
+    for name, obj in vars(mod).items():
+        if isinstance(obj, CPUDispatcher) and obj.__module__ == mod.__name__ and obj.signatures:
+            out[f"{m.name}.{name}"] = len(obj.signatures)
+print(json.dumps(out))
+"""
+
+
+def test_first_cascades_compile_one_variant_of_each_kernel(tmp_path):
+    r = subprocess.run([sys.executable, "-c", VARIANTS],
+                       env=server_env(NUMBA_CACHE_DIR=str(tmp_path)),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    compiled = json.loads(r.stdout.strip().splitlines()[-1])
+    assert "cascade.cascade_kernel_pull" in compiled and "core.cascade_core" in compiled
+    assert "cascade.cascade_kernel" not in compiled  # foederis.cascade calls one kernel
+    assert {k: v for k, v in compiled.items() if v > 1} == {}
+    assert not any(k.startswith(("bitparallel.", "ensembles.", "sweep.", "threat."))
+                   for k in compiled), compiled

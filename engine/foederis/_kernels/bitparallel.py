@@ -346,7 +346,7 @@ def any_word(
         if nn == 0:
             break
         sort_segment(nxt, 0, nn)
-        _bits_round_capability(nxt, nn, bits, F, capability, sa, sd, ca, cd)
+        _bits_round_capability(nxt, np.int64(nn), bits, F, capability, sa, sd, ca, cd)
         for b in range(64):
             if (union >> np.uint64(b)) & ONE:
                 lastr[b] = r
