@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from run import ratio, rss_mb, try_measure
+from run import environ, ratio, rss_mb, try_measure
 
 # --------------------------------------------------------------------------------------
 # the synthetic graphs
@@ -767,21 +767,6 @@ def _get(fig: dict[str, Any], key: str) -> Any:
     return None if fig is None or "error" in fig else fig.get(key)
 
 
-@contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
-    """Set environment variables for the cases measured inside (restored after)."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _verdict(value: float | None, target: float, higher_is_better: bool) -> str:
     if value is None:
         return "not measured"
@@ -873,7 +858,7 @@ def _run(quick: bool, sizes: list[int], ndlib_sizes: list[int], ndlib_cap: float
     cache = tmp / "numba-cache"
     cache.mkdir()
     env = {} if quick else {"NUMBA_CACHE_DIR": str(cache)}
-    with _env(**env):
+    with environ(**env):
         for label in (("warm",) if quick else ("cold", "warm")):
             first[label] = try_measure("bench_cascade:case_first_call", path=small["path"],
                                        n=small["n"], target=small["target"],

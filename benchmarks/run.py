@@ -19,6 +19,7 @@ modules it runs and keeps the others.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import importlib
 import importlib.metadata
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,28 @@ def ratio(a: float | None, b: float | None) -> float | None:
     if a is None or b is None or not b or math.isnan(a) or math.isnan(b):
         return None
     return a / b
+
+
+@contextlib.contextmanager
+def environ(**values: str) -> Iterator[None]:
+    """Set environment variables for the cases measured inside (the child processes
+    inherit them; restored after), e.g. ``NUMBA_CACHE_DIR`` for a cold or a warm cache."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child process: this one's, with ``engine/`` and
+    ``benchmarks/`` first on PYTHONPATH."""
+    return _child_env()
 
 
 def _kwargs_text(kwargs: dict[str, Any]) -> str:

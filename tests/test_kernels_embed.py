@@ -230,7 +230,7 @@ def test_umbrella_scan_with_no_room_answers_whether_there_is_one():
                                     x.credibility_scale, out)
         anyone = umbrella_scan(x.tindptr, x.tindices, x.tcredibility, x.tkind, x.tdomains,
                                t, side, x.nuclear, x.pull_weight, x.credibility_scale,
-                               False, np.uint64(0), np.uint64(0), np.zeros(0, np.int64))
+                               np.uint64(0), np.uint64(0), np.zeros(0, np.int64))
         assert anyone == (1 if k > 0 else 0)
         found += k > 0
     assert 0 < found < n - 1  # both answers occur

@@ -94,6 +94,11 @@ def _edge_pull(world: Any, p: Prepared) -> np.ndarray | None:
     return tpull
 
 
+#: the ``tpull`` of a cascade whose pulls are not resolved (read-only, as resolved ones are)
+_NO_PULL = np.empty(0, dtype=np.float64)
+_NO_PULL.setflags(write=False)
+
+
 def _trim(cache: dict) -> None:
     """Keep the newest _EDGE_PULL_KEYS arrays and as many pending keys (insertion order).
     Safe under concurrent cascades: list() copies the items under the GIL, and a key
@@ -490,24 +495,16 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     cap_round = np.empty((n + 1, 2), dtype=np.float64)
     with jit_errstate():
         tpull = _edge_pull(world, p)
-        if tpull is None:
-            n_rounds = int(_k.cascade_kernel(
-                p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
-                p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
-                p.reach, p.aggressors, p.targets, p.domain,
-                p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.levers, p.capability,
-                side, rnd, init, order, round_ptr, cap_round,
-            ))
-        else:
-            n_rounds = int(_k.cascade_kernel_pull(
-                p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, tpull,
-                p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
-                p.reach, p.aggressors, p.targets, p.domain,
-                p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.levers, p.capability,
-                side, rnd, init, order, round_ptr, cap_round,
-            ))
+        # one kernel for both: an empty tpull runs as cascade_kernel (one compile, issue 12)
+        n_rounds = int(_k.cascade_kernel_pull(
+            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+            _NO_PULL if tpull is None else tpull,
+            p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
+            p.reach, p.aggressors, p.targets, p.domain,
+            p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
+            p.max_rounds, p.levers, p.capability,
+            side, rnd, init, order, round_ptr, cap_round,
+        ))
         tp = p.tindptr
         size = int(sum(int(tp[t + 1] - tp[t]) for t in targets))
         ubuf = np.empty(max(size, 1), dtype=np.int64)

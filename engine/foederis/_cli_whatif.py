@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .world import EDIT_SYNTAX_HELP
+from ._world_syntax import EDIT_SYNTAX_HELP
 
 
 def _rules_from(args: argparse.Namespace) -> Any:

@@ -14,6 +14,20 @@ Every kernel of foederis is compiled through :func:`jit` (serial) or :func:`jit_
   own divisions); kernels never raise on user input, the public API validates first.
 - No eager signatures: nothing compiles at import. :func:`foederis.warmup` compiles what a
   session needs.
+- Helpers that only other kernels call are compiled through :func:`jit_inner`: the same
+  flags without a CPython wrapper (``no_cpython_wrapper``). The wrapper unboxes every
+  argument from Python objects; for a helper of thirty arrays it is a large function that
+  was lowered, optimised and machine-compiled on every cold compile and never run
+  (issue 12: about a fifth of the first cascade's compile time). Numba code calls an
+  inner helper as any other; Python cannot (call the kernel that wraps it).
+- Compile time is part of the contract (issue 12: the first cascade compiles in seconds,
+  not tens of seconds): a kernel is called with one set of argument types (the gate
+  freezes every input array, so kernels see read-only arrays only; ``prange`` indices are
+  passed on as ``int64``, as ``range`` indices are; literal constants are not passed to
+  other kernels where they would make a variant of their own), and nothing compiles in
+  the first cascade that it does not run (numba's ``np.sort`` and slice assignment
+  brought seconds of error-message formatting: :func:`foederis._kernels.core.sort_segment`
+  is written out).
 
 The serial and the parallel variant of a kernel are two distinct Python functions (one
 thin wrapper each), never one function compiled twice with different flags: numba's
@@ -31,9 +45,11 @@ from typing import Any
 import numba
 from numba import prange
 
-__all__ = ["jit", "jit_parallel", "prange", "FLAGS", "PARALLEL_FLAGS"]
+__all__ = ["jit", "jit_inner", "jit_parallel", "prange", "FLAGS", "INNER_FLAGS",
+           "PARALLEL_FLAGS"]
 
 FLAGS: dict[str, Any] = dict(cache=True, nogil=True, fastmath=False, error_model="numpy")
+INNER_FLAGS: dict[str, Any] = dict(FLAGS, no_cpython_wrapper=True)
 PARALLEL_FLAGS: dict[str, Any] = dict(FLAGS, parallel=True)
 
 
@@ -43,6 +59,12 @@ def jit(fn: Callable | None = None, **overrides: Any) -> Any:
     if fn is None:
         return lambda f: numba.njit(**flags)(f)
     return numba.njit(**flags)(fn)
+
+
+def jit_inner(fn: Callable | None = None, **overrides: Any) -> Any:
+    """``numba.njit`` with the foederis policy, for a helper that only kernels call (no
+    CPython wrapper: Python cannot call it)."""
+    return jit(fn, **dict(INNER_FLAGS, **overrides))
 
 
 def jit_parallel(fn: Callable | None = None, **overrides: Any) -> Any:

@@ -4,10 +4,14 @@ year) and ``load_world("atop:1914-07-28")`` (a day)."""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from ._worlds_index import builtin_names
 from .errors import UnknownWorldError
-from .world import World
 from ._validate import shown
+
+if TYPE_CHECKING:
+    from .world import World
 
 __all__ = ["load_world", "list_worlds"]
 
@@ -18,14 +22,13 @@ def list_worlds() -> list[str]:
     Every day 1816-01-01 .. 2018-12-31 is a built-in world too (``"atop:1914-07-28"``); days
     are not listed one by one.
     """
-    from ._data import builtin_names
-
-    return list(builtin_names())
+    return builtin_names()
 
 
 @lru_cache(maxsize=16)
 def _load(name: str) -> World:
     from ._data import builtin_frames
+    from .world import World
 
     states, commitments, rivalries, meta = builtin_frames(name)
     # provenance: the World reads every grounding treaty from ``treaty`` ("A|B")

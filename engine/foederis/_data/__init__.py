@@ -26,13 +26,12 @@ import numpy as np
 import pandas as pd
 
 from .._constants import DOMAIN_BITS, DOMAIN_NAMES, KIND_CODES, KIND_NAMES, N_KINDS, NEUTRALITY
+from .._worlds_index import FIRST_YEAR, LAST_YEAR, builtin_names
 from ..errors import UnknownWorldError
 from .._validate import shown
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "builtin_frames", "builtin_names"]
 
-FIRST_YEAR = 1816
-LAST_YEAR = 2018
 
 # States armed with nuclear weapons in the contemporary world.
 _NUCLEAR_NOW = ("USA", "RUS", "UKG", "FRN", "CHN", "IND", "PAK", "PRK", "ISR")
@@ -105,14 +104,6 @@ _OPEN = np.iinfo(np.int32).max  # a spell still running where its data set ends 
 # rivalry of TD or TSS 0.5; principal for one of the two rivals (TSS ``aprin``) 0.75; principal
 # for both (TSS ``principal``) 1.0. The same in both directions.
 RIVALRY_HOSTILITY = (0.5, 0.75, 1.0)
-
-
-def builtin_names() -> list[str]:
-    """Names of the built-in worlds: ``"contemporary"`` then ``"atop:1816"`` .. ``"atop:2018"``.
-
-    Days (``"atop:1914-07-28"``) are built-in worlds too but are not listed one by one.
-    """
-    return ["contemporary"] + [f"atop:{y}" for y in range(FIRST_YEAR, LAST_YEAR + 1)]
 
 
 def builtin_frames(name: str):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numba import jit, jit_parallel, prange
+from .._numba import jit, jit_inner, jit_parallel, prange
 from .core import (always_triggers, balance_of, bound_to_target, rival_press, sort_segment,
                    trigger, umbrella_edge)
 from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
@@ -48,7 +48,8 @@ MEMO_LANES = 8
 
 @jit
 def restraint_levels(restraint_weight):
-    """Sorted distinct positive restraint weights (float64[R])."""
+    """Sorted distinct positive restraint weights (float64[R]), by insertion (one per
+    kind: a handful, and no float variant of the int sort to compile)."""
     vals = np.empty(restraint_weight.shape[0])
     r = 0
     for k in range(restraint_weight.shape[0]):
@@ -59,9 +60,13 @@ def restraint_levels(restraint_weight):
                 if vals[t] == x:
                     dup = True
             if not dup:
-                vals[r] = x
+                q = r - 1
+                while q >= 0 and vals[q] > x:
+                    vals[q + 1] = vals[q]
+                    q -= 1
+                vals[q + 1] = x
                 r += 1
-    return np.sort(vals[:r])
+    return vals[:r]
 
 
 @jit
@@ -104,7 +109,7 @@ def pull_class(levels, v):
     return c
 
 
-@jit
+@jit_inner
 def _bits_round_capability(lst, nl, bits, stride, capability, sa, sd, ca, cd):
     for b in range(64):
         sa[b] = 0.0
@@ -129,7 +134,7 @@ def _bits_round_capability(lst, nl, bits, stride, capability, sa, sd, ca, cd):
         cd[b] += sd[b]
 
 
-@jit
+@jit_inner
 def any_word(
     word, valid, start, skey,
     tindptr, tindices, tcred, tkind, tdomains,
@@ -207,7 +212,8 @@ def any_word(
         cd[b] = 0.0
         lastr[b] = 0
         wsz[b] = 0
-    _bits_round_capability(cur, ncur, bits, F, capability, sa, sd, ca, cd)
+    # int64(ncur): numba would type a round-0 count as a literal and compile a variant
+    _bits_round_capability(cur, np.int64(ncur), bits, F, capability, sa, sd, ca, cd)
     r = 0
     while ncur > 0 and (max_rounds < 0 or r < max_rounds):
         r += 1
@@ -386,7 +392,7 @@ def any_word(
         if nn == 0:
             break
         sort_segment(nxt, 0, nn)
-        _bits_round_capability(nxt, nn, bits, F, capability, sa, sd, ca, cd)
+        _bits_round_capability(nxt, np.int64(nn), bits, F, capability, sa, sd, ca, cd)
         for b in range(64):
             if (union >> np.uint64(b)) & ONE:
                 lastr[b] = r
@@ -451,7 +457,7 @@ def any_word(
             deterred[o] = (bal >= margin) or ((umb >> np.uint64(b)) & ONE) != ZERO
 
 
-@jit
+@jit_inner
 def _any_chunk(
     c, nchunks, start, stop, skey,
     tindptr, tindices, tcred, tkind, tdomains,
@@ -520,7 +526,7 @@ def simulate_any_parallel(
     skey = seed_key(seed)
     for c in prange(nchunks):
         _any_chunk(
-            c, nchunks, start, stop, skey,
+            np.int64(c), nchunks, start, stop, skey,
             tindptr, tindices, tcredibility, tkind, tdomains,
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,

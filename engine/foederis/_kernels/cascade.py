@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._constants import SIDE_A, SIDE_D
-from .._numba import jit
+from .._numba import jit, jit_inner
 from .core import (always_triggers, cascade_core, rival_press, round_capability, sort_round,
                    sort_segment, trigger, umbrella_scan)
 from .random import ZERO
@@ -67,7 +67,7 @@ def monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
     return True
 
 
-@jit
+@jit_inner
 def _monotone_start(threshold, default_threshold, aggressors, targets,
                     side, rnd, initiator, order, round_ptr, at):
     """Round 0 of the monotone paths: resolve thresholds into ``at``, seed the aggressors
@@ -104,7 +104,7 @@ def _monotone_start(threshold, default_threshold, aggressors, targets,
     return k
 
 
-@jit
+@jit_inner
 def _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre, reach,
                      side, rnd, order, at):
     """The rivals of aggressor ``j`` pressed toward D in round ``r`` of a monotone path
@@ -139,7 +139,7 @@ def _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre, reach,
     return k
 
 
-@jit
+@jit_inner
 def _cascade_monotone(
     tindptr, tindices, tcred, tkind, tdomains,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
@@ -234,7 +234,7 @@ def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_sc
         out[q] = pw * c
 
 
-@jit
+@jit_inner
 def _cascade_monotone_pull(
     tindptr, tindices, tpull,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
@@ -295,7 +295,7 @@ def _cascade_monotone_pull(
 
 
 
-@jit
+@jit_inner
 def _reset_outputs(side, round_, initiator):
     for i in range(side.shape[0]):
         side[i] = 0
@@ -303,9 +303,9 @@ def _reset_outputs(side, round_, initiator):
         initiator[i] = False
 
 
-@jit
+@jit_inner(inline="always")
 def _cascade(
-    tindptr, tindices, tcredibility, tkind, tdomains, tpull, resolved,
+    tindptr, tindices, tcredibility, tkind, tdomains, tpull,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
@@ -314,9 +314,11 @@ def _cascade(
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
     """The one body of cascade_kernel and cascade_kernel_pull: the monotone fast path when
-    it applies (reading the resolved pulls ``tpull`` when ``resolved``), else or when it
-    gives up the general path."""
+    it applies (reading the resolved pulls ``tpull`` when it holds one per in-edge), else
+    or when it gives up the general path. Whether the pulls are resolved is a run-time
+    test, not a compile-time flag, so both kernels share one compiled body."""
     n = side.shape[0]
+    resolved = tpull.shape[0] == tindices.shape[0]
     _reset_outputs(side, round_, initiator)
     if monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                         pull_weight, restraint_weight, credibility_scale):
@@ -363,9 +365,11 @@ def cascade_kernel_pull(
 ):
     """cascade_kernel, with ``tpull`` = edge_pull_kernel(tcredibility, tkind, tdomains,
     pull_weight, domain, credibility_scale) for its monotone fast path (the same result
-    bit for bit); the general path reads the edge arrays as cascade_kernel does."""
+    bit for bit), or an empty ``tpull`` to run exactly as cascade_kernel; the general path
+    reads the edge arrays as cascade_kernel does. :func:`foederis.cascade` calls this
+    kernel alone (one compiled kernel, issue 12)."""
     return _cascade(
-        tindptr, tindices, tcredibility, tkind, tdomains, tpull, True,
+        tindptr, tindices, tcredibility, tkind, tdomains, tpull,
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
@@ -387,7 +391,7 @@ def cascade_kernel(
 ):
     """The deterministic commitment cascade; see foederis.kernels.cascade_kernel."""
     return _cascade(
-        tindptr, tindices, tcredibility, tkind, tdomains, tcredibility, False,
+        tindptr, tindices, tcredibility, tkind, tdomains, tcredibility[:0],
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
@@ -421,7 +425,7 @@ def cascade_general(
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
         levers,
-        False, ZERO, ZERO,
+        ZERO, ZERO,
         side, round_, initiator, order, round_ptr,
         acc, offinit, stamp, touched, dirty,
     )
@@ -438,4 +442,4 @@ def umbrella_kernel(
     nuclear domain; writes their indices (with repeats across targets) to ``out`` and
     returns how many (:func:`foederis._kernels.core.umbrella_scan`, deterministic)."""
     return umbrella_scan(tindptr, tindices, tcredibility, tkind, tdomains, targets, side,
-                         nuclear, pull_weight, credibility_scale, False, ZERO, ZERO, out)
+                         nuclear, pull_weight, credibility_scale, ZERO, ZERO, out)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._constants import KINDS, NUCLEAR, SIDE_A, SIDE_D
-from .._numba import jit
+from .._numba import jit, jit_inner
 from .random import ZERO, bernoulli_bits, edge_id, edge_key
 
 __all__ = [
@@ -56,7 +56,7 @@ _DEFENCE_MASK = np.int64(sum(1 << c for c, k in enumerate(KINDS)
                              if k.ordinal >= 3 and k.effect == "pull"))
 
 
-@jit
+@jit_inner
 def bound_to_target(i, targets, tindptr, tindices, tkind, tcred):
     """Whether state ``i`` holds a defence-level pulling commitment (ordinal 3 in the table
     of kinds) with credibility > 0 to one of the ``targets``: the test of
@@ -111,14 +111,121 @@ def balance_of(cap_a, cap_d):
     return np.nan
 
 
-@jit
+@jit_inner
+def _sift_down(a, lo, root, size):
+    """Heap sift of a[lo:lo+size] (max-heap rooted at ``root``, offsets from ``lo``)."""
+    while True:
+        child = 2 * root + 1
+        if child >= size:
+            return
+        if child + 1 < size and a[lo + child] < a[lo + child + 1]:
+            child += 1
+        if a[lo + root] >= a[lo + child]:
+            return
+        t = a[lo + root]
+        a[lo + root] = a[lo + child]
+        a[lo + child] = t
+        root = child
+
+
+@jit_inner
+def _heap_sort(a, lo, hi):
+    """Sort a[lo:hi] in place, O(m log m) whatever the order (the quicksort's fallback)."""
+    size = hi - lo
+    for root in range(size // 2 - 1, -1, -1):
+        _sift_down(a, lo, root, size)
+    for end in range(size - 1, 0, -1):
+        t = a[lo]
+        a[lo] = a[lo + end]
+        a[lo + end] = t
+        _sift_down(a, lo, np.int64(0), end)
+
+
+@jit(inline="always")
 def sort_segment(order, lo, hi):
-    """Sort order[lo:hi] in place."""
-    if hi - lo > 1:
-        order[lo:hi] = np.sort(order[lo:hi])
+    """Sort order[lo:hi] in place (ascending): :func:`_introsort`, inlined into the
+    caller with int64 bounds (a literal 0 would make numba compile one more variant)."""
+    _introsort(order, np.int64(lo), np.int64(hi))
 
 
-@jit
+@jit_inner
+def _introsort(order, lo, hi):
+    """Sort order[lo:hi] in place (ascending).
+
+    Written out rather than ``np.sort``: numba's sort and the slice assignment it needs
+    took about 4 s of every cold compile of a kernel that sorts (issue 12), this about
+    0.3 s. An introsort: quicksort on the median of three, insertion sort below 16
+    elements, heap sort past a depth of 2 log2(m). Sorting is unique, so the result is
+    the same as any other sort's."""
+    if hi - lo < 2:
+        return
+    stack = np.empty(3 * 128, dtype=np.int64)  # (lo, hi, depth budget); small side first
+    budget = np.int64(2)
+    m = hi - lo
+    while m > 1:
+        budget += 2
+        m >>= 1
+    top = 0
+    stack[0] = lo
+    stack[1] = hi
+    stack[2] = budget
+    top = 1
+    while top > 0:
+        top -= 1
+        a = stack[3 * top]
+        b = stack[3 * top + 1]
+        depth = stack[3 * top + 2]
+        while b - a > 16:
+            if depth == 0:
+                _heap_sort(order, a, b)
+                a = b
+                break
+            depth -= 1
+            mid = a + (b - a) // 2
+            x, y, z = order[a], order[mid], order[b - 1]
+            if x > y:
+                x, y = y, x
+            if y > z:
+                y = z
+                if x > y:
+                    y = x
+            pivot = y
+            i = a
+            j = b - 1
+            while i <= j:
+                while order[i] < pivot:
+                    i += 1
+                while order[j] > pivot:
+                    j -= 1
+                if i <= j:
+                    t = order[i]
+                    order[i] = order[j]
+                    order[j] = t
+                    i += 1
+                    j -= 1
+            # [a, j] <= pivot <= [i, b): push the larger part, go on with the smaller
+            if j + 1 - a > b - i:
+                stack[3 * top] = a
+                stack[3 * top + 1] = j + 1
+                stack[3 * top + 2] = depth
+                top += 1
+                a = i
+            else:
+                stack[3 * top] = i
+                stack[3 * top + 1] = b
+                stack[3 * top + 2] = depth
+                top += 1
+                b = j + 1
+        for p in range(a + 1, b):
+            v = order[p]
+            q = p - 1
+            while q >= a and order[q] > v:
+                order[q + 1] = order[q]
+                q -= 1
+            order[q + 1] = v
+
+
+@jit_inner
 def sort_round(order, lo, hi, rnd, r):
     """Sort order[lo:hi], the distinct states with rnd == r (the joiners of round r).
     A large round spread over few indices is rebuilt by scanning rnd over its index span
@@ -147,14 +254,14 @@ def sort_round(order, lo, hi, rnd, r):
 
 
 
-@jit
+@jit_inner
 def cascade_core(
     tindptr, tindices, tcred, tkind, tdomains,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
     levers,
-    stochastic, wkey, bitmask,
+    wkey, bitmask,
     side, rnd, initiator, order, round_ptr,
     acc, offinit, stamp, touched, dirty,
 ):
@@ -174,9 +281,13 @@ def cascade_core(
     acc[4i + 0/1] = pull toward A/D, acc[4i + 2/3] = hold against A/D; offinit[2i + 0/1]:
     pulled toward A/D through an "always" kind (OFFENSE) toward an initiator. stamp[i] =
     last round i was touched (0 = never). dirty[:n_dirty] = states whose acc/offinit/stamp
-    were written (:func:`reset_core` puts them back). Stochastic: an edge counts with
-    credibility 1 if the sample (wkey, bitmask) honours it, else 0.
+    were written (:func:`reset_core` puts them back). Stochastic (a nonzero ``bitmask``,
+    the sample's bit): an edge counts with credibility 1 if the sample (wkey, bitmask)
+    honours it, else 0; a zero ``bitmask`` counts credibilities as weights. (A run-time
+    test, not a compile-time flag: the deterministic and the sampled cascades share one
+    compiled core, issue 12.)
     """
+    stochastic = bitmask != ZERO
     n = tindptr.shape[0] - 1
     riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, cobelligerents = levers
     k = 0
@@ -313,7 +424,7 @@ def cascade_core(
 
 
 
-@jit
+@jit_inner
 def round_capability(order, round_ptr, n_rounds, side, capability, out):
     """Cumulative capability of sides A and D after rounds 0..n_rounds: each round summed
     over its joiners in index order (``order``), then accumulated round by round. Writes
@@ -339,7 +450,7 @@ def round_capability(order, round_ptr, n_rounds, side, capability, out):
     return ca, cd
 
 
-@jit
+@jit_inner
 def reset_core(order, k, dirty, nd, side, rnd, initiator, acc, offinit, stamp):
     """Return the workspace of :func:`cascade_core` to its state on entry after a cascade
     that placed ``order[:k]`` and dirtied ``dirty[:nd]``: O(work of the cascade)."""
@@ -361,13 +472,15 @@ def reset_core(order, k, dirty, nd, side, rnd, initiator, acc, offinit, stamp):
 
 @jit
 def umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, targets, side, nuclear,
-                  pull_weight, credibility_scale, stochastic, wkey, bitmask, out):
+                  pull_weight, credibility_scale, wkey, bitmask, out):
     """The nuclear umbrella: nuclear-armed guarantors on side D whose pulling commitment to
     a target covers the nuclear domain (:func:`umbrella_edge`) and counts: credibility *
-    credibility_scale > 0, or, ``stochastic``, the sample (wkey, bitmask) honours it.
+    credibility_scale > 0, or, with a nonzero ``bitmask`` (stochastic, as in
+    :func:`cascade_core`), the sample (wkey, bitmask) honours it.
     Writes them (with repeats across targets) to ``out`` and returns how many; with an
     ``out`` too short, returns ``len(out) + 1`` at the first one that does not fit (an
     empty ``out`` asks only whether there is one)."""
+    stochastic = bitmask != ZERO
     n = tindptr.shape[0] - 1
     k = 0
     for x in range(targets.shape[0]):

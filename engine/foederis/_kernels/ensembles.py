@@ -16,14 +16,14 @@ from __future__ import annotations
 import numpy as np
 
 from .._constants import SIDE_A
-from .._numba import jit, jit_parallel, prange
+from .._numba import jit, jit_inner, jit_parallel, prange
 from .core import balance_of, cascade_core, reset_core, round_capability, umbrella_scan
 from .random import sample_keys, seed_key
 
 __all__ = ["merge_counts", "threshold_sample", "simulate_threshold_parallel", "simulate_threshold_serial"]
 
 
-@jit
+@jit_inner
 def threshold_sample(
     s, skey,
     tindptr, tindices, tcred, tkind, tdomains,
@@ -47,7 +47,7 @@ def threshold_sample(
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
         levers,
-        True, wkey, bm,
+        wkey, bm,
         side, rnd, init, order, round_ptr,
         acc, offinit, stamp, touched, dirty,
     )
@@ -56,12 +56,12 @@ def threshold_sample(
     umb = False
     if umbrella_on:
         umb = umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, targets, side,
-                            nuclear, pull_weight, credibility_scale, True, wkey, bm,
+                            nuclear, pull_weight, credibility_scale, wkey, bm,
                             no_out) > 0
     return nr, k, nd, bal, (bal >= margin) or umb
 
 
-@jit
+@jit_inner
 def _threshold_chunk(
     c, nchunks, start, stop, skey,
     tindptr, tindices, tcred, tkind, tdomains,
@@ -166,7 +166,7 @@ def simulate_threshold_parallel(
     skey = seed_key(seed)
     for c in prange(nchunks):
         _threshold_chunk(
-            c, nchunks, start, stop, skey,
+            np.int64(c), nchunks, start, stop, skey,
             tindptr, tindices, tcredibility, tkind, tdomains,
             threshold, default_threshold, region_code, global_reach, theatre, reach,
             aggressors, targets, domain,

@@ -277,8 +277,8 @@ def landscape_local_parallel(indptr, indices, wdata, seed, eps, max_steps, out_x
     ``s``: the result does not depend on the thread count.
     """
     for s in prange(out_x.shape[0]):
-        _local_one(indptr, indices, wdata, seed, s, eps, max_steps, out_x, out_e, out_steps,
-                   out_conv)
+        _local_one(indptr, indices, wdata, seed, np.int64(s), eps, max_steps, out_x, out_e,
+                   out_steps, out_conv)
 
 
 # --------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numba import jit, jit_parallel, prange
+from .._numba import jit, jit_inner, jit_parallel, prange
 from .bitparallel import any_tables, any_word
 from .core import (always_triggers, balance_of, cascade_core, reset_core, round_capability,
                    trigger, umbrella_scan)
@@ -67,7 +67,7 @@ MODE_THRESHOLD = 1
 MODE_ANY = 2
 
 
-@jit
+@jit_inner
 def _entrapment_credit(l, wgt, k, forward, rules, side, rnd, init, order, round_ptr,
                        ent_w, ent_n, credit):
     """Add a pair's weight to the states that joined after round 0 and to the commitments
@@ -98,7 +98,7 @@ def _entrapment_credit(l, wgt, k, forward, rules, side, rnd, init, order, round_
                 credit[l, q] += wgt
 
 
-@jit
+@jit_inner
 def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, outcome,
                 ensemble, ws, entrapment, out):
     pair_agg, pair_tgt, pair_weight = pairs
@@ -175,13 +175,13 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
             agg1, tgt1, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
             levers,
-            False, ZERO, ZERO,
+            ZERO, ZERO,
             side, rnd, init, order, round_ptr,
             acc, offinit, stamp, touched, dirty,
         )
         ca, cd = round_capability(order, round_ptr, nr, side, capability, no_rows)
         umb = umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, tgt1, side, nuclear,
-                            pull_weight, credibility_scale, False, ZERO, ZERO, no_out) > 0
+                            pull_weight, credibility_scale, ZERO, ZERO, no_out) > 0
         bal = balance_of(ca, cd)
         balance[p] = bal
         deterred[p] = (bal >= margin) or (umb and umbrella_on)
@@ -256,8 +256,8 @@ def sweep_parallel(lo, hi, pairs, forward, edges, places, rules, outcome, ensemb
     nlanes = ws[2].shape[0]
     skey = seed_key(ensemble[2])
     for l in prange(nlanes):
-        _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, outcome,
-                    ensemble, ws, entrapment, out)
+        _sweep_lane(np.int64(l), nlanes, lo, hi, skey, pairs, forward, edges, places, rules,
+                    outcome, ensemble, ws, entrapment, out)
 
 
 @jit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numba import jit, jit_parallel, prange
+from .._numba import jit, jit_inner, jit_parallel, prange
 
 __all__ = ["threat_source_kernel", "threat_iterate_parallel", "threat_iterate_serial",
            "threat_steps_parallel", "threat_steps_serial"]
@@ -22,7 +22,7 @@ def threat_source_kernel(riv_indptr, riv_indices, riv_hostility, capability, out
             out[riv_indices[q]] += riv_hostility[q] * cj
 
 
-@jit
+@jit_inner
 def _threat_sweep(c, nchunks, indptr, indices, weight, h, beta, x, y, stats):
     n = h.shape[0]
     lo = (n * c) // nchunks
@@ -45,7 +45,7 @@ def _threat_sweep(c, nchunks, indptr, indices, weight, h, beta, x, y, stats):
     stats[c, 1] = amax
 
 
-@jit
+@jit_inner
 def _threat_step_status(stats, it, tol, prev, grow):
     dmax = 0.0
     amax = 0.0
@@ -88,7 +88,7 @@ def threat_steps_parallel(indptr, indices, weight, h, beta, tol, steps, t, work,
         k += 1
         it += 1
         for c in prange(nchunks):
-            _threat_sweep(c, nchunks, indptr, indices, weight, h, beta, x, y, stats)
+            _threat_sweep(np.int64(c), nchunks, indptr, indices, weight, h, beta, x, y, stats)
         status, prev, grow = _threat_step_status(stats, it, tol, prev, grow)
         tmp = x
         x = y
@@ -136,7 +136,7 @@ def threat_steps_serial(indptr, indices, weight, h, beta, tol, steps, t, work, s
     return status
 
 
-@jit
+@jit_inner
 def _start(h, t):
     for i in range(h.shape[0]):
         t[i] = h[i]

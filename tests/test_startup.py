@@ -1,0 +1,115 @@
+"""Start-up (issue 12): ``import foederis``, ``foederis worlds`` and ``foederis --help``
+import nothing heavy, and the lazy package still offers every public name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import server_env
+
+HEAVY = ("numpy", "pandas", "scipy", "numba", "igraph", "ipywidgets", "matplotlib")
+
+# runs the command line in a fresh interpreter, then reports what it imported
+SCRIPT = """
+import contextlib, io, json, sys
+from foederis.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        code = main(json.loads(sys.argv[1]))
+    except SystemExit as e:  # argparse's --help exits
+        code = e.code
+print(json.dumps({"code": code, "out": out.getvalue(),
+                  "heavy": sorted(m for m in %r if m in sys.modules)}))
+""" % (HEAVY,)
+
+
+def _run(argv: list[str]) -> dict:
+    r = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(argv)], env=server_env(),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("argv, expect", [
+    (["worlds"], "atop:YEAR"),
+    (["--help"], "worlds"),
+    (["whatif", "--help"], "leave:CODE:TREATY"),
+    ([], "COMMAND"),
+])
+def test_listing_and_help_import_nothing_heavy(argv, expect):
+    got = _run(argv)
+    assert got["code"] in (0, None)
+    assert expect in got["out"]
+    assert got["heavy"] == [], f"foederis {' '.join(argv)} imported {got['heavy']}"
+
+
+def test_import_foederis_imports_nothing_heavy():
+    code = ("import sys, foederis; print(sorted(m for m in %r if m in sys.modules))"
+            % (HEAVY,))
+    r = subprocess.run([sys.executable, "-c", code], env=server_env(), capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_every_public_name_resolves_and_is_listed():
+    import foederis
+
+    listed = dir(foederis)
+    for name in foederis.__all__:
+        assert name in listed
+        assert getattr(foederis, name) is not None
+    exec("from foederis import cascade, World, kernels, FoederisError", {})
+    assert isinstance(foederis.__version__, str) and "__version__" in listed
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        foederis.no_such_name  # noqa: B018
+    with pytest.raises(ImportError):
+        exec("from foederis import no_such_name", {})
+
+
+def test_list_worlds_matches_the_data():
+    from foederis import list_worlds, load_world
+    from foederis._data import FIRST_YEAR, LAST_YEAR
+
+    names = list_worlds()
+    assert names[0] == "contemporary" and names[1] == f"atop:{FIRST_YEAR}"
+    assert names[-1] == f"atop:{LAST_YEAR}" and len(names) == LAST_YEAR - FIRST_YEAR + 2
+    assert load_world(names[-1]).n_states > 0
+
+
+# the first cascades of a session, from an empty numba cache: which kernels compile, and
+# in how many variants (issue 12: one each; the embedding-only cascade_kernel not at all)
+VARIANTS = """
+import importlib, json, pkgutil
+import foederis
+from foederis import _kernels
+from numba.core.registry import CPUDispatcher
+w = foederis.load_world()
+for _ in range(3):  # the second builds the resolved pulls, the third uses them
+    foederis.cascade(w, "RUS:EST")
+out = {}
+for m in pkgutil.iter_modules(_kernels.__path__):
+    mod = importlib.import_module(f"foederis._kernels.{m.name}")
+    for name, obj in vars(mod).items():
+        if isinstance(obj, CPUDispatcher) and obj.__module__ == mod.__name__ and obj.signatures:
+            out[f"{m.name}.{name}"] = len(obj.signatures)
+print(json.dumps(out))
+"""
+
+
+def test_first_cascades_compile_one_variant_of_each_kernel(tmp_path):
+    r = subprocess.run([sys.executable, "-c", VARIANTS],
+                       env=server_env(NUMBA_CACHE_DIR=str(tmp_path)),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    compiled = json.loads(r.stdout.strip().splitlines()[-1])
+    assert "cascade.cascade_kernel_pull" in compiled and "core.cascade_core" in compiled
+    assert "cascade.cascade_kernel" not in compiled  # foederis.cascade calls one kernel
+    assert {k: v for k, v in compiled.items() if v > 1} == {}
+    assert not any(k.startswith(("bitparallel.", "ensembles.", "sweep.", "threat."))
+                   for k in compiled), compiled
