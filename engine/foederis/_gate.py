@@ -340,35 +340,61 @@ def per_question_levers(world: Any, rules: Rules) -> list[str]:
     return on
 
 
+class _ConditionContext(NamedTuple):
+    """What :func:`conditioned_credibility` reads of a World, built once per World."""
+
+    against: Any  # (states x conditions) CSR: row i marks the conditions naming state i
+    named: np.ndarray  # per condition: names an adversary
+    unnamed: np.ndarray  # per condition: adversary_unnamed
+    min_attackers: np.ndarray
+    location: np.ndarray  # per condition: "" any, "protege", or a region name
+    tcond: np.ndarray  # per transposed edge: its condition
+    protege: np.ndarray  # per transposed edge: its protege
+    loc_protege: np.ndarray  # per transposed edge: its condition covers the protege only
+    nonprov: np.ndarray  # per transposed edge: its condition is non-provocation
+
+
+def _condition_context(world: Any) -> _ConditionContext:
+    got = world.__dict__.get("_condition_context")
+    if got is None:
+        tr = world.transposed
+        table = world.conditions
+        tcond = world.condition[tr.edge]
+        got = world.__dict__["_condition_context"] = _ConditionContext(
+            world.against_matrix().T.tocsr(), table.against != "", table.adversary_unnamed,
+            table.min_attackers, table.location, tcond,
+            np.repeat(np.arange(world.n_states), np.diff(tr.indptr)),
+            (table.location == "protege")[tcond], table.nonprovocation[tcond])
+    return got
+
+
 def conditioned_credibility(world: Any, aggressors: np.ndarray,
                             targets: np.ndarray) -> np.ndarray:
     """The transposed credibilities with 0 on every commitment whose conditions do not
     hold for this war (:attr:`Rules.conditions`); the world's own array when none of its
-    commitments is conditional."""
+    commitments is conditional. What it reads of the World is built once per World
+    (:func:`_condition_context`), so a question costs O(commitments) numpy work."""
     tr = world.transposed
-    cond = world.condition
-    if not np.any(cond):
+    if not _world_has_conditions(world):
         return tr.credibility
-    table = world.conditions
+    x = _condition_context(world)
     # which of the world's conditions hold for these aggressors and targets
-    named = table.against != ""
-    hit = np.asarray(world.against_matrix()[:, aggressors].sum(axis=1)).ravel() > 0
-    ok = ~named | hit | table.adversary_unnamed
-    ok &= table.min_attackers <= len(aggressors)
-    theatre_regions = set(world.region[np.concatenate((aggressors, targets))].tolist())
-    region_ok = np.array([loc in ("", "protege") or loc in theatre_regions
-                          for loc in table.location.tolist()], dtype=bool)
-    ok &= region_ok
-    tcond = cond[tr.edge]
-    holds = ok[tcond]
+    hit = np.zeros(len(x.named), dtype=bool)
+    for a in aggressors.tolist():
+        hit[x.against.indices[x.against.indptr[a]:x.against.indptr[a + 1]]] = True
+    ok = ~x.named | hit | x.unnamed
+    ok &= x.min_attackers <= len(aggressors)
+    theatre_regions = np.unique(world.region[np.concatenate((aggressors, targets))])
+    ok &= (x.location == "") | (x.location == "protege") | np.isin(x.location,
+                                                                   theatre_regions)
+    holds = ok[x.tcond]
     n = world.n_states
-    protege = np.repeat(np.arange(n), np.diff(tr.indptr))
     is_target = np.zeros(n, dtype=bool)
     is_target[targets] = True
     is_aggressor = np.zeros(n, dtype=bool)
     is_aggressor[aggressors] = True
-    holds &= ~((table.location[tcond] == "protege") & ~is_target[protege])
-    holds &= ~(table.nonprovocation[tcond] & is_aggressor[protege])
+    holds &= ~(x.loc_protege & ~is_target[x.protege])
+    holds &= ~(x.nonprov & is_aggressor[x.protege])
     return np.where(holds, tr.credibility, 0.0)
 
 
