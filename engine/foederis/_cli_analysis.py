@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._validate import write_csv
 
 
 def _emit(df: Any, args: argparse.Namespace, *, index: bool = False) -> None:
@@ -18,6 +17,8 @@ def _emit(df: Any, args: argparse.Namespace, *, index: bool = False) -> None:
                            "display.max_columns", 20):
         print(df.to_string(index=index, max_rows=args.rows))
     if args.csv:
+        from ._validate import write_csv  # (numpy: only when writing)
+
         write_csv(df, args.csv, index=index)
         print(f"wrote {args.csv}")
 
@@ -67,6 +68,8 @@ def _cmd_deterrence(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(top[cols].to_string(index=False))
     if args.csv:
+        from ._validate import write_csv  # (numpy: only when writing)
+
         write_csv(dm.to_frame(), args.csv, index=False)
         print(f"wrote {args.csv} ({dm.n_pairs} pairs)")
     return 0

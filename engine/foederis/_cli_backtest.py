@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._validate import write_csv
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
@@ -22,9 +21,13 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     res = backtest(args.cases, rules=rules, joiners=args.joiners, **world)
     print(res.summary())
     if args.csv:
+        from ._validate import write_csv  # (numpy: only when writing)
+
         write_csv(res.to_frame(), args.csv, index=False)
         print(f"wrote {args.csv} ({len(res.wars)} wars)")
     if args.joiners_csv:
+        from ._validate import write_csv  # (numpy: only when writing)
+
         write_csv(res.joiners_frame(), args.joiners_csv, "--joiners-csv", index=False)
         print(f"wrote {args.joiners_csv}")
     return 0

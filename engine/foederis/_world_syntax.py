@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import EditError
-from ._validate import shown
 
 __all__ = ["EDIT_OPS", "EDIT_SYNTAX_HELP", "FrozenEdit", "frozen_edit", "describe_edit",
            "describe_conditions", "parse_edit"]
@@ -201,3 +200,11 @@ def parse_edit(text: str) -> dict:
     if verb == "guarantee":
         edit["kind"] = "GUARANTEE"
     return edit
+
+
+def shown(value: Any) -> str:
+    """:func:`foederis._validate.shown`, imported when a message needs it (the CLI reads
+    this module's syntax help without loading numpy)."""
+    from ._validate import shown as _shown
+
+    return _shown(value)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from ._worlds_index import builtin_names
 from .errors import UnknownWorldError
-from ._validate import shown
 
 if TYPE_CHECKING:
     from .world import World
@@ -89,7 +88,10 @@ def load_world(name: str = "contemporary") -> World:
     (True, False)
     """
     if not isinstance(name, str):
-        raise UnknownWorldError(f"a world name must be a string such as 'contemporary', got {shown(name)}")
+        from ._validate import shown  # (numpy: only for the message)
+
+        raise UnknownWorldError(
+            f"a world name must be a string such as 'contemporary', got {shown(name)}")
     key = name.strip().lower()
     if key.startswith("atop:"):
         key = "atop:" + key[5:].strip()

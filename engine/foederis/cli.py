@@ -96,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        from ._validate import check_output_path
-
         for opt in _OUTPUT_OPTIONS:  # checked before any work is done
             if getattr(args, opt, None):
+                from ._validate import check_output_path  # (numpy: only when needed)
+
                 check_output_path(getattr(args, opt), "--" + opt.replace("_", "-"))
         return int(args.func(args) or 0)
     except Interrupted as e:  # Ctrl-C between blocks of a long run

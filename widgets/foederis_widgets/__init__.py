@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from foederis._validate import shown
-
 __all__ = ["Explorer", "DeterrenceMapView", "ThreatView", "App", "ScenarioModel",
            "save_scenario", "load_scenario"]
 
@@ -56,4 +54,6 @@ def __getattr__(name: str) -> Any:  # lazy: importing the package stays cheap
         from . import scenario
 
         return getattr(scenario, name)
+    from foederis._validate import shown  # (numpy: only for the message)
+
     raise AttributeError(f"module 'foederis_widgets' has no attribute {shown(name)}")
