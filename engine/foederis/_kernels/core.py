@@ -416,7 +416,7 @@ def cascade_core(
             k += 1
         if k == k0:
             break
-        sort_round(order, k0, k, rnd, r)  # (a large dense round: a linear scan)
+        sort_segment(order, k0, k)
         round_ptr[r + 1] = k
         n_rounds = r
     return n_rounds, k, nd
