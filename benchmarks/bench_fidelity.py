@@ -22,6 +22,7 @@ LEVERS = [
     ("rival_weight 0 (no rivals join)", "rival_weight", 0.0),
     ("rival_weight 0.25", "rival_weight", 0.25),
     ("rival_weight 1", "rival_weight", 1.0),
+    ("rival_scope belligerents (rivals of every state at war)", "rival_scope", "belligerents"),
     ("entente_weight 0.25 (DESIGN.md's)", "entente_weight", 0.25),
     ("entente_weight 1", "entente_weight", 1.0),
     ("ally_restraint 0 (DESIGN.md's)", "ally_restraint", 0.0),

@@ -117,12 +117,14 @@ def plain(world) -> dict:
 
 def _rival_press(w: dict, i: int, side, init, rules) -> dict:
     """Rivals join (Rules.rival_weight): the press on neutral ``i`` toward each side from
-    the initiators at war that threaten it, one term rival_weight * hostility each."""
+    the initiators at war that threaten it (every state at war with
+    ``rival_scope="belligerents"``), one term rival_weight * hostility each."""
+    every = getattr(rules, "rival_scope", "initiators") == "belligerents"
     out = {A: [], D: []}
     rw = float(getattr(rules, "rival_weight", 0.0))
     if rw > 0:
         for src, tgt, h in w["rivalries"]:
-            if tgt == i and side[src] != NEUTRAL and init[src] and rw * h > 0:
+            if tgt == i and side[src] != NEUTRAL and (init[src] or every) and rw * h > 0:
                 out[D if side[src] == A else A].append(rw * h)
     return out
 

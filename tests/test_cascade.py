@@ -87,6 +87,7 @@ def rules_st(draw):
         reach=draw(st.booleans()),
         nuclear_umbrella=draw(st.booleans()),
         rival_weight=draw(st.sampled_from([0, 0, 0.5, 1.0])),
+        rival_scope=draw(st.sampled_from(["initiators", "initiators", "belligerents"])),
         bound_victim_unrestrained=draw(st.booleans()),
     )
 

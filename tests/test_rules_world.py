@@ -176,6 +176,7 @@ def test_geography_reach():
 @pytest.mark.parametrize("levers", [
     dict(conditions=True, bound_victim_unrestrained=True),
     dict(reach_rule="geography", rival_weight=0.5),
+    dict(rival_scope="belligerents", rival_weight=1.0),
 ])
 def test_sweeps_apply_the_levers_that_read_the_world_pair_by_pair(levers):
     w = foederis.load_world("atop:1939-09-01")
@@ -264,3 +265,23 @@ def test_rivals_join_brings_the_us_against_germany_but_not_an_unbound_weak_rival
     why = cascade(w, "GMY:POL").why
     usa = why[why.state == "USA"]
     assert usa["kind"].tolist() == ["RIVALRY"] and usa["protege"].tolist() == ["GMY"]
+
+
+def test_rival_scope_presses_the_rivals_of_every_belligerent():
+    # T's rival R joins against T only when every state at war presses its rivals; the
+    # rival J of the joiner R follows in the next round (the chain of rivalries)
+    w = foederis.World.from_arrays(
+        ["A", "T", "R", "J"], [0.4, 0.2, 0.3, 0.1], [], [], [],
+        rivalry_source=[1, 2], rivalry_target=[2, 3], hostility=[1.0, 1.0])
+    assert cascade(w, "A:T").joined() == ["A", "T"]
+    c = cascade(w, "A:T", Rules(rival_scope="belligerents"))
+    assert c.joined("A") == ["A", "R"] and c.joined("D") == ["T", "J"]
+    assert c.round.tolist() == [0, 0, 1, 2]
+    why = c.why
+    assert why[why.state == "R"]["protege"].tolist() == ["T"]
+    assert why[why.state == "J"]["protege"].tolist() == ["R"]
+    e = foederis.simulate(w, "A:T", samples=64, seed=1, mode="any",
+                          rules=Rules(rival_scope="belligerents"))
+    assert e.p_join_a.tolist() == [1.0, 0.0, 1.0, 0.0]
+    with pytest.raises(foederis.FoederisError, match="rival_scope"):
+        Rules(rival_scope="everyone")

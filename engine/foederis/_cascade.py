@@ -317,8 +317,9 @@ class Cascade:
 
     def _rival_rows(self, joiners: np.ndarray) -> tuple:
         """(joiner, rival, hostility) of every rivalry press behind a joiner: a rivalry
-        rival -> joiner whose rival is an initiator of the other side that was at war
-        before the joiner (the kernels' rule, :func:`foederis._kernels.core.rival_press`)."""
+        rival -> joiner whose rival is an initiator (with ``Rules.rival_scope=
+        "belligerents"``, any state at war) of the other side that was at war before the
+        joiner (the kernels' rule, :func:`foederis._kernels.core.rival_press`)."""
         w = self.world
         empty = np.zeros(0, np.int64)
         if self.rules.rival_weight <= 0 or w.n_rivalries == 0 or not len(joiners):
@@ -328,7 +329,9 @@ class Cascade:
         h = w.riv_hostility
         joined = np.zeros(w.n_states, dtype=bool)
         joined[joiners] = True
-        ok = (joined[dst] & self.initiator[src] & (self.side[src] != 0)
+        pressing = (self.initiator[src] if self.rules.rival_scope == "initiators"
+                    else np.ones(len(src), dtype=bool))
+        ok = (joined[dst] & pressing & (self.side[src] != 0)
               & (self.side[src] != self.side[dst]) & (self.round[src] >= 0)
               & (self.round[src] < self.round[dst]) & (self.rules.rival_weight * h > 0))
         return dst[ok], src[ok], h[ok].astype(np.float64)

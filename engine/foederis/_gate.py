@@ -297,7 +297,8 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
         -1 if rules.max_rounds is None else int(rules.max_rounds),
         (frozen_view(world.riv_indptr), frozen_view(world.riv_indices),
          frozen_view(world.riv_hostility), float(rules.rival_weight),
-         bool(rules.bound_victim_unrestrained), float(rules.defend_cobelligerents)),
+         bool(rules.bound_victim_unrestrained), float(rules.defend_cobelligerents),
+         rules.rival_scope == "belligerents"),
         frozen_view(world.capability), frozen_view(world.nuclear), pulls_as_world,
     )
 

@@ -19,10 +19,12 @@ from ._constants import KINDS
 from ._validate import check_int, check_number, shown
 from .errors import ParameterError
 
-__all__ = ["Rules", "REACH_RULES", "MAX_ROUNDS", "parse_rule"]
+__all__ = ["Rules", "REACH_RULES", "RIVAL_SCOPES", "MAX_ROUNDS", "parse_rule"]
 
 #: The values of :attr:`Rules.reach_rule`.
 REACH_RULES = ("region", "geography")
+#: Rules.rival_scope: whose rivals a rivalry presses
+RIVAL_SCOPES = ("initiators", "belligerents")
 #: The largest :attr:`Rules.max_rounds`: a cascade adds a state a round, and state indices
 #: are int32, so no cascade runs longer; the kernels take it as an int64.
 MAX_ROUNDS = 2**31 - 1
@@ -103,6 +105,11 @@ class Rules:
         initiator -> state of hostility h, e.g. Thompson and Dreyer's strategic
         rivalries) toward the side against it with ``rival_weight * h``, summed with the
         pulls and holds of its commitments (>= 0; 0 = no such press, DESIGN.md's rule).
+    rival_scope : {"initiators", "belligerents"}, default "initiators"
+        Whose rivals are pressed: the initiators' only, or those of every state at war,
+        whichever side it is on and however it joined (the enemy of a belligerent
+        joins against it, and the joiners' rivals in turn: war spreads along
+        rivalries, Vasquez 1993; Colaresi, Rasler and Thompson 2007, ch. 8).
 
     Examples
     --------
@@ -133,6 +140,7 @@ class Rules:
     reach_rule: Literal["region", "geography"] = "region"
     reach_km: float = 1000.0
     rival_weight: float = 0.5
+    rival_scope: Literal["initiators", "belligerents"] = "initiators"
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -158,6 +166,9 @@ class Rules:
             raise ParameterError(f"Rules.reach_rule must be one of {', '.join(REACH_RULES)}, "
                                  f"got {shown(self.reach_rule)}")
         put("reach_km", check_number("Rules.reach_km", self.reach_km, low=0, allow_inf=True))
+        if self.rival_scope not in RIVAL_SCOPES:
+            raise ParameterError(f"Rules.rival_scope must be one of "
+                                 f"{', '.join(RIVAL_SCOPES)}, got {shown(self.rival_scope)}")
 
     def replace(self, **changes: Any) -> Rules:
         """A copy with some fields changed (validated)."""

@@ -171,7 +171,8 @@ def any_word(
     caller that reads no counts) skips it.
     """
     n = tindptr.shape[0] - 1
-    riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, _ = levers
+    riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim = levers[:5]
+    rival_all = levers[6]
     nlev = levels.shape[0]
     memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
     track = seen.shape[0] > 0
@@ -331,10 +332,11 @@ def any_word(
                     stamp[i] = r
                     touched[nt] = i
                     nt += 1
-            # rivals: the lanes where j newly joined as an initiator press whom it
-            # threatens toward the other side (every lane: a rivalry is not drawn)
-            fa = newa & ij
-            fd = newd & ij
+            # rivals: the lanes where j newly joined as an initiator (any state at war
+            # with rival_all) press whom it threatens toward the other side (every
+            # lane: a rivalry is not drawn)
+            fa = newa if rival_all else newa & ij
+            fd = newd if rival_all else newd & ij
             if rival_weight > 0.0 and (fa | fd) != ZERO:
                 for q in range(riv_indptr[j], riv_indptr[j + 1]):
                     v = rival_press(rival_weight, riv_hostility[q])

@@ -110,7 +110,7 @@ def _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre, reach,
     """The rivals of aggressor ``j`` pressed toward D in round ``r`` of a monotone path
     (the general path's rule, :func:`foederis._kernels.core.rival_press`). Returns the new
     number of states on a side, or -1 when a press is negative or NaN (give up)."""
-    riv_indptr, riv_indices, riv_hostility, rival_weight, _, _ = levers
+    riv_indptr, riv_indices, riv_hostility, rival_weight = levers[0], levers[1], levers[2], levers[3]
     if not (rival_weight > 0.0):
         return k
     for q in range(riv_indptr[j], riv_indptr[j + 1]):
@@ -320,8 +320,10 @@ def _cascade(
     n = side.shape[0]
     resolved = tpull.shape[0] == tindices.shape[0]
     _reset_outputs(side, round_, initiator)
-    if monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
-                        pull_weight, restraint_weight, credibility_scale):
+    # (the monotone path presses only the initiators' rivals: Rules.rival_scope)
+    if (not (levers[6] and levers[3] > 0.0)
+            and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                                 pull_weight, restraint_weight, credibility_scale)):
         at = np.empty(2 * n, dtype=np.float64)
         if resolved and levers[5] == 1.0:  # (tpull holds no trigger toward co-belligerents)
             n_rounds = _cascade_monotone_pull(

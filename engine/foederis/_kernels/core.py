@@ -45,10 +45,10 @@ def always_triggers(kind):
 def no_levers(n):
     """The kernels' ``levers`` argument for ``n`` states with every lever off: (riv_indptr
     zeros int64[n+1], riv_indices int32[0], riv_hostility float64[0], rival_weight 0.0,
-    bound_victim False, defend_cobelligerents 1.0). Callable from Python and from
+    bound_victim False, defend_cobelligerents 1.0, rival_all False). Callable from Python and from
     ``@njit`` code."""
     return (np.zeros(n + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float64),
-            0.0, False, 1.0)
+            0.0, False, 1.0, False)
 
 
 #: bit c set iff kind c is a defence-level pulling kind (ordinal 3 in the table of kinds)
@@ -268,10 +268,10 @@ def cascade_core(
     """One synchronous, frontier-based cascade. Returns (n_rounds, n_joined, n_dirty).
 
     ``levers`` = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-    defend_cobelligerents): the last is the trigger toward a co-belligerent
-    (:func:`trigger`);
-    the rivalry CSR by source and :attr:`foederis.Rules.rival_weight`: an initiator j on
-    a side presses each neutral state it threatens (rivalry j -> i, hostility h) toward
+    defend_cobelligerents, rival_all): defend_cobelligerents is the trigger toward a
+    co-belligerent (:func:`trigger`);
+    the rivalry CSR by source and :attr:`foederis.Rules.rival_weight`: an initiator j (any
+    state at war with ``rival_all``, :attr:`foederis.Rules.rival_scope`) on a side presses each neutral state it threatens (rivalry j -> i, hostility h) toward
     the other side with ``rival_weight * h`` (:func:`rival_press`; not sampled: a
     rivalry is not a promise to honour); and
     :attr:`foederis.Rules.bound_victim_unrestrained`: a restraining pledge toward an
@@ -289,7 +289,8 @@ def cascade_core(
     """
     stochastic = bitmask != ZERO
     n = tindptr.shape[0] - 1
-    riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, cobelligerents = levers
+    (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, cobelligerents,
+     rival_all) = levers
     k = 0
     for x in range(aggressors.shape[0]):
         a = aggressors[x]
@@ -372,7 +373,7 @@ def cascade_core(
                     stamp[i] = r
                     touched[nt] = i
                     nt += 1
-            if rival_weight > 0.0 and ij:
+            if rival_weight > 0.0 and (ij or rival_all):
                 os_ = 1 - ps  # pull slot of the side opposed to j
                 for q in range(riv_indptr[j], riv_indptr[j + 1]):
                     i = riv_indices[q]
