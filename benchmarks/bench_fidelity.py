@@ -23,6 +23,8 @@ LEVERS = [
     ("rival_weight 0.25", "rival_weight", 0.25),
     ("rival_weight 1", "rival_weight", 1.0),
     ("rival_scope belligerents (rivals of every state at war)", "rival_scope", "belligerents"),
+    ("min_side_share 0.5 (the cost of joining)", "min_side_share", 0.5),
+    ("min_side_share 0.35", "min_side_share", 0.35),
     ("entente_weight 0.25 (DESIGN.md's)", "entente_weight", 0.25),
     ("entente_weight 1", "entente_weight", 1.0),
     ("ally_restraint 0 (DESIGN.md's)", "ally_restraint", 0.0),

@@ -165,6 +165,20 @@ def _trig(kind: int, j: int, init, targets, rules) -> float:
     return float(getattr(rules, "defend_cobelligerents", 1.0))
 
 
+def _may_join(w: dict, side, rnd, i: int, s: int, rules) -> bool:
+    """The cost of joining (Rules.min_side_share): side ``s``, with ``i``, holds at least
+    that share of the capability at war (at the end of the previous round, summed as
+    _capability_by_round sums it)."""
+    share = float(getattr(rules, "min_side_share", 0.0))
+    if share <= 0:
+        return True
+    last = max(rnd)
+    ca, cd = _capability_by_round(w, side, rnd, last)[-1]
+    mine, other = (ca, cd) if s == A else (cd, ca)
+    tot = mine + other + w["capability"][i]
+    return not tot > 0 or (mine + w["capability"][i]) / tot >= share
+
+
 def _balance(ca: float, cd: float) -> float:
     if ca > 0:
         return cd / ca
@@ -281,8 +295,8 @@ def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cre
             th = w["threshold"][i]
             if math.isnan(th):
                 th = float(rules.threshold)
-            pa = pull[A] - hold[A]
-            pd = pull[D] - hold[D]
+            pa = pull[A] - hold[A] if _may_join(w, side, rnd, i, A, rules) else -math.inf
+            pd = pull[D] - hold[D] if _may_join(w, side, rnd, i, D, rules) else -math.inf
             if pa >= th and pa > pd:
                 joins[i] = (A, off_init[A])
             elif pd >= th and pd > pa:
@@ -356,8 +370,8 @@ def cascade_any(w: dict, aggressors, targets, rules, domain: int, honour) -> dic
                 best_hold[other] = max(best_hold[other], _restraint(e["kind"], rules))
             for s_, xs in _rival_press(w, i, side, init, rules).items():
                 best_pull[s_] = max([best_pull[s_], *xs])
-            ea = best_pull[A] > best_hold[A]
-            ed = best_pull[D] > best_hold[D]
+            ea = best_pull[A] > best_hold[A] and _may_join(w, side, rnd, i, A, rules)
+            ed = best_pull[D] > best_hold[D] and _may_join(w, side, rnd, i, D, rules)
             if ea and not ed:
                 joins[i] = (A, off_init[A])
             elif ed and not ea:

@@ -88,6 +88,7 @@ def rules_st(draw):
         nuclear_umbrella=draw(st.booleans()),
         rival_weight=draw(st.sampled_from([0, 0, 0.5, 1.0])),
         rival_scope=draw(st.sampled_from(["initiators", "initiators", "belligerents"])),
+        min_side_share=draw(st.sampled_from([0.0, 0.0, 0.3, 0.5])),
         bound_victim_unrestrained=draw(st.booleans()),
     )
 

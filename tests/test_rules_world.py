@@ -177,6 +177,7 @@ def test_geography_reach():
     dict(conditions=True, bound_victim_unrestrained=True),
     dict(reach_rule="geography", rival_weight=0.5),
     dict(rival_scope="belligerents", rival_weight=1.0),
+    dict(min_side_share=0.5),
 ])
 def test_sweeps_apply_the_levers_that_read_the_world_pair_by_pair(levers):
     w = foederis.load_world("atop:1939-09-01")
@@ -285,3 +286,23 @@ def test_rival_scope_presses_the_rivals_of_every_belligerent():
     assert e.p_join_a.tolist() == [1.0, 0.0, 1.0, 0.0]
     with pytest.raises(foederis.FoederisError, match="rival_scope"):
         Rules(rival_scope="everyone")
+
+
+def test_the_cost_of_joining_holds_back_a_state_until_its_side_can_win():
+    # Y (0.05) defends T (0.1) against A (0.5): alone beside T it would be on the losing
+    # side (0.15 of 0.65), so it waits; X (0.4) joins at once (0.5 of 1.0), and then Y
+    # (0.55 of 1.05) follows in round 2, with no new pull behind it
+    w = foederis.World.from_arrays(["A", "T", "X", "Y"], [0.5, 0.1, 0.4, 0.05],
+                                   [2, 3], [1, 1], [0, 0])
+    assert cascade(w, "A:T").round.tolist() == [0, 0, 1, 1]
+    rules = Rules(min_side_share=0.5)
+    c = cascade(w, "A:T", rules)
+    assert c.joined("D") == ["T", "X", "Y"] and c.round.tolist() == [0, 0, 1, 2]
+    for mode in ("threshold", "any"):
+        e = foederis.simulate(w, "A:T", samples=64, seed=3, mode=mode, rules=rules)
+        assert e.p_join_d.tolist() == [0.0, 1.0, 1.0, 1.0]
+        assert e.mean_round.tolist()[2:] == [1.0, 2.0]
+    # without X, Y never joins: a side it expects to lose
+    assert cascade(w.without_commitment("X", "T"), "A:T", rules).joined("D") == ["T"]
+    with pytest.raises(foederis.FoederisError, match="min_side_share"):
+        Rules(min_side_share=1.5)

@@ -298,7 +298,8 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
         (frozen_view(world.riv_indptr), frozen_view(world.riv_indices),
          frozen_view(world.riv_hostility), float(rules.rival_weight),
          bool(rules.bound_victim_unrestrained), float(rules.defend_cobelligerents),
-         rules.rival_scope == "belligerents"),
+         rules.rival_scope == "belligerents", float(rules.min_side_share),
+         frozen_view(world.capability)),
         frozen_view(world.capability), frozen_view(world.nuclear), pulls_as_world,
     )
 

@@ -110,6 +110,12 @@ class Rules:
         whichever side it is on and however it joined (the enemy of a belligerent
         joins against it, and the joiners' rivals in turn: war spreads along
         rivalries, Vasquez 1993; Colaresi, Rasler and Thompson 2007, ch. 8).
+    min_side_share : float in [0, 1], default 0
+        The cost of joining: a state joins a side only if that side, with it, holds at
+        least this share of the capability at war at the end of the previous round
+        (Bueno de Mesquita 1981, *The War Trap*: a state does not join the side it
+        expects to lose; 0.5 is that rule with equal stakes, 0 switches it off). A side
+        it may not join counts as no press at all.
 
     Examples
     --------
@@ -141,6 +147,7 @@ class Rules:
     reach_km: float = 1000.0
     rival_weight: float = 0.5
     rival_scope: Literal["initiators", "belligerents"] = "initiators"
+    min_side_share: float = 0.0
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -151,7 +158,7 @@ class Rules:
         for name in ("entente_weight", "neutrality_weight", "nonaggression_weight",
                      "ally_restraint", "credibility_scale", "rival_weight"):
             put(name, check_number(f"Rules.{name}", getattr(self, name), low=0))
-        for name in ("defend_initiators", "defend_cobelligerents"):
+        for name in ("defend_initiators", "defend_cobelligerents", "min_side_share"):
             put(name, check_number(f"Rules.{name}", getattr(self, name), low=0, high=1))
         put("margin", check_number("Rules.margin", self.margin, low=0, low_open=True))
         if self.max_rounds is not None:

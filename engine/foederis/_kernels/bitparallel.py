@@ -22,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import jit, jit_inner, jit_parallel, prange
-from .core import (always_triggers, balance_of, bound_to_target, rival_press, sort_segment,
-                   trigger, umbrella_edge)
+from .core import (always_triggers, balance_of, bound_to_target, rival_press, side_share_ok,
+                   sort_segment, trigger, umbrella_edge)
 from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
                      word_key)
 
@@ -173,6 +173,7 @@ def any_word(
     n = tindptr.shape[0] - 1
     riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim = levers[:5]
     rival_all = levers[6]
+    min_share = levers[7]
     nlev = levels.shape[0]
     memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
     track = seen.shape[0] > 0
@@ -216,9 +217,12 @@ def any_word(
     # int64(ncur): numba would type a round-0 count as a literal and compile a variant
     _bits_round_capability(cur, np.int64(ncur), bits, F, capability, sa, sd, ca, cd)
     r = 0
+    carry = 0  # states the cost of joining held back in some lane, weighed again
     while ncur > 0 and (max_rounds < 0 or r < max_rounds):
         r += 1
-        nt = 0
+        nt = carry
+        for x in range(carry):
+            stamp[touched[x]] = r
         # 1. honoured contributions of the joiners of round r-1, lane by lane
         for p in range(ncur):
             j = cur[p]
@@ -364,6 +368,7 @@ def any_word(
         # 2. decisions of round r
         nn = 0
         union = ZERO
+        carry = 0
         for x in range(nt):
             i = touched[x]
             bi = F * i
@@ -378,6 +383,22 @@ def any_word(
                     veto_d |= bits[bi + o_hd + c]
                 ea |= bits[bi + o_pa + c] & ~veto_a
                 ed |= bits[bi + o_pd + c] & ~veto_d
+            if min_share > 0.0:  # the cost of joining, lane by lane (core.side_share_ok)
+                held = ZERO
+                y = (ea | ed) & free
+                while y != ZERO:
+                    low = y & (~y + ONE)
+                    b = popcount64(low - ONE)
+                    if not side_share_ok(ca[b], cd[b], capability[i], min_share):
+                        held |= ea & low
+                        ea &= ~low
+                    if not side_share_ok(cd[b], ca[b], capability[i], min_share):
+                        held |= ed & low
+                        ed &= ~low
+                    y ^= low
+                if held != ZERO:  # (carry <= x: the entry was read)
+                    touched[carry] = i
+                    carry += 1
             na = ea & ~ed & free
             ndd = ed & ~ea & free
             if (na | ndd) == ZERO:

@@ -320,8 +320,9 @@ def _cascade(
     n = side.shape[0]
     resolved = tpull.shape[0] == tindices.shape[0]
     _reset_outputs(side, round_, initiator)
-    # (the monotone path presses only the initiators' rivals: Rules.rival_scope)
-    if (not (levers[6] and levers[3] > 0.0)
+    # (the monotone path presses only the initiators' rivals, Rules.rival_scope, and
+    # weighs no cost of joining, Rules.min_side_share)
+    if (not (levers[6] and levers[3] > 0.0) and not (levers[7] > 0.0)
             and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                                  pull_weight, restraint_weight, credibility_scale)):
         at = np.empty(2 * n, dtype=np.float64)

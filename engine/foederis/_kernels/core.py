@@ -25,6 +25,7 @@ from .random import ZERO, bernoulli_bits, edge_id, edge_key
 __all__ = [
     "always_triggers", "balance_of", "sort_segment", "sort_round", "cascade_core",
     "round_capability", "reset_core", "no_levers", "bound_to_target", "rival_press", "trigger",
+    "side_share_ok",
     "umbrella_scan", "umbrella_edge",
 ]
 
@@ -45,10 +46,10 @@ def always_triggers(kind):
 def no_levers(n):
     """The kernels' ``levers`` argument for ``n`` states with every lever off: (riv_indptr
     zeros int64[n+1], riv_indices int32[0], riv_hostility float64[0], rival_weight 0.0,
-    bound_victim False, defend_cobelligerents 1.0, rival_all False). Callable from Python and from
-    ``@njit`` code."""
+    bound_victim False, defend_cobelligerents 1.0, rival_all False, min_side_share 0.0,
+    capability zeros float64[n]). Callable from Python and from ``@njit`` code."""
     return (np.zeros(n + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float64),
-            0.0, False, 1.0, False)
+            0.0, False, 1.0, False, 0.0, np.zeros(n, np.float64))
 
 
 #: bit c set iff kind c is a defence-level pulling kind (ordinal 3 in the table of kinds)
@@ -76,6 +77,20 @@ def rival_press(rival_weight, hostility):
     """The press a rivalry of ``hostility`` toward a state puts on it to join against the
     initiator who threatens it (:attr:`foederis.Rules.rival_weight`)."""
     return rival_weight * hostility
+
+
+@jit(inline="always")
+def side_share_ok(cap_side, cap_other, cap_i, min_side_share):
+    """The cost of joining (:attr:`foederis.Rules.min_side_share`): whether a state of
+    capability ``cap_i`` may join the side of capability ``cap_side`` against
+    ``cap_other``: the side, with it, holds at least ``min_side_share`` of the capability
+    at war (always, when the share is 0 or nobody at war has capability)."""
+    if min_side_share <= 0.0:
+        return True
+    tot = cap_side + cap_other + cap_i
+    if not (tot > 0.0):
+        return True
+    return (cap_side + cap_i) / tot >= min_side_share
 
 
 @jit(inline="always")
@@ -254,6 +269,21 @@ def sort_round(order, lo, hi, rnd, r):
 
 
 
+@jit(inline="always")
+def _add_round(order, lo, hi, side, capability, cap_a, cap_d):
+    """(cap_a, cap_d) plus the capability of the round's joiners order[lo:hi] (sorted),
+    summed as :func:`round_capability` sums them: per round in index order, then added."""
+    sa = 0.0
+    sd = 0.0
+    for p in range(lo, hi):
+        i = order[p]
+        if side[i] == SIDE_A:
+            sa += capability[i]
+        else:
+            sd += capability[i]
+    return cap_a + sa, cap_d + sd
+
+
 @jit_inner
 def cascade_core(
     tindptr, tindices, tcred, tkind, tdomains,
@@ -268,8 +298,10 @@ def cascade_core(
     """One synchronous, frontier-based cascade. Returns (n_rounds, n_joined, n_dirty).
 
     ``levers`` = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-    defend_cobelligerents, rival_all): defend_cobelligerents is the trigger toward a
-    co-belligerent (:func:`trigger`);
+    defend_cobelligerents, rival_all, min_side_share, capability): defend_cobelligerents
+    is the trigger toward a co-belligerent (:func:`trigger`); min_side_share and
+    capability the cost of joining (:func:`side_share_ok`, with the capability of each
+    side at the end of the previous round);
     the rivalry CSR by source and :attr:`foederis.Rules.rival_weight`: an initiator j (any
     state at war with ``rival_all``, :attr:`foederis.Rules.rival_scope`) on a side presses each neutral state it threatens (rivalry j -> i, hostility h) toward
     the other side with ``rival_weight * h`` (:func:`rival_press`; not sampled: a
@@ -290,7 +322,9 @@ def cascade_core(
     stochastic = bitmask != ZERO
     n = tindptr.shape[0] - 1
     (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, cobelligerents,
-     rival_all) = levers
+     rival_all, min_share, capability) = levers
+    cap_a = 0.0  # capability of each side at the end of the last round (min_share > 0)
+    cap_d = 0.0
     k = 0
     for x in range(aggressors.shape[0]):
         a = aggressors[x]
@@ -308,14 +342,21 @@ def cascade_core(
     sort_segment(order, 0, k)
     round_ptr[0] = 0
     round_ptr[1] = k
+    if min_share > 0.0:
+        cap_a, cap_d = _add_round(order, 0, k, side, capability, cap_a, cap_d)
     n_rounds = 0
     nd = 0
+    carry = 0
     r = 0
     while max_rounds < 0 or r < max_rounds:
         r += 1
         lo = round_ptr[r - 1]
         hi = round_ptr[r]
-        nt = 0
+        # the states the cost of joining held back last round are weighed again (the
+        # sides' capability changed), kept at the front of touched
+        nt = carry
+        for x in range(carry):
+            stamp[touched[x]] = r
         # 1. contributions of the joiners of round r-1 to their neutral guarantors
         for p in range(lo, hi):
             j = order[p]
@@ -396,6 +437,7 @@ def cascade_core(
                         nt += 1
         # 2. decisions of round r, from the accumulators (state at the end of round r-1)
         k0 = k
+        carry = 0
         for x in range(nt):
             i = touched[x]
             b = 4 * i
@@ -404,11 +446,22 @@ def cascade_core(
             th = threshold[i]
             if np.isnan(th):
                 th = default_threshold
+            held = False
+            if min_share > 0.0:  # a side it would not join counts as no press at all
+                if not side_share_ok(cap_a, cap_d, capability[i], min_share):
+                    held = held or pa >= th
+                    pa = -np.inf
+                if not side_share_ok(cap_d, cap_a, capability[i], min_share):
+                    held = held or pd >= th
+                    pd = -np.inf
             if pa >= th and pa > pd:
                 s = SIDE_A
             elif pd >= th and pd > pa:
                 s = SIDE_D
             else:
+                if held:  # (carry <= x: the entry was read)
+                    touched[carry] = i
+                    carry += 1
                 continue
             side[i] = s
             rnd[i] = r
@@ -418,6 +471,8 @@ def cascade_core(
         if k == k0:
             break
         sort_segment(order, k0, k)
+        if min_share > 0.0:
+            cap_a, cap_d = _add_round(order, k0, k, side, capability, cap_a, cap_d)
         round_ptr[r + 1] = k
         n_rounds = r
     return n_rounds, k, nd

@@ -37,7 +37,8 @@ The arguments come in tuples (numba takes tuples of arrays), in this order:
 - ``places`` (threshold, default_threshold, region_code, global_reach, reach)
 - ``rules`` (domain, pull_weight, restraint_weight, defend_initiators,
   credibility_scale, max_rounds, riv_indptr, riv_indices, riv_hostility,
-  rival_weight, bound_victim, defend_cobelligerents, rival_all): the last seven are cascade_core's
+  rival_weight, bound_victim, defend_cobelligerents, rival_all, min_side_share,
+  capability): the last nine are cascade_core's
   ``levers``, flat (a parallel kernel takes no nested tuple)
 - ``outcome`` (capability, nuclear, margin, umbrella_on)
 - ``ensemble`` (mode, samples, seed, any_restraint)
@@ -106,9 +107,9 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     threshold, default_threshold, region_code, global_reach, reach = places
     (domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
      max_rounds, riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-     cobelligerents, rival_all) = rules
+     cobelligerents, rival_all, min_share, capability_l) = rules
     levers = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-              cobelligerents, rival_all)
+              cobelligerents, rival_all, min_share, capability_l)
     capability, nuclear, margin, umbrella_on = outcome
     mode, samples, _, any_restraint = ensemble
     (ws_theatre, ws_pair, ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc,
