@@ -27,6 +27,31 @@ for p in reversed(SRC):  # test the source tree, whatever else is installed
     if p not in sys.path:
         sys.path.insert(0, p)
 
+
+
+def _drop_stale_kernel_cache() -> None:
+    """Numba's on-disk cache does not notice a change to a kernel helper defined in
+    another module (numba#1833), so a test run after editing ``_kernels/core.py`` could
+    run the kernels compiled from the old one. Keyed by a hash of every kernel source:
+    when it differs from the last run's, the compiled kernels of this tree are deleted."""
+    import hashlib
+
+    pkg = ROOT / "engine" / "foederis"
+    h = hashlib.sha256()
+    for f in sorted([*(pkg / "_kernels").glob("*.py"), pkg / "_numba.py", pkg / "_constants.py"]):
+        h.update(f.name.encode() + f.read_bytes())
+    stamp = pkg / "_kernels" / "__pycache__" / "foederis-kernel-sources.sha256"
+    if stamp.is_file() and stamp.read_text() == h.hexdigest():
+        return
+    for f in [*pkg.rglob("*.nbi"), *pkg.rglob("*.nbc")]:
+        f.unlink(missing_ok=True)
+    stamp.parent.mkdir(exist_ok=True)
+    stamp.write_text(h.hexdigest())
+
+
+if not os.environ.get("NUMBA_CACHE_DIR"):
+    _drop_stale_kernel_cache()
+
 CHROMIUM = os.environ.get("FOEDERIS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
