@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import foederis
 import pytest
 from foederis._data import _apply_updates, _Edges, _read_csv, builtin_frames, builtin_names
 from foederis.errors import UnknownWorldError
@@ -508,3 +509,27 @@ def test_loading_a_year_is_fast():
     t0 = time.perf_counter()
     builtin_frames("atop:1901")
     assert time.perf_counter() - t0 < 0.1
+
+
+def test_the_contemporary_world_is_kept_on_disk_and_read_back_whole(tmp_path, monkeypatch):
+    from foederis import builtin
+
+    monkeypatch.setattr(builtin, "_disk_path", lambda name: tmp_path / f"{name}.pickle")
+    built = builtin._build("contemporary")
+    assert builtin._load_cached("contemporary") is None  # nothing kept yet
+    builtin._save_cached("contemporary", built)
+    got = builtin._load_cached("contemporary")
+    assert got is not built
+    for part in built.__slots__:
+        if part == "__dict__":
+            continue
+        a, b = getattr(built, part), getattr(got, part)
+        if isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), part
+        elif part not in ("contiguity",):
+            assert type(a) is type(b), part
+    assert foederis.cascade(got, "RUS:EST").joined() == foederis.cascade(built, "RUS:EST").joined()
+    (tmp_path / "contemporary.pickle").write_bytes(b"not a pickle")  # a damaged copy
+    assert builtin._load_cached("contemporary") is None
+    # the key follows the data and the sources that build a World
+    assert len(builtin._source_key()) == 20
