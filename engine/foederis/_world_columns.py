@@ -185,9 +185,10 @@ def float_column(values: Any, n: int, field: str, default: float) -> np.ndarray:
     return a
 
 
-def index_column(values: Any, what: str) -> np.ndarray:
+def index_column(values: Any, what: str, narrow: bool = False) -> np.ndarray:
     """State (or treaty) indices as int64: an integer array, or a list of ints; a float
-    (0.7), a bool or a string is refused, never truncated.
+    (0.7), a bool or a string is refused, never truncated. ``narrow``: an integer array of
+    at most 32 bits is given back as int32 (no copy when it is int32 already).
 
     >>> index_column([0, 2], "rivalry source").tolist()
     [0, 2]
@@ -207,6 +208,8 @@ def index_column(values: Any, what: str) -> np.ndarray:
     if a.dtype.kind in "iu":
         if a.dtype.kind == "u" and a.dtype.itemsize == 8 and a.max() > np.iinfo(np.int64).max:
             raise WorldError(f"{what}: index {shown(a.max())} is out of range")
+        if narrow and (a.dtype.itemsize < 4 or a.dtype == np.int32):
+            return a.astype(np.int32, copy=False)
         return a.astype(np.int64, copy=False)
     flat = a.reshape(-1).tolist()
     for r, v in enumerate(flat):

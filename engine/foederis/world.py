@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from ._constants import KIND_NAMES
 from ._validate import readonly, shown
 from ._world_build import frame_arrays, world_parts
+from ._world_storage import compact, transpose
 from ._world_context import CONTIGUITY_FIELDS, EXTRA_STATE_COLUMNS, build_contiguity
 from ._world_columns import (
     EDGE_FIELDS,
@@ -48,6 +49,8 @@ class CSRT(NamedTuple):
     """The transposed commitment CSR: row ``j`` lists the guarantors ``i`` of edges ``i -> j``.
 
     ``edge[e]`` is the position of that edge in the forward (guarantor-major) arrays.
+    ``indices`` and ``edge`` are int32 (int64 beyond 2**31 commitments); see
+    :mod:`foederis._world_storage` for what a World stores per commitment.
     """
 
     indptr: np.ndarray
@@ -489,19 +492,9 @@ class World(WorldQueries, WorldTables, WorldEdits):
         >>> t.indptr.tolist(), t.indices.tolist(), t.edge.tolist()
         ([0, 0, 2, 2], [0, 2], [0, 1])
         """
-        n = self.n_states
-        order = np.argsort(self.indices, kind="stable").astype(np.int64)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        if len(order):
-            np.cumsum(np.bincount(self.indices, minlength=n), out=indptr[1:])
-        return CSRT(
-            readonly(indptr),
-            readonly(self.guarantors[order]),
-            readonly(self.credibility[order]),
-            readonly(self.kind[order]),
-            readonly(self.domains[order]),
-            readonly(order),
-        )
+        indptr, indices, (cred, kind, domains), edge = transpose(
+            self.n_states, self.indptr, self.indices, self.credibility, self.kind, self.domains)
+        return CSRT(*(readonly(a) for a in (indptr, indices, cred, kind, domains, edge)))
 
     def citation(self) -> str:
         """What a paper using this world must cite."""
@@ -577,6 +570,8 @@ def _rebuild_world(parts: dict) -> World:
     for v in parts.values():
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
+    for k in ("treaty", "condition"):  # a pickle carries constant columns in full
+        parts[k] = compact(parts[k])
     return World(**parts)
 
 
