@@ -79,7 +79,9 @@ class World(WorldQueries, WorldTables, WorldEdits):
     indptr, indices, credibility, kind, domains, treaty : the commitment CSR by guarantor
         (``indices`` = protege, int32; ``kind`` uint8; ``domains`` uint8 bit set;
         ``treaty`` int32, -1 = none, else an index into ``treaty_names``: the first, in
-        name order, of the treaties that ground the commitment)
+        name order, of the treaties that ground the commitment; ``treaty`` and
+        ``condition`` are one stored value when equal throughout: see
+        :mod:`foederis._world_storage`)
     also_edge, also_treaty : the other treaties of commitments grounded in several, as
         (edge, treaty) pairs sorted by edge (int64, int32); see :meth:`treaties_of`
     condition, conditions : the condition of each commitment, int32 into the small
