@@ -41,16 +41,9 @@ MB = 2**20
 
 def _stored_bytes(world: Any) -> int:
     """Bytes of the distinct buffers a World's arrays use (cached views included)."""
-    values = [getattr(world, k) for k in type(world).__slots__ if k != "__dict__"]
-    values += list(world.__dict__.values())
-    seen: dict[int, int] = {}
-    for v in values:
-        for a in v if isinstance(v, tuple) else (v,):
-            if isinstance(a, np.ndarray):
-                while isinstance(a.base, np.ndarray):
-                    a = a.base
-                seen[id(a)] = a.nbytes
-    return sum(seen.values())
+    from bench_world import buffers
+
+    return sum(buffers(world).values())
 
 
 def case_storage(path: str, n: int, target: int, attacker: int, mode: str,
