@@ -148,6 +148,8 @@ def world_parts(
         description=str(description),
         history=(),
     )
+    for k in ("gdp", "defense_spending", "region"):  # one value when not given
+        parts[k] = compact(parts[k])
     for k in STATE_FIELDS:
         readonly(parts[k])
     guarantor = index_column(guarantor, "commitment guarantor", narrow=True)
@@ -333,6 +335,7 @@ def build_edges(
     # key per commitment when the rows come sorted)
     edge_of_row = None  # input row -> stored edge; None: the identity
     merged = False
+    bad = selfc = None  # the masks of the checks: a byte per commitment each, freed
     rows = edge_order(g, p, k, n) if m else None
     if rows is not None:
         g, p, k, c, d = g[rows], p[rows], k[rows], c[rows], d[rows]
@@ -363,6 +366,7 @@ def build_edges(
                 edge_of_row[rows] = sorted_edge
     elif merge is not None and merge not in MERGE_RULES:
         raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {shown(merge)}")
+    dup = None
     if edge_of_row is None and rows is not None:
         if condition is not None or not (t.strides == (0,) and t[0] < 0):  # else unread
             edge_of_row = np.empty(m, np.int64)

@@ -4,10 +4,11 @@ The rules, in one place (issue 12, item 3):
 
 - indices are int32 both ways (``indices``, the transposed ``indices`` and ``edge``);
   kinds and domains uint8; credibility float64 (results stay bit-identical).
-- a per-commitment column that holds one value throughout (``treaty`` of a world without
-  treaties, ``condition`` of a world without conditions) is stored as that value: a
-  read-only zero-stride view (:func:`compact`) that reads as the full column and costs
-  a few bytes. Such columns are never passed to kernels (kernels get C-contiguous arrays).
+- a column of :data:`COMPACT_FIELDS` that holds one value throughout (``treaty`` of a
+  world without treaties, ``condition`` of a world without conditions, ``gdp`` or
+  ``region`` not given) is stored as that value: a read-only zero-stride view
+  (:func:`compact`) that reads as the full column and costs a few bytes. Such columns are
+  never passed to kernels (kernels get C-contiguous arrays).
 - building checks order and duplicates in chunks (:func:`edge_order`,
   :func:`duplicate_rows`), so input already sorted by (guarantor, protege, kind) costs no
   int64 key per commitment; the transposed CSR (:func:`transpose`) is built with one
@@ -18,7 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CHUNK", "index_dtype", "csr_indptr", "compact", "constant_column", "duplicate_rows", "edge_order", "transpose"]
+__all__ = ["CHUNK", "COMPACT_FIELDS", "index_dtype", "csr_indptr", "compact", "constant_column", "duplicate_rows", "edge_order", "transpose"]
+
+#: The World fields stored as one value when they hold one (none of them reaches a kernel).
+COMPACT_FIELDS = ("treaty", "condition", "gdp", "defense_spending", "region")
 
 #: Rows compared per step when checking order and duplicates (bounds the temporaries).
 CHUNK = 1 << 20
@@ -60,17 +64,21 @@ def constant_column(value: object, m: int, dtype: object) -> np.ndarray:
 
 
 def compact(a: np.ndarray) -> np.ndarray:
-    """``a`` as :func:`constant_column` when all its values are equal (it is then read-only),
-    else ``a`` itself.
+    """``a`` as :func:`constant_column` when all its values are equal (NaN equal to NaN;
+    it is then read-only), else ``a`` itself.
 
     >>> compact(np.zeros(4, np.int32)).strides, compact(np.arange(3)).tolist()
     ((0,), [0, 1, 2])
+    >>> compact(np.full(3, np.nan)).strides, compact(np.array([np.nan, 1.0])).strides
+    ((0,), (8,))
     """
     if a.ndim != 1 or a.size < 2 or (a.strides == (0,)):
         return a
     first = a[0]
+    nan = a.dtype.kind == "f" and np.isnan(first)
     for s in range(0, a.size, CHUNK):
-        if not np.all(a[s:s + CHUNK] == first):
+        part = a[s:s + CHUNK]
+        if not (np.isnan(part).all() if nan else np.all(part == first)):
             return a
     return constant_column(first, a.size, a.dtype)
 

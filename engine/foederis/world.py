@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from ._constants import KIND_NAMES
 from ._validate import readonly, shown
 from ._world_build import frame_arrays, world_parts
-from ._world_storage import compact, transpose
+from ._world_storage import COMPACT_FIELDS, compact, transpose
 from ._world_context import CONTIGUITY_FIELDS, EXTRA_STATE_COLUMNS, build_contiguity
 from ._world_columns import (
     EDGE_FIELDS,
@@ -572,7 +572,7 @@ def _rebuild_world(parts: dict) -> World:
     for v in parts.values():
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
-    for k in ("treaty", "condition"):  # a pickle carries constant columns in full
+    for k in COMPACT_FIELDS:  # a pickle carries constant columns in full
         parts[k] = compact(parts[k])
     return World(**parts)
 
