@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from ._constants import KIND_NAMES
 from ._validate import readonly, shown
 from ._world_build import frame_arrays, world_parts
-from ._world_storage import COMPACT_FIELDS, compact, transpose
+from ._world_storage import COMPACT_FIELDS, CodeIndex, compact, transpose
 from ._world_context import CONTIGUITY_FIELDS, EXTRA_STATE_COLUMNS, build_contiguity
 from ._world_columns import (
     EDGE_FIELDS,
@@ -421,8 +421,8 @@ class World(WorldQueries, WorldTables, WorldEdits):
         return sp.csr_array((self.riv_hostility, self.riv_indices, self.riv_indptr), shape=(n, n))
 
     @cached_property
-    def _code_index(self) -> pd.Index:
-        return pd.Index(self.codes)
+    def _code_index(self) -> CodeIndex:
+        return CodeIndex(self.codes)
 
     def index(self, code: str) -> int:
         """Position of a state code; raises UnknownStateError naming it.
@@ -436,11 +436,8 @@ class World(WorldQueries, WorldTables, WorldEdits):
         foederis.errors.UnknownStateError: unknown state 'UK': ... similar codes: UKG, UKR)
         """
         code = check_code(code)
-        try:
-            i = self._code_index.get_loc(code)
-        except (KeyError, TypeError):
-            i = None
-        if not isinstance(i, (int, np.integer)):
+        i = self._code_index.get_loc(code)
+        if i is None:
             raise UnknownStateError(self._unknown_state_message(code))
         return int(i)
 
