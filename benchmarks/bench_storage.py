@@ -144,6 +144,15 @@ def run(quick: bool) -> list[dict[str, Any]]:
                              _per_commitment(f, "stored_after_mb"),
                              _verdict(run_b, scipy_b, GOAL_RUN), f.get("error", "")])
     m = g["m"]
+    baseline = ""
+    if len(engines) > 1:
+        import subprocess
+
+        got = subprocess.run(["git", "-C", engines[0][1], "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True)
+        baseline = (f" The *baseline* rows ran the engine of commit {got.stdout.strip()} "
+                    if got.returncode == 0 else " The *baseline* rows ran the engine in "
+                    f"{engines[0][1]} ") + "(FOEDERIS_BENCH_BASELINE)."
     columns = ["engine", "ensemble mode", "scipy CSR", "from_arrays peak", "stored",
                f"from_arrays / scipy (goal <= {GOAL_BUILD:g}x)", "cascade + ensemble peak",
                "of which: transposed CSR", "cascade", "ensemble", "stored after", f"cascade + ensemble / scipy (goal <= {GOAL_RUN:g}x)", "error"]
@@ -159,7 +168,8 @@ def run(quick: bool) -> list[dict[str, Any]]:
                  "phase; *of which*: the peak of each of its three steps above the RSS "
                  "before that step (the transposed CSR built on first use, the cascade, the "
                  "ensemble); *stored* / *stored after*: the World's arrays before / after the "
-                 "runs (then with the transposed CSR). Each row in its own fresh process."),
+                 "runs (then with the transposed CSR). Each row in its own fresh process."
+                 + baseline),
         "columns": columns,
         "rows": rows,
     }]
