@@ -17,7 +17,7 @@ def _states_for(commitments: int) -> int:
     return max(10, round(commitments / MEAN_DEGREE))
 
 
-def _buffers(world: Any) -> dict[int, int]:
+def buffers(world: Any) -> dict[int, int]:
     """The memory buffers a World's arrays use (cached ones included): id -> bytes."""
     import numpy as np
 
@@ -59,7 +59,7 @@ def case_from_frames(commitments: int, repeat: int = 1) -> dict[str, Any]:
         "rivalries": world.n_rivalries,
         "seconds": seconds,
         "frames_rss_mb": before,
-        "world_mb": _mb(_buffers(world)),
+        "world_mb": _mb(buffers(world)),
     }
 
 
@@ -77,7 +77,7 @@ def case_synthetic(commitments: int, repeat: int = 1) -> dict[str, Any]:
         "treaties": len(world.treaty_names),
         "seconds": seconds,
         "base_rss_mb": before,
-        "world_mb": _mb(_buffers(world)),
+        "world_mb": _mb(buffers(world)),
     }
 
 
@@ -149,7 +149,7 @@ def case_edits(commitments: int, repeat: int = 3) -> dict[str, Any]:
         "without_treaty": lambda: w.without_treaty(treaty),
         "with_treaty": lambda: w.with_treaty("NEW", new_members),
     }
-    old = _buffers(w)
+    old = buffers(w)
     out: dict[str, Any] = {
         "commitments": w.n_commitments,
         "states": w.n_states,
@@ -163,7 +163,7 @@ def case_edits(commitments: int, repeat: int = 3) -> dict[str, Any]:
             continue
         gc.collect()
         seconds, new = timed(edit, repeat)
-        held = _mb(_buffers(new), old)
+        held = _mb(buffers(new), old)
         shares = "transposed" in new.__dict__
         t_new_transposed = None if shares else timed(lambda new=new: new.transposed)[0]
         out["edits"][name] = {

@@ -427,3 +427,35 @@ def test_pickle_round_trip(world):
     assert not back.capability.flags.writeable
     with pytest.raises(AttributeError):
         back.name = "x"
+
+
+def test_storage_is_what_the_arrays_need():
+    """Issue 12, item 3: int32 indices both ways, constant columns stored as one value
+    (and so after a pickle), unsorted rows stored as sorted ones are."""
+    import pickle
+
+    rng = np.random.default_rng(5)
+    n, m = 50, 400
+    key = np.unique(rng.integers(0, n * n, m))
+    g, p = (key // n).astype(np.int32), (key % n).astype(np.int32)
+    keep = g != p
+    g, p = g[keep], p[keep]
+    cred = rng.random(g.size)
+    codes = [f"S{i}" for i in range(n)]
+    w = World.from_arrays(codes, np.ones(n), g, p, np.zeros(g.size, np.uint8),
+                          credibility=cred)
+    assert w.indices.dtype == np.int32 and w.transposed.indices.dtype == np.int32
+    assert w.transposed.edge.dtype == np.int32
+    assert np.array_equal(w.transposed.edge, np.argsort(w.indices, kind="stable"))
+    for col, value in (("treaty", -1), ("condition", 0)):
+        a = getattr(w, col)
+        assert a.strides == (0,) and a.shape == (g.size,) and a.dtype == np.int32
+        assert (a == value).all() and not a.flags.writeable
+    back = pickle.loads(pickle.dumps(w))
+    assert back.equals(w) and back.treaty.strides == (0,) and back.condition.strides == (0,)
+    shuffled = rng.permutation(g.size)
+    w2 = World.from_arrays(codes, np.ones(n), g[shuffled].astype(np.int64), p[shuffled],
+                           np.zeros(g.size, np.uint8), credibility=cred[shuffled])
+    assert w2.equals(w)
+    for a in (w.indices, w.credibility):  # never the caller's arrays
+        assert not np.shares_memory(a, p) and not np.shares_memory(a, cred)

@@ -47,6 +47,7 @@ from ._world_context import (
     extra_state_columns,
 )
 from ._world_provenance import resolve_treaties
+from ._world_storage import compact, constant_column, csr_indptr, duplicate_rows, edge_order
 from .errors import WorldError
 
 __all__ = ["world_parts", "build_edges", "build_rivalries", "frame_arrays", "edges_from_frame"]
@@ -126,7 +127,7 @@ def world_parts(
                 f"state '{codes_arr[i]}' (row {i}): {field} {shown(float(arr[i]))} is negative; "
                 "it must be >= 0 or missing"
             )
-    names_a = codes_arr.copy() if names is None else str_column(names, n, "name")
+    names_a = codes_arr if names is None else str_column(names, n, "name")  # both read-only
     if names is not None:
         empty = names_a == ""
         if empty.any():
@@ -147,9 +148,11 @@ def world_parts(
         description=str(description),
         history=(),
     )
+    for k in ("gdp", "defense_spending", "region"):  # one value when not given
+        parts[k] = compact(parts[k])
     for k in STATE_FIELDS:
         readonly(parts[k])
-    guarantor = index_column(guarantor, "commitment guarantor")
+    guarantor = index_column(guarantor, "commitment guarantor", narrow=True)
     cond, ctable = condition_ids(
         guarantor.size, against, location, nonprovocation, min_attackers,
         adversary_unnamed,
@@ -210,8 +213,8 @@ def build_edges(
     foederis.errors.WorldError: duplicate commitment A -> B DEFENSE in rows 0 and 1; give merge='max' ...
     """
     n = len(codes)
-    g = index_column(guarantor, "commitment guarantor")
-    p = index_column(protege, "commitment protege")
+    g = index_column(guarantor, "commitment guarantor", narrow=True)  # int32 if given so
+    p = index_column(protege, "commitment protege", narrow=True)
     m = g.size
     if g.shape != (m,) or p.shape != (m,):
         raise WorldError(
@@ -316,9 +319,9 @@ def build_edges(
                 )
             d = d.astype(np.uint8)
     if treaty is None:
-        t = np.full(m, -1, dtype=np.int32)
+        t = constant_column(-1, m, np.int32)
     else:
-        t = index_column(treaty, "commitment treaty")
+        t = index_column(treaty, "commitment treaty", narrow=True)
         if t.shape != (m,):
             raise WorldError(f"treaty has shape {t.shape}, expected ({m},)")
         bad = (t < -1) | (t >= len(treaty_names))
@@ -328,19 +331,16 @@ def build_edges(
                 f"commitment row {r}: treaty index {int(t[r])} invalid; valid are -1 (none) "
                 f"and 0..{len(treaty_names) - 1}"
             )
-    # sort by (guarantor, protege, kind) and check duplicates
-    key = (g * max(n, 1) + p) * 8 + k.astype(np.int64)
+    # sort by (guarantor, protege, kind) and check duplicates (_world_storage: no int64
+    # key per commitment when the rows come sorted)
     edge_of_row = None  # input row -> stored edge; None: the identity
     merged = False
-    if m and np.any(key[1:] < key[:-1]):
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        g, p, k, c, d = g[order], p[order], k[order], c[order], d[order]
-        rows = order
-    else:
-        rows = None
+    bad = selfc = None  # the masks of the checks: a byte per commitment each, freed
+    rows = edge_order(g, p, k, n) if m else None
+    if rows is not None:
+        g, p, k, c, d = g[rows], p[rows], k[rows], c[rows], d[rows]
     if m > 1:
-        dup = key[1:] == key[:-1]
+        dup = duplicate_rows(g, p, k)
         if dup.any():
             if merge is None:
                 j = int(np.flatnonzero(dup)[0])
@@ -366,28 +366,27 @@ def build_edges(
                 edge_of_row[rows] = sorted_edge
     elif merge is not None and merge not in MERGE_RULES:
         raise WorldError(f"merge must be None or one of {MERGE_RULES}, got {shown(merge)}")
+    dup = None
     if edge_of_row is None and rows is not None:
-        edge_of_row = np.empty(m, np.int64)
-        edge_of_row[rows] = np.arange(m, dtype=np.int64)
+        if condition is not None or not (t.strides == (0,) and t[0] < 0):  # else unread
+            edge_of_row = np.empty(m, np.int64)
+            edge_of_row[rows] = np.arange(m, dtype=np.int64)
     # provenance: treaties in name order, the first per edge in ``treaty``, others paired
     t, also_edge, also_treaty, tnames = resolve_treaties(
         t, treaty_names, edge_of_row, len(g), merged, also_row, also_id
     )
     # conditions: one id per edge into a small table, the loosest where rows merged
     cond, ctable = settle_conditions(condition, conditions, edge_of_row, len(g))
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    if len(g):
-        np.cumsum(np.bincount(g, minlength=n), out=indptr[1:])
     out = dict(
-        indptr=indptr,
-        indices=p.astype(np.int32),
+        indptr=csr_indptr(g, n),
+        indices=p.astype(np.int32, copy=rows is None),  # never the caller's array
         credibility=np.ascontiguousarray(c, dtype=np.float64),
         kind=np.ascontiguousarray(k, dtype=np.uint8),
         domains=np.ascontiguousarray(d, dtype=np.uint8),
-        treaty=np.ascontiguousarray(t, dtype=np.int32),
+        treaty=compact(np.asarray(t, dtype=np.int32)),
         also_edge=np.ascontiguousarray(also_edge, dtype=np.int64),
         also_treaty=np.ascontiguousarray(also_treaty, dtype=np.int32),
-        condition=cond,
+        condition=compact(cond),
     )
     if out["credibility"] is credibility:
         out["credibility"] = out["credibility"].copy()

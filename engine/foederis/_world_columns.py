@@ -185,9 +185,10 @@ def float_column(values: Any, n: int, field: str, default: float) -> np.ndarray:
     return a
 
 
-def index_column(values: Any, what: str) -> np.ndarray:
+def index_column(values: Any, what: str, narrow: bool = False) -> np.ndarray:
     """State (or treaty) indices as int64: an integer array, or a list of ints; a float
-    (0.7), a bool or a string is refused, never truncated.
+    (0.7), a bool or a string is refused, never truncated. ``narrow``: an integer array of
+    at most 32 bits is given back as int32 (no copy when it is int32 already).
 
     >>> index_column([0, 2], "rivalry source").tolist()
     [0, 2]
@@ -207,6 +208,8 @@ def index_column(values: Any, what: str) -> np.ndarray:
     if a.dtype.kind in "iu":
         if a.dtype.kind == "u" and a.dtype.itemsize == 8 and a.max() > np.iinfo(np.int64).max:
             raise WorldError(f"{what}: index {shown(a.max())} is out of range")
+        if narrow and (a.dtype.itemsize < 4 or a.dtype == np.int32):
+            return a.astype(np.int32, copy=False)
         return a.astype(np.int64, copy=False)
     flat = a.reshape(-1).tolist()
     for r, v in enumerate(flat):
@@ -346,6 +349,9 @@ def check_codes(codes: Any) -> np.ndarray:
             long = np.flatnonzero(np.char.str_len(codes) > MAX_CODE_CHARS)
             if len(long):
                 _too_long(int(long[0]), str(codes[long[0]]))
+        fast = _distinct_text_codes(codes)
+        if fast is not None:
+            return fast
         s = pd.Series(codes)
     else:
         try:
@@ -384,6 +390,25 @@ def check_codes(codes: Any) -> np.ndarray:
             "state codes must be unique"
         )
     return arr
+
+
+def _distinct_text_codes(codes: np.ndarray) -> np.ndarray | None:
+    """A str array of codes stripped, when they are all non-empty and distinct, checked
+    with numpy alone (no Python string per state: a tenth of the memory and time of the
+    general path at 10^6 states); else None, and the general path names the problem.
+
+    >>> _distinct_text_codes(np.array([" A", "BC"])), _distinct_text_codes(np.array(["A", "A "]))
+    (array(['A', 'BC'], dtype='<U2'), None)
+    """
+    if codes.dtype.kind != "U" or codes.size == 0:
+        return None
+    arr = np.char.strip(codes)
+    if (arr == "").any():
+        return None
+    ordered = np.sort(arr)
+    if (ordered[1:] == ordered[:-1]).any():
+        return None
+    return arr.astype(f"<U{max(1, int(np.char.str_len(arr).max()))}")
 
 
 def _too_long(i: int, code: str) -> None:

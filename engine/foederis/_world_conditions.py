@@ -29,6 +29,7 @@ import pandas as pd
 
 from .errors import WorldError
 from ._validate import shown
+from ._world_storage import constant_column
 
 __all__ = [
     "CONDITION_COLUMNS",
@@ -302,7 +303,7 @@ def settle_conditions(
     ([1, 0], ['', 'RUS'])
     """
     if ids is None or (len(table) == 1):
-        return np.zeros(m_out, np.int32), NO_CONDITIONS
+        return constant_column(0, m_out, np.int32), NO_CONDITIONS
     ids = np.asarray(ids, np.int64)
     if edge_of_row is None:
         out = ids.copy()
@@ -338,7 +339,7 @@ def settle_conditions(
     kept = frame[firsts]
     new = _table(*(kept[c].to_numpy() for c in CONDITION_COLUMNS))
     if len(new) == 1:
-        return np.zeros(m_out, np.int32), NO_CONDITIONS
+        return constant_column(0, m_out, np.int32), NO_CONDITIONS
     return remap[out].astype(np.int32), new
 
 

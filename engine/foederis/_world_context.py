@@ -20,6 +20,7 @@ import pandas as pd
 
 from ._validate import readonly, shown
 from ._world_columns import codes_to_index, float_column
+from ._world_storage import constant_column
 from .errors import WorldError
 
 __all__ = [
@@ -66,7 +67,7 @@ def extra_state_columns(
     ...
     foederis.errors.WorldError: state 'X' (row 1): milex -2.0 is invalid; it must be >= 0 or missing
     """
-    missing = readonly(np.full(n, np.nan))
+    missing = constant_column(np.nan, n, np.float64)
     out: dict[str, np.ndarray] = {}
     given = []
     for field in EXTRA_STATE_COLUMNS:

@@ -18,6 +18,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._world_storage import constant_column
+
 __all__ = [
     "TREATY_SEP",
     "split_treaty",
@@ -72,7 +74,7 @@ def resolve_treaties(
         ids = np.r_[ids, np.asarray(also_id, np.int64)]
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int32))
     if not len(ids):
-        return np.full(m_out, -1, np.int32), *empty, ()
+        return constant_column(-1, m_out, np.int32), *empty, ()
     used = np.unique(ids)
     used_names = np.asarray([str(treaty_names[u]) for u in used.tolist()], dtype=str)
     if not (np.char.find(used_names, TREATY_SEP) >= 0).any():  # one treaty per name
@@ -84,7 +86,7 @@ def resolve_treaties(
         parts = [split_treaty(nm) if TREATY_SEP in nm else [nm] for nm in used_names.tolist()]
         names = tuple(sorted({p for ps in parts for p in ps}))
         if not names:
-            return np.full(m_out, -1, np.int32), *empty, ()
+            return constant_column(-1, m_out, np.int32), *empty, ()
         canon = {nm: i for i, nm in enumerate(names)}
         counts = np.array([len(ps) for ps in parts], np.int64)
         flat = np.array([canon[p] for ps in parts for p in ps], np.int64)

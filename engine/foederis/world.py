@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from ._constants import KIND_NAMES
 from ._validate import readonly, shown
 from ._world_build import frame_arrays, world_parts
+from ._world_storage import COMPACT_FIELDS, CodeIndex, compact, transpose
 from ._world_context import CONTIGUITY_FIELDS, EXTRA_STATE_COLUMNS, build_contiguity
 from ._world_columns import (
     EDGE_FIELDS,
@@ -48,6 +49,8 @@ class CSRT(NamedTuple):
     """The transposed commitment CSR: row ``j`` lists the guarantors ``i`` of edges ``i -> j``.
 
     ``edge[e]`` is the position of that edge in the forward (guarantor-major) arrays.
+    ``indices`` and ``edge`` are int32 (int64 beyond 2**31 commitments); see
+    :mod:`foederis._world_storage` for what a World stores per commitment.
     """
 
     indptr: np.ndarray
@@ -76,7 +79,9 @@ class World(WorldQueries, WorldTables, WorldEdits):
     indptr, indices, credibility, kind, domains, treaty : the commitment CSR by guarantor
         (``indices`` = protege, int32; ``kind`` uint8; ``domains`` uint8 bit set;
         ``treaty`` int32, -1 = none, else an index into ``treaty_names``: the first, in
-        name order, of the treaties that ground the commitment)
+        name order, of the treaties that ground the commitment; ``treaty`` and
+        ``condition`` are one stored value when equal throughout: see
+        :mod:`foederis._world_storage`)
     also_edge, also_treaty : the other treaties of commitments grounded in several, as
         (edge, treaty) pairs sorted by edge (int64, int32); see :meth:`treaties_of`
     condition, conditions : the condition of each commitment, int32 into the small
@@ -416,8 +421,8 @@ class World(WorldQueries, WorldTables, WorldEdits):
         return sp.csr_array((self.riv_hostility, self.riv_indices, self.riv_indptr), shape=(n, n))
 
     @cached_property
-    def _code_index(self) -> pd.Index:
-        return pd.Index(self.codes)
+    def _code_index(self) -> CodeIndex:
+        return CodeIndex(self.codes)
 
     def index(self, code: str) -> int:
         """Position of a state code; raises UnknownStateError naming it.
@@ -431,11 +436,8 @@ class World(WorldQueries, WorldTables, WorldEdits):
         foederis.errors.UnknownStateError: unknown state 'UK': ... similar codes: UKG, UKR)
         """
         code = check_code(code)
-        try:
-            i = self._code_index.get_loc(code)
-        except (KeyError, TypeError):
-            i = None
-        if not isinstance(i, (int, np.integer)):
+        i = self._code_index.get_loc(code)
+        if i is None:
             raise UnknownStateError(self._unknown_state_message(code))
         return int(i)
 
@@ -489,19 +491,9 @@ class World(WorldQueries, WorldTables, WorldEdits):
         >>> t.indptr.tolist(), t.indices.tolist(), t.edge.tolist()
         ([0, 0, 2, 2], [0, 2], [0, 1])
         """
-        n = self.n_states
-        order = np.argsort(self.indices, kind="stable").astype(np.int64)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        if len(order):
-            np.cumsum(np.bincount(self.indices, minlength=n), out=indptr[1:])
-        return CSRT(
-            readonly(indptr),
-            readonly(self.guarantors[order]),
-            readonly(self.credibility[order]),
-            readonly(self.kind[order]),
-            readonly(self.domains[order]),
-            readonly(order),
-        )
+        indptr, indices, (cred, kind, domains), edge = transpose(
+            self.n_states, self.indptr, self.indices, self.credibility, self.kind, self.domains)
+        return CSRT(*(readonly(a) for a in (indptr, indices, cred, kind, domains, edge)))
 
     def citation(self) -> str:
         """What a paper using this world must cite."""
@@ -577,6 +569,8 @@ def _rebuild_world(parts: dict) -> World:
     for v in parts.values():
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
+    for k in COMPACT_FIELDS:  # a pickle carries constant columns in full
+        parts[k] = compact(parts[k])
     return World(**parts)
 
 
