@@ -83,3 +83,20 @@ def test_entrapment_without_rivalries(capsys, monkeypatch):
                  "--rows", "5"]) == 0
     out = capsys.readouterr().out
     assert "uniform" in out and "rank" in out
+
+
+def test_every_cascade_subcommand_takes_the_rules(capsys):
+    # deterrence and entrapment read --rule / --rules as whatif and backtest do: here
+    # conditions off brings Germany to Austria-Hungary's side against Italy in 1880 (the
+    # Dual Alliance is against Russia only)
+    args = ["deterrence", "--world", "atop:1880", "--aggressors", "ITA", "--targets", "AUH"]
+    assert main(args) == 0
+    on = capsys.readouterr().out
+    assert main(args + ["--rules", "conditions=false", "rival_weight=0"]) == 0
+    off = capsys.readouterr().out
+    size = lambda out: int(out.strip().splitlines()[-1].split()[-2])  # noqa: E731
+    assert size(off) > size(on)
+    assert main(["entrapment", "--world", "atop:1880", "--rule", "min_side_share=2"]) == 2
+    assert "min_side_share" in capsys.readouterr().err
+    assert main(["backtest", "--rules", "rival_weight=0", "--rule", "rival_weight=0.5"]) == 0
+    assert "rival_weight=0.5" in capsys.readouterr().out  # the last one wins

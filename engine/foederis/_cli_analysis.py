@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ._cli_rules import add_rules_arguments, rules_from
+
 
 
 def _emit(df: Any, args: argparse.Namespace, *, index: bool = False) -> None:
@@ -56,7 +58,8 @@ def _cmd_deterrence(args: argparse.Namespace) -> int:
 
     w = load_world(args.world)
     dm = deterrence_map(w, args.aggressors, args.targets, samples=args.samples,
-                        seed=args.seed, mode=args.mode, domain=args.domain)
+                        seed=args.seed, mode=args.mode, domain=args.domain,
+                        rules=rules_from(args))
     print(dm.summary())
     print()
     top = dm.least_deterred(args.top)
@@ -80,7 +83,7 @@ def _cmd_entrapment(args: argparse.Namespace) -> int:
     from .builtin import load_world
 
     w = load_world(args.world)
-    e = entrapment(w, weights=args.weights, domain=args.domain)
+    e = entrapment(w, weights=args.weights, domain=args.domain, rules=rules_from(args))
     print(repr(e))
     print()
     _emit(e.to_frame(), args)
@@ -126,6 +129,7 @@ def register(sub: Any) -> None:
                    "conventional)")
     s.add_argument("--top", type=int, default=20, help="least deterred pairs to print "
                    "(default 20)")
+    add_rules_arguments(s)
     s.set_defaults(func=_cmd_deterrence)
 
     s = sub.add_parser("entrapment", help="entrapment: share of others' wars each state is "
@@ -136,4 +140,5 @@ def register(sub: Any) -> None:
                    "ordered pair equally")
     s.add_argument("--domain", default="conventional", help="attack domain (default "
                    "conventional)")
+    add_rules_arguments(s)
     s.set_defaults(func=_cmd_entrapment)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ._cli_rules import add_rules_arguments, rules_from
+
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
     from .fidelity import backtest
-    from .rules import Rules, parse_rule
 
-    rules = Rules().replace(**dict(parse_rule(t) for t in args.rules))
+    rules = rules_from(args)
     world = {"world": args.world} if args.world else {}  # else backtest's own default
     res = backtest(args.cases, rules=rules, joiners=args.joiners, **world)
     print(res.summary())
@@ -36,8 +37,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     s = sub.add_parser("backtest", help="score the cascade against the wars of history (who "
                        "joined, on which side)")
-    s.add_argument("--rules", nargs="+", default=[], metavar="NAME=VALUE",
-                   help="rule fields to change, e.g. --rules ally_restraint=0 threshold=0.75")
+    add_rules_arguments(s)
     s.add_argument("--cases", default=None, metavar="FILE",
                    help="a JSON file of cases (the shipped format) or a CSV table with one "
                         "row per participant (default: the 19 shipped COW cases)")

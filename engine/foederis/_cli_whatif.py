@@ -6,13 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from ._cli_rules import add_rules_arguments, rules_from
 from ._world_syntax import EDIT_SYNTAX_HELP
-
-
-def _rules_from(args: argparse.Namespace) -> Any:
-    from .rules import Rules, parse_rule
-
-    return Rules(**dict(parse_rule(item) for item in args.rule or ()))
 
 
 def _ensemble_lines(ens: Any, world: Any, top: int = 12) -> list[str]:
@@ -40,7 +35,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     from .world import parse_edit
 
     world = load_world(args.world)
-    rules = _rules_from(args)
+    rules = rules_from(args)
     attacks = list(args.attack)
     # every input is checked before anything is printed: the edits first
     edited = world.apply_all([parse_edit(e) for e in args.edit]) if args.edit else None
@@ -97,8 +92,7 @@ def register(sub: Any) -> None:
     s.add_argument("--edit", action="append", metavar="EDIT", help="a what-if edit (see below)")
     s.add_argument("--domain", default="conventional",
                    help="conventional (default), nuclear, cyber, space or economic")
-    s.add_argument("--rule", action="append", metavar="NAME=VALUE",
-                   help="a cascade rule, e.g. threshold=0.75 or reach=false (repeatable)")
+    add_rules_arguments(s)
     s.add_argument("--samples", type=int, default=0, help="also run a Monte Carlo ensemble")
     s.add_argument("--seed", type=int, default=0, help="seed of the ensemble (default 0)")
     s.add_argument("--mode", default="threshold", choices=("threshold", "any"),
