@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import jit, jit_inner, jit_parallel, prange
-from .conditions import ROLE_TARGET, is_bound, protege_role, question_state
+from .conditions import ROLE_TARGET, is_bound, new_question_state, protege_role
 from .core import (always_triggers, balance_of, rival_press, sort_segment, touch, trigger,
                    umbrella_edge)
 from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
@@ -472,7 +472,7 @@ def _any_chunk(
     hi = w0 + (nw * (c + 1)) // nchunks
     levels, pclass, rlev = any_tables(pull_weight, restraint_weight, defend_initiators,
                                       levers[5])
-    cok, bound = question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
+    cok, bound = new_question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
     sa = np.zeros(64)
     sd = np.zeros(64)
     ca = np.zeros(64)

@@ -37,7 +37,7 @@ import numpy as np
 
 from .._constants import SIDE_A, SIDE_D
 from .._numba import jit, jit_inner
-from .conditions import ROLE_OTHER, ROLE_TARGET, question_state
+from .conditions import ROLE_OTHER, ROLE_TARGET, new_question_state
 from .core import (always_triggers, cascade_core, rival_press, round_capability, sort_round,
                    sort_segment, trigger, umbrella_scan)
 from .random import ZERO
@@ -328,7 +328,7 @@ def _cascade(
     # pulls resolved per World know no conditions: with conditions, the edge arrays
     resolved = tpull.shape[0] == tindices.shape[0] and levers[7].shape[0] == 0
     _reset_outputs(side, round_, initiator)
-    cok, bound = question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
+    cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
                                 targets)
     if monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                         pull_weight, restraint_weight, credibility_scale):
@@ -423,7 +423,7 @@ def cascade_general(
 ):
     """The general path of cascade_kernel (outputs already reset: side 0, round -1,
     initiator False)."""
-    cok, bound = question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
+    cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
                                 targets)
     return _general(
         tindptr, tindices, tcredibility, tkind, tdomains,
@@ -477,7 +477,7 @@ def umbrella_kernel(
     (``levers``' condition tables); writes their indices (with repeats across targets) to
     ``out`` and returns how many (:func:`foederis._kernels.core.umbrella_scan`,
     deterministic)."""
-    cok, _ = question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
+    cok, _ = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
                             targets)
     return umbrella_scan(tindptr, tindices, tcredibility, tkind, tdomains, targets, side,
                          nuclear, pull_weight, credibility_scale, levers, cok, ZERO, ZERO,

@@ -18,7 +18,7 @@ A World's conditions reach the kernels in the ``levers`` tuple (after the six le
 Empty arrays (C = 0, ``tcond`` empty) mean "no conditions": a world without any, or
 ``Rules(conditions=False)``; the kernels then test nothing per edge.
 
-Per question, :func:`question_state` gives ``cok`` bool[3C]: ``cok[role * C + c]``, whether
+Per question, :func:`question_state` (or :func:`new_question_state`) gives ``cok`` bool[3C]: ``cok[role * C + c]``, whether
 condition ``c`` holds for a commitment whose protege has ``role`` (:data:`ROLE_TARGET`, an
 original target; :data:`ROLE_AGGRESSOR`, an original aggressor; :data:`ROLE_OTHER`, a state
 that joined later). The protege-only and non-provocation tests depend on the protege's role
@@ -43,7 +43,7 @@ from .sorting import sort_segment
 
 __all__ = ["ANY_ADVERSARY", "NONPROVOCATION", "ANYWHERE", "PROTEGE_ONLY", "NOWHERE",
            "ROLE_TARGET", "ROLE_AGGRESSOR", "ROLE_OTHER", "N_CONDITION_LEVERS",
-           "condition_state", "question_state", "is_bound", "protege_role",
+           "condition_state", "question_state", "new_question_state", "is_bound", "protege_role",
            "conditioned_credibility_kernel"]
 
 ANY_ADVERSARY = np.uint8(1)
@@ -107,22 +107,17 @@ def condition_state(levers, aggressors, targets, cok):
 
 
 @jit_inner
-def question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets):
-    """The per-question state every kernel computes once at the start of a question:
-    (``cok`` bool[3C], the condition table of :func:`condition_state`; ``bound`` int32,
-    the sorted guarantors :func:`is_bound` tests, empty unless
-    ``Rules.bound_victim_unrestrained``)."""
+def question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets, cok,
+                   bound):
+    """The per-question state every kernel computes once at the start of a question, into
+    the caller's buffers: ``cok`` bool[3C], the condition table of :func:`condition_state`;
+    ``bound`` int32 (room for the in-degree of the targets), the sorted guarantors
+    :func:`is_bound` tests (none unless ``Rules.bound_victim_unrestrained``). Returns how
+    many guarantors ``bound`` holds. (A sweep reuses one pair of buffers for its pairs;
+    :func:`new_question_state` allocates them.)"""
     tcond = levers[6]
     nc = levers[7].shape[0]
-    conditioned = nc > 0
-    cok = np.empty(3 * nc, dtype=np.bool_)
     condition_state(levers, aggressors, targets, cok)
-    m = 0
-    if levers[4]:
-        for x in range(targets.shape[0]):
-            t = targets[x]
-            m += tindptr[t + 1] - tindptr[t]
-    bound = np.empty(m, dtype=np.int32)
     nb = 0
     if levers[4]:
         for x in range(targets.shape[0]):
@@ -132,11 +127,26 @@ def question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
                     continue
                 if ((_DEFENCE_MASK >> np.int64(tkind[q])) & np.int64(1)) == 0:
                     continue
-                if conditioned and not cok[ROLE_TARGET * nc + tcond[q]]:
+                if nc > 0 and not cok[ROLE_TARGET * nc + tcond[q]]:
                     continue
                 bound[nb] = tindices[q]
                 nb += 1
         sort_segment(bound, 0, nb)
+    return nb
+
+
+@jit_inner
+def new_question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets):
+    """:func:`question_state` in buffers of its own: (cok, bound)."""
+    m = 0
+    if levers[4]:
+        for x in range(targets.shape[0]):
+            t = targets[x]
+            m += tindptr[t + 1] - tindptr[t]
+    cok = np.empty(3 * levers[7].shape[0], dtype=np.bool_)
+    bound = np.empty(m, dtype=np.int32)
+    nb = question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets, cok,
+                        bound)
     return cok, bound[:nb]
 
 
@@ -172,7 +182,8 @@ def conditioned_credibility_kernel(tindptr, tindices, tcred, tkind, levers, aggr
     (``Cascade.why``)."""
     tcond = levers[6]
     nc = levers[7].shape[0]
-    cok, _ = question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
+    cok, _ = new_question_state(tindptr, tindices, tcred, tkind, levers, aggressors,
+                                targets)
     for j in range(tindptr.shape[0] - 1):
         role = ROLE_OTHER
         for x in range(targets.shape[0]):

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._constants import SIDE_A
 from .._numba import jit, jit_inner, jit_parallel, prange
-from .conditions import question_state
+from .conditions import new_question_state
 from .core import balance_of, cascade_core, reset_core, round_capability, umbrella_scan
 from .random import sample_keys, seed_key
 
@@ -96,7 +96,7 @@ def _threshold_chunk(
     ns = ws_nseen[c]
     no_rows = np.empty((0, 2))
     no_out = np.empty(0, np.int64)
-    cok, bound = question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
+    cok, bound = new_question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
     for s in range(lo, hi):
         nr, k, nd, bal, det = threshold_sample(
             s, skey,

@@ -164,6 +164,15 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     bal64 = np.zeros(64, dtype=np.float64)
     det64 = np.zeros(64, dtype=np.bool_)
 
+    # the question's state (conditions, bound guarantors), one pair of buffers for every
+    # pair: room for the largest in-degree of a target
+    cok = np.empty(3 * levers[7].shape[0], dtype=np.bool_)
+    room = 0
+    if levers[4]:
+        for x in range(lo, hi):
+            t = pair_tgt[x]
+            room = max(room, tindptr[t + 1] - tindptr[t])
+    bound_room = np.empty(room, dtype=np.int32)
     p = lo + (l - lo % nlanes + nlanes) % nlanes
     while p < hi:
         a = pair_agg[p]
@@ -177,7 +186,9 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                 theatre[ra] = True
             if rt >= 0:
                 theatre[rt] = True
-        cok, bound = question_state(tindptr, tindices, tcred, tkind, levers, agg1, tgt1)
+        nb = question_state(tindptr, tindices, tcred, tkind, levers, agg1, tgt1, cok,
+                            bound_room)
+        bound = bound_room[:nb]
         # ---- the deterministic cascade
         nr, k, nd = cascade_core(
             tindptr, tindices, tcred, tkind, tdomains,
