@@ -186,8 +186,10 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                 theatre[ra] = True
             if rt >= 0:
                 theatre[rt] = True
-        nb = question_state(tindptr, tindices, tcred, tkind, levers, agg1, tgt1, cok,
-                            bound_room)
+        nb = 0
+        if levers[4] or cok.shape[0] > 0:
+            nb = question_state(tindptr, tindices, tcred, tkind, levers, agg1, tgt1, cok,
+                                bound_room)
         bound = bound_room[:nb]
         # ---- the deterministic cascade
         nr, k, nd = cascade_core(
