@@ -97,8 +97,17 @@ def plain(world) -> dict:
                     c=float(world.credibility[e]),
                     dom=int(world.domains[e]),
                     edge=e,
+                    cond=int(world.condition[e]),
                 )
             )
+    index = {str(c): i for i, c in enumerate(world.codes)}
+    table = world.conditions
+    conditions = [dict(
+        against=str(table.against[c]),
+        named={index[x] for x in str(table.against[c]).split("|") if x in index},
+        location=str(table.location[c]), nonprovocation=bool(table.nonprovocation[c]),
+        min_attackers=int(table.min_attackers[c]),
+        unnamed=bool(table.adversary_unnamed[c])) for c in range(len(table))]
     return dict(
         n=n,
         edges=edges,
@@ -108,6 +117,7 @@ def plain(world) -> dict:
         global_reach=[bool(x) for x in world.global_reach],
         has_reach=bool(world.has_reach_column),
         nuclear=[bool(x) for x in world.nuclear],
+        conditions=conditions,
         # rivalries (source threatens target, hostility)
         rivalries=[(int(src), int(world.riv_indices[q]), float(world.riv_hostility[q]))
                    for src in range(n)
@@ -223,12 +233,33 @@ def _umbrella(w: dict, targets, side, rules, cred) -> list[int]:
     return sorted(set(out))
 
 
+def _condition_holds(w: dict, e: dict, aggressors, targets) -> bool:
+    """Whether the treaty condition of commitment ``e`` holds for this war (ATOP's
+    conditions, Rules.conditions): a named adversary among the aggressors (or an unnamed
+    one), at least min_attackers aggressors, the location anywhere, on the protege
+    (an original target) or a region of an aggressor or target, and the protege not an
+    aggressor under non-provocation."""
+    cd = w["conditions"][e["cond"]]
+    agg, tgt = set(aggressors), set(targets)
+    if not agg:
+        return True
+    ok = not cd["against"] or bool(cd["named"] & agg) or cd["unnamed"]
+    ok = ok and cd["min_attackers"] <= len(agg)
+    loc = cd["location"]
+    ok = ok and (loc in ("", "protege") or loc in {w["region"][x] for x in agg | tgt})
+    ok = ok and not (loc == "protege" and e["p"] not in tgt)
+    return ok and not (cd["nonprovocation"] and e["p"] in agg)
+
+
 def world_levers(w: dict, aggressors, targets, rules) -> dict:
     """``w`` with the credibility of every commitment the levers that read the world switch
-    off for this war set to 0: ``bound_victim_unrestrained`` (a restraining pledge toward
-    an aggressor, given by a state holding a defence-level pull, ordinal 3, toward a
-    target). (``conditions`` reads columns that the random worlds of the tests do not
-    have; tests/test_rules_world.py checks it against a plain loop.)"""
+    off for this war set to 0: ``conditions`` (a treaty condition that does not hold,
+    :func:`_condition_holds`), then ``bound_victim_unrestrained`` (a restraining pledge
+    toward an aggressor, given by a state holding a defence-level pull, ordinal 3, of
+    credibility > 0 after the conditions, toward a target)."""
+    if getattr(rules, "conditions", False):
+        w = dict(w, edges=[e if _condition_holds(w, e, aggressors, targets) else dict(e, c=0.0)
+                           for e in w["edges"]])
     if not getattr(rules, "bound_victim_unrestrained", False):
         return w
     bound = {e["g"] for e in w["edges"] if e["p"] in set(targets) and e["c"] > 0

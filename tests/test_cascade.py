@@ -9,6 +9,7 @@ import math
 import naive
 import numpy as np
 import pytest
+from foederis._world_conditions import CONDITION_COLUMNS
 from foederis import Cascade, Rules, cascade
 from foederis.errors import AttackError, FoederisError, ParameterError, UnknownStateError
 from foederis.world import World
@@ -53,8 +54,31 @@ def world_arrays(draw, max_states: int = 9, max_edges: int = 30, kinds=tuple(ran
     levers = [x for x in levers if x[0] != x[1]]
     hostility = draw(st.lists(st.sampled_from(EIGHTHS[1:]), min_size=len(levers),
                               max_size=len(levers)))
+    # treaty conditions (Rules.conditions) on some worlds' commitments: named adversaries
+    # (one code absent from the world), location (protege, a region, one no state has),
+    # non-provocation, fewest attackers, unnamed adversary
+    conditioned = draw(st.booleans())
+    codes = [f"S{i}" for i in range(n)]
+
+    def column(strategy, plain):
+        if not conditioned:
+            return [plain] * m
+        return draw(st.lists(st.one_of(st.just(plain), strategy), min_size=m, max_size=m))
+
+    cond = dict(
+        against=column(st.lists(st.sampled_from(codes + ["ZZZ"]), min_size=1, max_size=2)
+                       .map("|".join), ""),
+        location=column(st.sampled_from(["protege", "X", "Y", "W"]), ""),
+        nonprovocation=column(st.just(True), False),
+        min_attackers=column(st.sampled_from([2, 3]), 1),
+        adversary_unnamed=column(st.just(True), False),
+    )
+    # an unnamed adversary is one the treaty does not name
+    cond["adversary_unnamed"] = [u and not a for u, a in zip(cond["adversary_unnamed"],
+                                                           cond["against"])]
     return dict(
-        codes=[f"S{i}" for i in range(n)], capability=np.array(cap), guarantor=g, protege=p,
+        **cond,
+        codes=codes, capability=np.array(cap), guarantor=g, protege=p,
         kind=k, credibility=c, domains=d, threshold=np.array(thr), region=np.array(region),
         global_reach=None if reach_col is None else np.array(reach_col),
         nuclear=np.array(nuclear),
@@ -90,6 +114,7 @@ def rules_st(draw):
         rival_scope=draw(st.sampled_from(["initiators", "initiators", "belligerents"])),
         min_side_share=draw(st.sampled_from([0.0, 0.0, 0.3, 0.5])),
         bound_victim_unrestrained=draw(st.booleans()),
+        conditions=draw(st.sampled_from([True, True, False])),
     )
 
 
@@ -155,7 +180,11 @@ def test_repeated_cascades_use_the_resolved_pulls_and_agree(q):
     ref = naive.cascade(naive.plain(w), agg, tgt, rules, 1 << DOMAINS.index(domain))
     for _ in range(3):
         assert_matches(cascade(w, attacks, rules, domain=domain), ref)
-    assert any(isinstance(v, np.ndarray) for v in w.__dict__["_edge_pull"].values())
+    if rules.conditions and np.any(w.condition):
+        # the per-World pulls know no conditions: the kernels read the edge arrays then
+        assert "_edge_pull" not in w.__dict__
+    else:
+        assert any(isinstance(v, np.ndarray) for v in w.__dict__["_edge_pull"].values())
 
 
 def test_large_rounds_are_listed_in_index_order():
@@ -678,8 +707,8 @@ def monotone_questions(draw, **kw):
     """Questions whose aggressors have no commitment toward them: the fast path applies."""
     arrays, pairs, agg, tgt, rules, domain = draw(questions(**kw))
     keep = ~np.isin(arrays["protege"], np.asarray(agg, np.int64))
-    for key in ("guarantor", "protege", "kind", "credibility", "domains"):
-        arrays[key] = arrays[key][keep]
+    for key in ("guarantor", "protege", "kind", "credibility", "domains", *CONDITION_COLUMNS):
+        arrays[key] = np.asarray(arrays[key])[keep]
     return arrays, pairs, agg, tgt, rules, domain
 
 

@@ -67,6 +67,24 @@ def test_user_njit_code_calls_the_cascade_kernel():
     assert got.tolist() == want
 
 
+def test_user_njit_code_gets_conditions_applied_per_target():
+    # the kernel evaluates the treaty conditions (and the restraint that reads the treaty)
+    # for the attack it is given: inputs built for RUS:EST serve every target
+    import foederis
+
+    w = foederis.load_world("contemporary")
+    assert np.any(w.condition)
+    rules = Rules()
+    x = kernels.cascade_inputs(w, "RUS:EST", rules)
+    rus = w.index("RUS")
+    europe = np.flatnonzero((w.region == "Europe") & (np.arange(w.n_states) != rus))
+    got = user_sweep(x, europe.astype(np.int64), rus)
+    want = [cascade(w, (rus, int(t)), rules).capability_d for t in europe]
+    assert got.tolist() == want
+    off = [cascade(w, (rus, int(t)), Rules(conditions=False)).capability_d for t in europe]
+    assert off != want  # the conditions change some answers
+
+
 @numba.njit
 def user_hand_built(tindptr, tindices, tcred, tkind, tdomains):
     n = tindptr.shape[0] - 1
@@ -226,11 +244,12 @@ def test_umbrella_scan_with_no_room_answers_whether_there_is_one():
         t = np.array([tgt], np.int64)
         out = np.zeros(int(x.tindptr[tgt + 1] - x.tindptr[tgt]), np.int64)
         k = kernels.umbrella_kernel(x.tindptr, x.tindices, x.tcredibility, x.tkind,
-                                    x.tdomains, t, side, x.nuclear, x.pull_weight,
-                                    x.credibility_scale, out)
+                                    x.tdomains, x.aggressors, t, x.levers, side, x.nuclear,
+                                    x.pull_weight, x.credibility_scale, out)
         anyone = umbrella_scan(x.tindptr, x.tindices, x.tcredibility, x.tkind, x.tdomains,
                                t, side, x.nuclear, x.pull_weight, x.credibility_scale,
-                               np.uint64(0), np.uint64(0), np.zeros(0, np.int64))
+                               x.levers, np.zeros(0, np.bool_), np.uint64(0), np.uint64(0),
+                               np.zeros(0, np.int64))
         assert anyone == (1 if k > 0 else 0)
         found += k > 0
     assert 0 < found < n - 1  # both answers occur

@@ -45,6 +45,7 @@ from ._gate import (
     Prepared,
     check_rules,
     check_world,
+    conditioned_credibility,
     jit_errstate,
     parse_attacks,
     parse_domain,
@@ -310,9 +311,8 @@ class Cascade:
             return w.credibility
         agg = np.asarray([w.index(a) for a, _ in self.attacks], dtype=np.int64)
         tgt = np.asarray([w.index(t) for _, t in self.attacks], dtype=np.int64)
-        p = prepare(w, np.unique(agg), np.unique(tgt), self.rules, DOMAIN_BITS[self.domain])
         out = np.empty_like(w.credibility, dtype=np.float64)
-        out[w.transposed.edge] = p.tcredibility
+        out[w.transposed.edge] = conditioned_credibility(w, agg, tgt)
         return out
 
     def _rival_rows(self, joiners: np.ndarray) -> tuple:
@@ -512,8 +512,8 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
         size = int(sum(int(tp[t + 1] - tp[t]) for t in targets))
         ubuf = np.empty(max(size, 1), dtype=np.int64)
         nu = int(_k.umbrella_kernel(
-            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, p.targets, side,
-            p.nuclear, p.pull_weight, p.credibility_scale, ubuf,
+            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, p.aggressors,
+            p.targets, p.levers, side, p.nuclear, p.pull_weight, p.credibility_scale, ubuf,
         ))
     n_joined = int(round_ptr[n_rounds + 1])
     cbr = cap_round[: n_rounds + 1].copy()

@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._constants import CONVENTIONAL, DOMAIN_BITS, DOMAIN_NAMES, KINDS
+from ._kernels import conditions as _kc
 from ._validate import check_int, shown
 from .errors import AttackError, ParameterError, UnknownStateError
 from .rules import Rules
@@ -250,14 +251,15 @@ class Prepared(NamedTuple):
     credibility_scale: float
     max_rounds: int
     #: (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-    #: defend_cobelligerents): the rivalry CSR by source, Rules.rival_weight,
-    #: Rules.bound_victim_unrestrained and Rules.defend_cobelligerents, the levers the
-    #: kernels apply themselves (foederis._kernels.core.cascade_core)
+    #: defend_cobelligerents, then the condition tables): the rivalry CSR by source,
+    #: Rules.rival_weight, Rules.bound_victim_unrestrained, Rules.defend_cobelligerents
+    #: and Rules.conditions (:func:`condition_levers`), the levers the kernels apply
+    #: themselves (foederis._kernels.core.cascade_core, foederis._kernels.conditions)
     levers: tuple
     capability: np.ndarray
     nuclear: np.ndarray
-    #: False when this question's levers changed the credibility of a pulling commitment
-    #: (Rules.conditions): the World's cached per-edge pulls do not apply then
+    #: False when the kernels apply conditions (Rules.conditions on a world that has
+    #: some): the World's cached per-edge pulls, which know none, do not apply then
     pulls_as_world: bool = True
 
 
@@ -281,14 +283,13 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
             rc = np.zeros_like(rc)
             theatre = np.zeros(1, dtype=np.bool_)
     theatre.setflags(write=False)
-    tcred = tr.credibility
-    if rules.conditions and len(aggressors) and _world_has_conditions(world):
-        tcred = conditioned_credibility(world, aggressors, targets)
-    pulls_as_world = tcred is tr.credibility
+    conditions = condition_levers(world, rules)
+    pulls_as_world = conditions[1].shape[0] == 0  # per-World pulls know no conditions
     aggressors = frozen_view(aggressors)
     targets = frozen_view(targets)
     return Prepared(
-        frozen_view(tr.indptr), frozen_view(tr.indices), frozen_view(tcred), frozen_view(tr.kind), frozen_view(tr.domains),
+        frozen_view(tr.indptr), frozen_view(tr.indices), frozen_view(tr.credibility),
+        frozen_view(tr.kind), frozen_view(tr.domains),
         frozen_view(world.threshold), float(rules.threshold), frozen_view(rc), frozen_view(global_reach),
         theatre, reach,
         aggressors, targets, int(domain_bit),
@@ -298,7 +299,7 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
         (frozen_view(world.riv_indptr), frozen_view(world.riv_indices),
          frozen_view(world.riv_hostility), float(rules.rival_weight),
          bool(rules.bound_victim_unrestrained), float(rules.defend_cobelligerents),
-         rules.rival_scope == "belligerents", float(rules.min_side_share),
+         *conditions, rules.rival_scope == "belligerents", float(rules.min_side_share),
          frozen_view(world.capability)),
         frozen_view(world.capability), frozen_view(world.nuclear), pulls_as_world,
     )
@@ -306,8 +307,8 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
 
 
 # --------------------------------------------------------------------------------------
-# the levers that read the world (Rules.conditions, Rules.reach_rule): per question, in
-# Python, so that every kernel that takes a Prepared honours them unchanged
+# the levers that read the world: Rules.conditions as tables the kernels read (built once
+# per World), Rules.reach_rule="geography" per question, in Python
 # --------------------------------------------------------------------------------------
 def _world_has_conditions(world: Any) -> bool:
     """Whether ``world`` has any conditional commitment; computed once per World (Worlds
@@ -331,73 +332,78 @@ def kinds_present(world: Any) -> np.ndarray:
 
 
 def per_question_levers(world: Any, rules: Rules) -> list[str]:
-    """The levers of ``rules`` that read the world per question and would change something
-    in ``world`` (the all-pairs sweeps then run pair by pair)."""
+    """The levers of ``rules`` that read the world per question in Python and would
+    change something in ``world`` (the all-pairs sweeps then run pair by pair): only
+    ``reach_rule="geography"`` (conditions run in the kernels)."""
     on = []
-    if rules.conditions and _world_has_conditions(world):
-        on.append("conditions")
     if (rules.reach and rules.reach_rule == "geography"
             and (np.any(~np.isnan(world.lat)) or world.contiguity.nnz)):
         on.append("reach_rule='geography'")
     return on
 
 
-class _ConditionContext(NamedTuple):
-    """What :func:`conditioned_credibility` reads of a World, built once per World."""
-
-    against: Any  # (states x conditions) CSR: row i marks the conditions naming state i
-    named: np.ndarray  # per condition: names an adversary
-    unnamed: np.ndarray  # per condition: adversary_unnamed
-    min_attackers: np.ndarray
-    location: np.ndarray  # per condition: "" any, "protege", or a region name
-    tcond: np.ndarray  # per transposed edge: its condition
-    protege: np.ndarray  # per transposed edge: its protege
-    loc_protege: np.ndarray  # per transposed edge: its condition covers the protege only
-    nonprov: np.ndarray  # per transposed edge: its condition is non-provocation
+def _no_conditions(n: int) -> tuple:
+    z = np.zeros
+    out = (z(0, np.int32), z(0, np.uint8), z(0, np.int32), z(0, np.int32),
+           z(n + 1, np.int64), z(0, np.int32), np.full(n, -1, np.int32))
+    return tuple(frozen_view(a) for a in out)
 
 
-def _condition_context(world: Any) -> _ConditionContext:
-    got = world.__dict__.get("_condition_context")
+def _condition_tables(world: Any) -> tuple:
+    """The condition tables of :mod:`foederis._kernels.conditions` for ``world``, built
+    once per World (read-only), or the empty tables when it has no condition."""
+    got = world.__dict__.get("_condition_tables")
     if got is None:
-        tr = world.transposed
-        table = world.conditions
-        tcond = world.condition[tr.edge]
-        got = world.__dict__["_condition_context"] = _ConditionContext(
-            world.against_matrix().T.tocsr(), table.against != "", table.adversary_unnamed,
-            table.min_attackers, table.location, tcond,
-            np.repeat(np.arange(world.n_states), np.diff(tr.indptr)),
-            (table.location == "protege")[tcond], table.nonprovocation[tcond])
+        if not _world_has_conditions(world):
+            got = _no_conditions(world.n_states)
+        else:
+            table = world.conditions
+            against = world.against_matrix().T.tocsr()  # states x conditions
+            names = {r: c for c, r in enumerate(world.region_names)}
+            loc = np.asarray([_kc.ANYWHERE if x == "" else _kc.PROTEGE_ONLY
+                              if x == "protege" else names.get(str(x), _kc.NOWHERE)
+                              for x in table.location.tolist()], dtype=np.int32)
+            flags = ((table.against == "") | table.adversary_unnamed).astype(np.uint8) \
+                * _kc.ANY_ADVERSARY | table.nonprovocation.astype(np.uint8) \
+                * _kc.NONPROVOCATION
+            got = tuple(frozen_view(np.ascontiguousarray(a, dtype=d)) for a, d in (
+                (world.condition[world.transposed.edge], np.int32), (flags, np.uint8),
+                (table.min_attackers, np.int32), (loc, np.int32),
+                (against.indptr, np.int64), (against.indices, np.int32),
+                (world.region_code, np.int32)))
+        world.__dict__["_condition_tables"] = got
+    return got
+
+
+def condition_levers(world: Any, rules: Rules) -> tuple:
+    """The condition entries of the kernels' ``levers`` (after the six of
+    ``foederis.kernels.no_levers``): the world's tables under ``Rules.conditions``, else
+    the empty ones (the kernels test nothing per edge)."""
+    if rules.conditions:
+        return _condition_tables(world)
+    got = world.__dict__.get("_condition_tables_off")
+    if got is None:
+        got = world.__dict__["_condition_tables_off"] = _no_conditions(world.n_states)
     return got
 
 
 def conditioned_credibility(world: Any, aggressors: np.ndarray,
                             targets: np.ndarray) -> np.ndarray:
-    """The transposed credibilities with 0 on every commitment whose conditions do not
-    hold for this war (:attr:`Rules.conditions`); the world's own array when none of its
-    commitments is conditional. What it reads of the World is built once per World
-    (:func:`_condition_context`), so a question costs O(commitments) numpy work."""
+    """The transposed credibilities the kernels count for this war under
+    :attr:`Rules.conditions`: 0 on every commitment whose conditions do not hold (the
+    kernels' own rule, ``foederis._kernels.conditions``); the world's own array when none
+    of its commitments is conditional."""
     tr = world.transposed
     if not _world_has_conditions(world):
         return tr.credibility
-    x = _condition_context(world)
-    # which of the world's conditions hold for these aggressors and targets
-    hit = np.zeros(len(x.named), dtype=bool)
-    for a in aggressors.tolist():
-        hit[x.against.indices[x.against.indptr[a]:x.against.indptr[a + 1]]] = True
-    ok = ~x.named | hit | x.unnamed
-    ok &= x.min_attackers <= len(aggressors)
-    theatre_regions = np.unique(world.region[np.concatenate((aggressors, targets))])
-    ok &= (x.location == "") | (x.location == "protege") | np.isin(x.location,
-                                                                   theatre_regions)
-    holds = ok[x.tcond]
-    n = world.n_states
-    is_target = np.zeros(n, dtype=bool)
-    is_target[targets] = True
-    is_aggressor = np.zeros(n, dtype=bool)
-    is_aggressor[aggressors] = True
-    holds &= ~(x.loc_protege & ~is_target[x.protege])
-    holds &= ~(x.nonprov & is_aggressor[x.protege])
-    return np.where(holds, tr.credibility, 0.0)
+    levers = (frozen_view(world.riv_indptr), frozen_view(world.riv_indices),
+              frozen_view(world.riv_hostility), 0.0, False, 1.0, *_condition_tables(world))
+    out = np.empty(len(tr.credibility), dtype=np.float64)
+    _kc.conditioned_credibility_kernel(
+        frozen_view(tr.indptr), frozen_view(tr.indices), frozen_view(tr.credibility),
+        frozen_view(tr.kind), levers, frozen_view(np.unique(aggressors).astype(np.int64)),
+        frozen_view(np.unique(targets).astype(np.int64)), out)
+    return out
 
 
 #: Kinds whose commitment to a target counts as a defence-level tie (ordinal 3, pulling).

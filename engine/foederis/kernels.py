@@ -36,10 +36,19 @@ int64: distinct, disjoint, non-empty, in [0, n). ``domain`` the attack's domain 
 ``Rules.pull_weight``); ``defend_initiators`` in [0, 1]; ``credibility_scale`` finite,
 >= 0; ``max_rounds`` int (-1 = unbounded); ``levers`` the tuple (riv_indptr int64[n+1],
 riv_indices int32, riv_hostility float64 in [0, 1], rival_weight float >= 0, bound_victim
-bool, defend_cobelligerents float in [0, 1]): the rivalry CSR by source (row i: the states
-i threatens), ``Rules.rival_weight``, ``Rules.bound_victim_unrestrained`` and
-``Rules.defend_cobelligerents``; :func:`no_levers` (n) gives the tuple with every lever
-off, in Python or in ``@njit`` code.
+bool, defend_cobelligerents float in [0, 1], then seven condition tables: tcond int32,
+cflags uint8, cmin int32, cloc int32, ag_indptr int64[n+1], ag_indices int32,
+state_region int32[n], then rival_all bool, min_side_share float in [0, 1] and
+capability float64[n]): the rivalry CSR by source (row i: the states i threatens),
+``Rules.rival_weight``, ``Rules.bound_victim_unrestrained``,
+``Rules.defend_cobelligerents``, ``Rules.rival_scope == "belligerents"``,
+``Rules.min_side_share`` with the capability it weighs, and the treaty conditions
+(``Rules.conditions``; the
+tables are described in ``foederis._kernels.conditions``, built once per World by
+:func:`cascade_inputs`; empty: no conditions, nothing tested per edge). Every kernel
+evaluates the conditions itself at the start of a question, for its ``aggressors`` and
+``targets``. :func:`no_levers` (n) gives the tuple with every lever off, in Python or in
+``@njit`` code.
 
 Kernels
 -------
@@ -53,10 +62,10 @@ cascade_kernel(tindptr, tindices, tcredibility, tkind, tdomains, threshold,
     ``round_ptr`` int64[n+2] (round r is ``order[round_ptr[r]:round_ptr[r+1]]``),
     ``capability_by_round`` float64[n+1, 2] (rows 0..n_rounds: cumulative capability of
     A and D).
-umbrella_kernel(tindptr, tindices, tcredibility, tkind, tdomains, targets, side, nuclear,
-    pull_weight, credibility_scale, out) -> k
-    Nuclear guarantors on side D covering a target (``out`` int64, length >= the total
-    in-degree of the targets; repeats possible).
+umbrella_kernel(tindptr, tindices, tcredibility, tkind, tdomains, aggressors, targets,
+    levers, side, nuclear, pull_weight, credibility_scale, out) -> k
+    Nuclear guarantors on side D covering a target, their commitment's condition holding
+    (``out`` int64, length >= the total in-degree of the targets; repeats possible).
 simulate_threshold_serial / simulate_threshold_parallel(start, stop, seed, <graph>,
     <cascade inputs>, capability, nuclear, margin, umbrella_on, <10 workspace
     arrays>, count_a, count_d, round_sum, war_size, n_rounds, balance, deterred, status)
@@ -283,11 +292,11 @@ def cascade_inputs(world: Any, attacks: Any, rules: Any = None, *,
     default_threshold, region_code, global_reach, theatre, reach, aggressors, targets,
     domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
     max_rounds, levers, capability, nuclear, pulls_as_world). A NamedTuple of arrays can be
-    passed into ``@njit`` code whole. Arrays are read-only views of the world's, except
-    where a lever that reads the world per question (``Rules.conditions``,
-    ``Rules.bound_victim_unrestrained``, ``Rules.reach_rule="geography"``) gives this
-    question its own ``tcredibility`` or ``global_reach``: with those levers on, the
-    inputs belong to these attacks only."""
+    passed into ``@njit`` code whole. Arrays are read-only views of the world's (the
+    kernels apply ``Rules.conditions`` and ``Rules.bound_victim_unrestrained`` for the
+    aggressors and targets they are given), except where ``Rules.reach_rule="geography"``
+    gives this question its own ``global_reach`` and ``region_code``: with that lever
+    on, the inputs belong to these attacks only."""
     from ._gate import check_rules, check_world, parse_attacks, parse_domain, prepare
 
     world = check_world(world)

@@ -5,6 +5,9 @@ preconditions.
 One module per task, each rule written once:
 
 - :mod:`.random`: splitmix64, the keys of seeds, words and edges, the Bernoulli draws
+- :mod:`.sorting`: the written-out sort of index segments (a round's joiners)
+- :mod:`.conditions`: treaty conditions and the other per-question state
+  (:func:`.conditions.question_state`), computed once at the start of every question
 - :mod:`.core`: the cascade core and what every kernel that runs it shares: the
   "always" trigger (read from the table of kinds), capability per round, the umbrella
   test, the balance, the workspace reset

@@ -22,8 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import jit, jit_inner, jit_parallel, prange
-from .core import (always_triggers, balance_of, bound_to_target, rival_press, side_share_ok,
-                   sort_segment, trigger, umbrella_edge)
+from .conditions import ROLE_TARGET, is_bound, new_question_state, protege_role
+from .core import (always_triggers, balance_of, rival_press, side_share_ok, sort_segment,
+                   touch, trigger, umbrella_edge)
 from .random import (ONE, ZERO, bernoulli_bits, edge_id, edge_key, popcount64, seed_key,
                      word_key)
 
@@ -140,7 +141,7 @@ def any_word(
     tindptr, tindices, tcred, tkind, tdomains,
     region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
-    pull_weight, credibility_scale, max_rounds, levers,
+    pull_weight, credibility_scale, max_rounds, levers, cok, bound,
     capability, nuclear, margin, umbrella_on,
     levels, pclass, rlev,
     bits, stamp, touched, cur, nxt, dirty, ecache, eknown, seen, seen_list, nseen,
@@ -148,7 +149,9 @@ def any_word(
     sa, sd, ca, cd, lastr, wsz,
     war_size, n_rounds_out, balance, deterred,
 ):
-    """One word of 64 samples of the bit-parallel ensemble.
+    """One word of 64 samples of the bit-parallel ensemble. ``cok`` and ``bound``: the
+    question's state (:func:`foederis._kernels.conditions.question_state`); an edge whose
+    condition does not hold is never honoured, as in the cascade core.
 
     Edge draws are memoised per word: the first time in-edge ``q`` is needed, its lanes
     are drawn for every valid sample (``ecache[q]``, ``eknown[q] = True``); a later visit
@@ -172,8 +175,10 @@ def any_word(
     """
     n = tindptr.shape[0] - 1
     riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim = levers[:5]
-    rival_all = levers[6]
-    min_share = levers[7]
+    tcond = levers[6]
+    nc = levers[7].shape[0]
+    rival_all = levers[13]
+    min_share = levers[14]
     nlev = levels.shape[0]
     memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
     track = seen.shape[0] > 0
@@ -239,14 +244,14 @@ def any_word(
             # MEMO_LANES lanes at once before (or does now): else the memo is not read
             known = wide or (memo and popcount64(
                 (bits[bj] | bits[bj + 1]) & ~(newa | newd)) >= MEMO_LANES)
-            j_aggressor = False
-            if bound_victim and j_original:
-                for x in range(aggressors.shape[0]):
-                    if aggressors[x] == j:
-                        j_aggressor = True
+            # in round 1 the frontier is the aggressors (new on A) and the targets
+            j_aggressor = j_original and newa != ZERO
+            coff = protege_role(j_original, j_aggressor) * nc  # j's row of cok
             for q in range(tindptr[j], tindptr[j + 1]):
                 if (tdomains[q] & domain) == 0:
                     continue
+                if nc > 0 and not cok[coff + tcond[q]]:
+                    continue  # its condition does not hold: never honoured
                 kd = tkind[q]
                 # the trigger toward j: full (0) for an original target or an "always"
                 # kind, else toward a co-belligerent (2); toward an initiator (1)
@@ -256,8 +261,7 @@ def any_word(
                 if c0 < 0 and c1 < 0 and rl < 0:
                     continue
                 if (rl >= 0 and bound_victim and c0 < 0 and j_aggressor
-                        and bound_to_target(tindices[q], targets, tindptr, tindices, tkind,
-                                            tcred)):
+                        and is_bound(tindices[q], bound)):
                     rl = -1  # a pledge toward the aggressor does not abandon the victim
                     if c1 < 0:
                         continue
@@ -329,13 +333,7 @@ def any_word(
                 if rl >= 0:
                     bits[bi + o_hd + rl] |= h & newa  # a protege on A restrains from D
                     bits[bi + o_ha + rl] |= h & newd  # a protege on D restrains from A
-                if stamp[i] != r:
-                    if stamp[i] == 0:
-                        dirty[nd] = i
-                        nd += 1
-                    stamp[i] = r
-                    touched[nt] = i
-                    nt += 1
+                nd, nt = touch(i, r, stamp, dirty, nd, touched, nt)
             # rivals: the lanes where j newly joined as an initiator (any state at war
             # with rival_all) press whom it threatens toward the other side (every
             # lane: a rivalry is not drawn)
@@ -358,13 +356,7 @@ def any_word(
                     c = pull_class(levels, v)
                     bits[bi + o_pd + c] |= fa & free  # threatened by an initiator on A
                     bits[bi + o_pa + c] |= fd & free
-                    if stamp[i] != r:
-                        if stamp[i] == 0:
-                            dirty[nd] = i
-                            nd += 1
-                        stamp[i] = r
-                        touched[nt] = i
-                        nt += 1
+                    nd, nt = touch(i, r, stamp, dirty, nd, touched, nt)
         # 2. decisions of round r
         nn = 0
         union = ZERO
@@ -434,6 +426,8 @@ def any_word(
                     continue
                 if not umbrella_edge(tkind[q], tdomains[q], pull_weight):
                     continue
+                if nc > 0 and not cok[ROLE_TARGET * nc + tcond[q]]:
+                    continue
                 m = bits[F * g + 1] & valid & ~umb
                 if m != ZERO:
                     if memo and eknown[q]:  # the same draw, memoised (same edge, word)
@@ -501,6 +495,7 @@ def _any_chunk(
     hi = w0 + (nw * (c + 1)) // nchunks
     levels, pclass, rlev = any_tables(pull_weight, restraint_weight, defend_initiators,
                                       levers[5])
+    cok, bound = new_question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
     sa = np.zeros(64)
     sd = np.zeros(64)
     ca = np.zeros(64)
@@ -518,7 +513,7 @@ def _any_chunk(
             tindptr, tindices, tcred, tkind, tdomains,
             region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
-            pull_weight, credibility_scale, max_rounds, levers,
+            pull_weight, credibility_scale, max_rounds, levers, cok, bound,
             capability, nuclear, margin, umbrella_on,
             levels, pclass, rlev,
             ws_bits[c], ws_stamp[c], ws_touched[c], ws_cur[c], ws_nxt[c], ws_dirty[c],

@@ -37,6 +37,7 @@ import numpy as np
 
 from .._constants import SIDE_A, SIDE_D
 from .._numba import jit, jit_inner
+from .conditions import ROLE_OTHER, ROLE_TARGET, new_question_state
 from .core import (always_triggers, cascade_core, rival_press, round_capability, sort_round,
                    sort_segment, trigger, umbrella_scan)
 from .random import ZERO
@@ -110,7 +111,7 @@ def _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre, reach,
     """The rivals of aggressor ``j`` pressed toward D in round ``r`` of a monotone path
     (the general path's rule, :func:`foederis._kernels.core.rival_press`). Returns the new
     number of states on a side, or -1 when a press is negative or NaN (give up)."""
-    riv_indptr, riv_indices, riv_hostility, rival_weight = levers[0], levers[1], levers[2], levers[3]
+    riv_indptr, riv_indices, riv_hostility, rival_weight = levers[:4]
     if not (rival_weight > 0.0):
         return k
     for q in range(riv_indptr[j], riv_indptr[j + 1]):
@@ -143,14 +144,17 @@ def _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre, reach,
 def _cascade_monotone(
     tindptr, tindices, tcred, tkind, tdomains,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
-    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds, levers,
+    aggressors, targets, domain, pull_weight, credibility_scale, max_rounds, levers, cok,
     side, rnd, initiator, order, round_ptr, at,
 ):
     """The cascade under (M1), (M2) (see the module docstring); outputs as cascade_kernel's, which must
-    be reset on entry (side 0, round -1, initiator False). ``at`` float64[2n] (scratch):
+    be reset on entry (side 0, round -1, initiator False). An edge whose condition does
+    not hold (``cok``, as in cascade_core) counts as credibility 0. ``at`` float64[2n] (scratch):
     at[2i] = pull toward D (-1 once on a side), at[2i+1] = i's threshold. Returns
     n_rounds, or -1 when the fast path does not apply (outputs then partly written)."""
     cobelligerents = levers[5]
+    tcond = levers[6]
+    nc = levers[7].shape[0]
     k = _monotone_start(threshold, default_threshold, aggressors, targets,
                         side, rnd, initiator, order, round_ptr, at)
     if k < 0:
@@ -170,9 +174,12 @@ def _cascade_monotone(
                 if k < 0:
                     return -1
                 continue
+            coff = (ROLE_TARGET if rnd[j] == 0 else ROLE_OTHER) * nc  # j's row of cok
             for q in range(tindptr[j], tindptr[j + 1]):
                 if (tdomains[q] & domain) == 0:
                     continue
+                if nc > 0 and not cok[coff + tcond[q]]:
+                    continue  # its condition does not hold: credibility 0
                 pw = pull_weight[tkind[q]]
                 if pw == 0.0:
                     continue
@@ -318,11 +325,14 @@ def _cascade(
     or when it gives up the general path. Whether the pulls are resolved is a run-time
     test, not a compile-time flag, so both kernels share one compiled body."""
     n = side.shape[0]
-    resolved = tpull.shape[0] == tindices.shape[0]
+    # pulls resolved per World know no conditions: with conditions, the edge arrays
+    resolved = tpull.shape[0] == tindices.shape[0] and levers[7].shape[0] == 0
     _reset_outputs(side, round_, initiator)
+    cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
+                                targets)
     # (the monotone path presses only the initiators' rivals, Rules.rival_scope, and
     # weighs no cost of joining, Rules.min_side_share)
-    if (not (levers[6] and levers[3] > 0.0) and not (levers[7] > 0.0)
+    if (not (levers[13] and levers[3] > 0.0) and not (levers[14] > 0.0)
             and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                                  pull_weight, restraint_weight, credibility_scale)):
         at = np.empty(2 * n, dtype=np.float64)
@@ -338,19 +348,19 @@ def _cascade(
                 tindptr, tindices, tcredibility, tkind, tdomains,
                 threshold, default_threshold, region_code, global_reach, theatre, reach,
                 aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
-                levers, side, round_, initiator, order, round_ptr, at,
+                levers, cok, side, round_, initiator, order, round_ptr, at,
             )
         if n_rounds >= 0:
             round_capability(order, round_ptr, n_rounds, side, capability,
                              capability_by_round)
             return n_rounds
         _reset_outputs(side, round_, initiator)  # the fast path gave up: start afresh
-    return cascade_general(
+    return _general(
         tindptr, tindices, tcredibility, tkind, tdomains,
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-        levers,
+        levers, cok, bound,
         capability,
         side, round_, initiator, order, round_ptr, capability_by_round,
     )
@@ -416,6 +426,30 @@ def cascade_general(
 ):
     """The general path of cascade_kernel (outputs already reset: side 0, round -1,
     initiator False)."""
+    cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
+                                targets)
+    return _general(
+        tindptr, tindices, tcredibility, tkind, tdomains,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        levers, cok, bound,
+        capability,
+        side, round_, initiator, order, round_ptr, capability_by_round,
+    )
+
+
+@jit_inner
+def _general(
+    tindptr, tindices, tcredibility, tkind, tdomains,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain,
+    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+    levers, cok, bound,
+    capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """cascade_general with the question's state (``cok``, ``bound``) computed."""
     n = side.shape[0]
     acc = np.zeros(4 * n, dtype=np.float64)
     offinit = np.zeros(2 * n, dtype=np.bool_)
@@ -427,7 +461,7 @@ def cascade_general(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-        levers,
+        levers, cok, bound,
         ZERO, ZERO,
         side, round_, initiator, order, round_ptr,
         acc, offinit, stamp, touched, dirty,
@@ -439,10 +473,15 @@ def cascade_general(
 @jit
 def umbrella_kernel(
     tindptr, tindices, tcredibility, tkind, tdomains,
-    targets, side, nuclear, pull_weight, credibility_scale, out,
+    aggressors, targets, levers, side, nuclear, pull_weight, credibility_scale, out,
 ):
     """Nuclear-armed guarantors on side D whose pulling commitment to a target covers the
-    nuclear domain; writes their indices (with repeats across targets) to ``out`` and
-    returns how many (:func:`foederis._kernels.core.umbrella_scan`, deterministic)."""
+    nuclear domain, its condition holding for these ``aggressors`` and ``targets``
+    (``levers``' condition tables); writes their indices (with repeats across targets) to
+    ``out`` and returns how many (:func:`foederis._kernels.core.umbrella_scan`,
+    deterministic)."""
+    cok, _ = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
+                            targets)
     return umbrella_scan(tindptr, tindices, tcredibility, tkind, tdomains, targets, side,
-                         nuclear, pull_weight, credibility_scale, ZERO, ZERO, out)
+                         nuclear, pull_weight, credibility_scale, levers, cok, ZERO, ZERO,
+                         out)

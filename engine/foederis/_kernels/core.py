@@ -11,7 +11,10 @@ Hot loops never call a helper that takes arrays: such a call costs reference-cou
 traffic on every array argument even when inlined (inline="always" did not help). A
 `_reaches(i, region_code, ...)` helper on the edge loop made the cascade on the
 contemporary world 5x slower (75 us against 13 us with the test written out inline).
-Scalar helpers (hashes, popcount, :func:`always_triggers`) are fine.
+Scalar helpers (hashes, popcount, :func:`always_triggers`) are fine. :func:`touch`, the
+bookkeeping of a written state shared by this core and the bit-parallel word, takes arrays
+but runs only for a commitment that counts, after the tests: written out in place it measured no
+faster (a serial map of today's world, 2026-12-02).
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ import numpy as np
 
 from .._constants import KINDS, NUCLEAR, SIDE_A, SIDE_D
 from .._numba import jit, jit_inner
+from .conditions import ROLE_TARGET, is_bound, protege_role
 from .random import ZERO, bernoulli_bits, edge_id, edge_key
+from .sorting import sort_round, sort_segment
 
 __all__ = [
     "always_triggers", "balance_of", "sort_segment", "sort_round", "cascade_core",
-    "round_capability", "reset_core", "no_levers", "bound_to_target", "rival_press", "trigger",
+    "round_capability", "reset_core", "no_levers", "rival_press", "trigger", "touch",
     "side_share_ok",
     "umbrella_scan", "umbrella_edge",
 ]
@@ -46,30 +51,34 @@ def always_triggers(kind):
 def no_levers(n):
     """The kernels' ``levers`` argument for ``n`` states with every lever off: (riv_indptr
     zeros int64[n+1], riv_indices int32[0], riv_hostility float64[0], rival_weight 0.0,
-    bound_victim False, defend_cobelligerents 1.0, rival_all False, min_side_share 0.0,
-    capability zeros float64[n]). Callable from Python and from ``@njit`` code."""
+    bound_victim False, defend_cobelligerents 1.0), then the condition tables of
+    :mod:`foederis._kernels.conditions`, empty (no conditions: tcond int32[0], cflags
+    uint8[0], cmin int32[0], cloc int32[0], ag_indptr zeros int64[n+1], ag_indices
+    int32[0], state_region int32[n] of -1), then rival_all False
+    (:attr:`foederis.Rules.rival_scope`), min_side_share 0.0 and capability zeros
+    float64[n] (the cost of joining). Callable from Python and from ``@njit`` code."""
     return (np.zeros(n + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float64),
-            0.0, False, 1.0, False, 0.0, np.zeros(n, np.float64))
+            0.0, False, 1.0,
+            np.zeros(0, np.int32), np.zeros(0, np.uint8), np.zeros(0, np.int32),
+            np.zeros(0, np.int32), np.zeros(n + 1, np.int64), np.zeros(0, np.int32),
+            np.full(n, -1, np.int32),
+            False, 0.0, np.zeros(n, np.float64))
 
 
-#: bit c set iff kind c is a defence-level pulling kind (ordinal 3 in the table of kinds)
-_DEFENCE_MASK = np.int64(sum(1 << c for c, k in enumerate(KINDS)
-                             if k.ordinal >= 3 and k.effect == "pull"))
-
-
-@jit_inner
-def bound_to_target(i, targets, tindptr, tindices, tkind, tcred):
-    """Whether state ``i`` holds a defence-level pulling commitment (ordinal 3 in the table
-    of kinds) with credibility > 0 to one of the ``targets``: the test of
-    :attr:`foederis.Rules.bound_victim_unrestrained`. O(in-degree of the targets); called
-    only for a restraining pledge toward an original aggressor."""
-    for x in range(targets.shape[0]):
-        t = targets[x]
-        for q in range(tindptr[t], tindptr[t + 1]):
-            if (tindices[q] == i and tcred[q] > 0.0
-                    and ((_DEFENCE_MASK >> np.int64(tkind[q])) & np.int64(1)) != 0):
-                return True
-    return False
+@jit(inline="always")
+def touch(i, r, stamp, dirty, nd, touched, nt):
+    """The bookkeeping of a state ``i`` written in round ``r`` (the cascade core's and the
+    bit-parallel word's): listed once in ``dirty`` (to reset) and once per round in
+    ``touched`` (to decide), ``stamp[i]`` = its last round (0 = never). Returns the new
+    (nd, nt)."""
+    if stamp[i] != r:
+        if stamp[i] == 0:
+            dirty[nd] = i
+            nd += 1
+        stamp[i] = r
+        touched[nt] = i
+        nt += 1
+    return nd, nt
 
 
 @jit(inline="always")
@@ -126,149 +135,6 @@ def balance_of(cap_a, cap_d):
     return np.nan
 
 
-@jit_inner
-def _sift_down(a, lo, root, size):
-    """Heap sift of a[lo:lo+size] (max-heap rooted at ``root``, offsets from ``lo``)."""
-    while True:
-        child = 2 * root + 1
-        if child >= size:
-            return
-        if child + 1 < size and a[lo + child] < a[lo + child + 1]:
-            child += 1
-        if a[lo + root] >= a[lo + child]:
-            return
-        t = a[lo + root]
-        a[lo + root] = a[lo + child]
-        a[lo + child] = t
-        root = child
-
-
-@jit_inner
-def _heap_sort(a, lo, hi):
-    """Sort a[lo:hi] in place, O(m log m) whatever the order (the quicksort's fallback)."""
-    size = hi - lo
-    for root in range(size // 2 - 1, -1, -1):
-        _sift_down(a, lo, root, size)
-    for end in range(size - 1, 0, -1):
-        t = a[lo]
-        a[lo] = a[lo + end]
-        a[lo + end] = t
-        _sift_down(a, lo, np.int64(0), end)
-
-
-@jit(inline="always")
-def sort_segment(order, lo, hi):
-    """Sort order[lo:hi] in place (ascending): :func:`_introsort`, inlined into the
-    caller with int64 bounds (a literal 0 would make numba compile one more variant)."""
-    _introsort(order, np.int64(lo), np.int64(hi))
-
-
-@jit_inner
-def _introsort(order, lo, hi):
-    """Sort order[lo:hi] in place (ascending).
-
-    Written out rather than ``np.sort``: numba's sort and the slice assignment it needs
-    took about 4 s of every cold compile of a kernel that sorts (issue 12), this about
-    0.3 s. An introsort: quicksort on the median of three, insertion sort below 16
-    elements, heap sort past a depth of 2 log2(m). Sorting is unique, so the result is
-    the same as any other sort's."""
-    if hi - lo < 2:
-        return
-    stack = np.empty(3 * 128, dtype=np.int64)  # (lo, hi, depth budget); small side first
-    budget = np.int64(2)
-    m = hi - lo
-    while m > 1:
-        budget += 2
-        m >>= 1
-    top = 0
-    stack[0] = lo
-    stack[1] = hi
-    stack[2] = budget
-    top = 1
-    while top > 0:
-        top -= 1
-        a = stack[3 * top]
-        b = stack[3 * top + 1]
-        depth = stack[3 * top + 2]
-        while b - a > 16:
-            if depth == 0:
-                _heap_sort(order, a, b)
-                a = b
-                break
-            depth -= 1
-            mid = a + (b - a) // 2
-            x, y, z = order[a], order[mid], order[b - 1]
-            if x > y:
-                x, y = y, x
-            if y > z:
-                y = z
-                if x > y:
-                    y = x
-            pivot = y
-            i = a
-            j = b - 1
-            while i <= j:
-                while order[i] < pivot:
-                    i += 1
-                while order[j] > pivot:
-                    j -= 1
-                if i <= j:
-                    t = order[i]
-                    order[i] = order[j]
-                    order[j] = t
-                    i += 1
-                    j -= 1
-            # [a, j] <= pivot <= [i, b): push the larger part, go on with the smaller
-            if j + 1 - a > b - i:
-                stack[3 * top] = a
-                stack[3 * top + 1] = j + 1
-                stack[3 * top + 2] = depth
-                top += 1
-                a = i
-            else:
-                stack[3 * top] = i
-                stack[3 * top + 1] = b
-                stack[3 * top + 2] = depth
-                top += 1
-                b = j + 1
-        for p in range(a + 1, b):
-            v = order[p]
-            q = p - 1
-            while q >= a and order[q] > v:
-                order[q + 1] = order[q]
-                q -= 1
-            order[q + 1] = v
-
-
-@jit_inner
-def sort_round(order, lo, hi, rnd, r):
-    """Sort order[lo:hi], the distinct states with rnd == r (the joiners of round r).
-    A large round spread over few indices is rebuilt by scanning rnd over its index span
-    (linear, branch-free), a small or sparse one sorted: both give the same ascending
-    list."""
-    m = hi - lo
-    if m < 256:
-        sort_segment(order, lo, hi)
-        return
-    mn = order[lo]
-    mx = mn
-    for p in range(lo + 1, hi):
-        v = order[p]
-        mn = min(mn, v)
-        mx = max(mx, v)
-    if mx - mn + 1 > 32 * m:
-        sort_segment(order, lo, hi)
-        return
-    k = lo
-    for i in range(mn, mx + 1):
-        order[k] = i
-        k += 1 if rnd[i] == r else 0
-    # writes stay in order[lo:hi]: before the last joiner (mx) is placed, fewer than m
-    # joiners are, so k < hi at every write
-
-
-
-
 @jit(inline="always")
 def _add_round(order, lo, hi, side, capability, cap_a, cap_d):
     """(cap_a, cap_d) plus the capability of the round's joiners order[lo:hi] (sorted),
@@ -290,7 +156,7 @@ def cascade_core(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-    levers,
+    levers, cok, bound,
     wkey, bitmask,
     side, rnd, initiator, order, round_ptr,
     acc, offinit, stamp, touched, dirty,
@@ -298,16 +164,21 @@ def cascade_core(
     """One synchronous, frontier-based cascade. Returns (n_rounds, n_joined, n_dirty).
 
     ``levers`` = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-    defend_cobelligerents, rival_all, min_side_share, capability): defend_cobelligerents
-    is the trigger toward a co-belligerent (:func:`trigger`); min_side_share and
-    capability the cost of joining (:func:`side_share_ok`, with the capability of each
-    side at the end of the previous round);
-    the rivalry CSR by source and :attr:`foederis.Rules.rival_weight`: an initiator j (any
-    state at war with ``rival_all``, :attr:`foederis.Rules.rival_scope`) on a side presses each neutral state it threatens (rivalry j -> i, hostility h) toward
+    defend_cobelligerents, <7 condition tables>, rival_all, min_side_share, capability)
+    (:func:`no_levers`): defend_cobelligerents is the trigger toward a co-belligerent
+    (:func:`trigger`); the rivalry CSR by source and :attr:`foederis.Rules.rival_weight`:
+    an initiator j (any state at war with ``rival_all``, :attr:`foederis.Rules.rival_scope`)
+    on a side presses each neutral state it threatens (rivalry j -> i, hostility h) toward
     the other side with ``rival_weight * h`` (:func:`rival_press`; not sampled: a
-    rivalry is not a promise to honour); and
-    :attr:`foederis.Rules.bound_victim_unrestrained`: a restraining pledge toward an
-    original aggressor does not hold back a state :func:`bound_to_target`.
+    rivalry is not a promise to honour); :attr:`foederis.Rules.bound_victim_unrestrained`:
+    a restraining pledge toward an original aggressor does not hold back a state in
+    ``bound``; the condition tables (:mod:`foederis._kernels.conditions`), read through
+    ``cok``: an edge whose condition does not hold counts as credibility 0; min_side_share
+    and capability the cost of joining (:func:`side_share_ok`, with the capability of each
+    side at the end of the previous round; a state it holds back is weighed again the
+    next round). ``cok`` and ``bound`` are the question's state
+    (:func:`foederis._kernels.conditions.question_state`), computed once
+    by the caller (once per question, not per sample).
 
     Workspace on entry: side 0, rnd -1, initiator False, acc 0, offinit False, stamp 0.
     acc[4i + 0/1] = pull toward A/D, acc[4i + 2/3] = hold against A/D; offinit[2i + 0/1]:
@@ -321,8 +192,14 @@ def cascade_core(
     """
     stochastic = bitmask != ZERO
     n = tindptr.shape[0] - 1
-    (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, cobelligerents,
-     rival_all, min_share, capability) = levers
+    riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim, cobelligerents = (
+        levers[:6])
+    tcond = levers[6]
+    nc = levers[7].shape[0]
+    conditioned = nc > 0
+    rival_all = levers[13]
+    min_share = levers[14]
+    capability = levers[15]
     cap_a = 0.0  # capability of each side at the end of the last round (min_share > 0)
     cap_d = 0.0
     k = 0
@@ -364,12 +241,15 @@ def cascade_core(
             ps = 0 if sj == SIDE_A else 1  # pull slot of j's side
             hs = 3 if sj == SIDE_A else 2  # hold slot of the side opposed to j
             ij = initiator[j]
+            coff = protege_role(rnd[j] == 0, sj == SIDE_A) * nc  # j's row of cok
             for q in range(tindptr[j], tindptr[j + 1]):
                 i = tindices[q]
                 if side[i] != 0:
                     continue
                 if (tdomains[q] & domain) == 0:
                     continue
+                if conditioned and not cok[coff + tcond[q]]:
+                    continue  # its condition does not hold: credibility 0
                 kd = tkind[q]
                 pw = pull_weight[kd]
                 rw = restraint_weight[kd]
@@ -404,16 +284,11 @@ def cascade_core(
                             offinit[2 * i + ps] = True
                 if rw != 0.0 and not (
                         bound_victim and pw == 0.0 and sj == SIDE_A and rnd[j] == 0
-                        and bound_to_target(i, targets, tindptr, tindices, tkind, tcred)):
+                        and is_bound(i, bound)):
                     acc[4 * i + hs] += rw * c
                     hit = True
-                if hit and stamp[i] != r:
-                    if stamp[i] == 0:
-                        dirty[nd] = i
-                        nd += 1
-                    stamp[i] = r
-                    touched[nt] = i
-                    nt += 1
+                if hit:
+                    nd, nt = touch(i, r, stamp, dirty, nd, touched, nt)
             if rival_weight > 0.0 and (ij or rival_all):
                 os_ = 1 - ps  # pull slot of the side opposed to j
                 for q in range(riv_indptr[j], riv_indptr[j + 1]):
@@ -428,13 +303,7 @@ def cascade_core(
                     if contrib == 0.0:
                         continue
                     acc[4 * i + os_] += contrib
-                    if stamp[i] != r:
-                        if stamp[i] == 0:
-                            dirty[nd] = i
-                            nd += 1
-                        stamp[i] = r
-                        touched[nt] = i
-                        nt += 1
+                    nd, nt = touch(i, r, stamp, dirty, nd, touched, nt)
         # 2. decisions of round r, from the accumulators (state at the end of round r-1)
         k0 = k
         carry = 0
@@ -528,9 +397,10 @@ def reset_core(order, k, dirty, nd, side, rnd, initiator, acc, offinit, stamp):
 
 @jit
 def umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, targets, side, nuclear,
-                  pull_weight, credibility_scale, wkey, bitmask, out):
+                  pull_weight, credibility_scale, levers, cok, wkey, bitmask, out):
     """The nuclear umbrella: nuclear-armed guarantors on side D whose pulling commitment to
-    a target covers the nuclear domain (:func:`umbrella_edge`) and counts: credibility *
+    a target covers the nuclear domain (:func:`umbrella_edge`), its condition holding
+    (``cok``, as in :func:`cascade_core`), and counts: credibility *
     credibility_scale > 0, or, with a nonzero ``bitmask`` (stochastic, as in
     :func:`cascade_core`), the sample (wkey, bitmask) honours it.
     Writes them (with repeats across targets) to ``out`` and returns how many; with an
@@ -538,12 +408,16 @@ def umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, targets, side, nucl
     empty ``out`` asks only whether there is one)."""
     stochastic = bitmask != ZERO
     n = tindptr.shape[0] - 1
+    tcond = levers[6]
+    nc = levers[7].shape[0]
     k = 0
     for x in range(targets.shape[0]):
         t = targets[x]
         for q in range(tindptr[t], tindptr[t + 1]):
             g = tindices[q]
             if side[g] != SIDE_D or not nuclear[g]:
+                continue
+            if nc > 0 and not cok[ROLE_TARGET * nc + tcond[q]]:
                 continue
             if not umbrella_edge(tkind[q], tdomains[q], pull_weight):
                 continue

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._constants import SIDE_A
 from .._numba import jit, jit_inner, jit_parallel, prange
+from .conditions import new_question_state
 from .core import balance_of, cascade_core, reset_core, round_capability, umbrella_scan
 from .random import sample_keys, seed_key
 
@@ -30,13 +31,14 @@ def threshold_sample(
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
     pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-    levers,
+    levers, cok, bound,
     capability, nuclear, margin, umbrella_on,
     side, rnd, init, order, round_ptr, acc, offinit, stamp, touched, dirty,
     no_rows, no_out,
 ):
     """Sample ``s`` (seed key ``skey``) of the threshold ensemble in the core workspace
-    (side .. dirty, reset on entry). Returns (n_rounds, n_joined, n_dirty, balance,
+    (side .. dirty, reset on entry), ``cok`` and ``bound`` the question's state
+    (:func:`foederis._kernels.conditions.question_state`, computed once per question). Returns (n_rounds, n_joined, n_dirty, balance,
     deterred); the joiners are ``order[:n_joined]``. The caller reads the workspace, then
     puts it back with :func:`reset_core`. ``no_rows`` float64[0, 2] and ``no_out``
     int64[0]: empty scratch (no per-round rows, no list of umbrella guarantors)."""
@@ -46,7 +48,7 @@ def threshold_sample(
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-        levers,
+        levers, cok, bound,
         wkey, bm,
         side, rnd, init, order, round_ptr,
         acc, offinit, stamp, touched, dirty,
@@ -56,8 +58,8 @@ def threshold_sample(
     umb = False
     if umbrella_on:
         umb = umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, targets, side,
-                            nuclear, pull_weight, credibility_scale, wkey, bm,
-                            no_out) > 0
+                            nuclear, pull_weight, credibility_scale, levers, cok, wkey,
+                            bm, no_out) > 0
     return nr, k, nd, bal, (bal >= margin) or umb
 
 
@@ -94,6 +96,7 @@ def _threshold_chunk(
     ns = ws_nseen[c]
     no_rows = np.empty((0, 2))
     no_out = np.empty(0, np.int64)
+    cok, bound = new_question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets)
     for s in range(lo, hi):
         nr, k, nd, bal, det = threshold_sample(
             s, skey,
@@ -101,7 +104,7 @@ def _threshold_chunk(
             threshold, default_threshold, region_code, global_reach, theatre, reach,
             aggressors, targets, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-            levers,
+            levers, cok, bound,
             capability, nuclear, margin, umbrella_on,
             side, rnd, init, order, ws_round_ptr[c], acc, offinit, stamp, ws_touched[c],
             dirty,

@@ -32,14 +32,16 @@ caller sums the lanes in lane order; with a lane count that depends on the probl
 The arguments come in tuples (numba takes tuples of arrays), in this order:
 
 - ``pairs`` (pair_agg int64, pair_tgt int64, pair_weight float64)
-- ``forward`` (indptr, indices, credibility, kind, domains): the forward CSR
+- ``forward`` (indptr, indices, credibility, kind, domains, condition): the forward CSR
+  (``condition``: per edge its condition, as ``levers``' ``tcond`` per transposed edge;
+  empty without conditions)
 - ``edges`` (tindptr, tindices, tcred, tkind, tdomains): the transposed CSR
 - ``places`` (threshold, default_threshold, region_code, global_reach, reach)
 - ``rules`` (domain, pull_weight, restraint_weight, defend_initiators,
-  credibility_scale, max_rounds, riv_indptr, riv_indices, riv_hostility,
-  rival_weight, bound_victim, defend_cobelligerents, rival_all, min_side_share,
-  capability): the last nine are cascade_core's
-  ``levers``, flat (a parallel kernel takes no nested tuple)
+  credibility_scale, max_rounds, then cascade_core's ``levers``: riv_indptr,
+  riv_indices, riv_hostility, rival_weight, bound_victim, defend_cobelligerents, the
+  condition tables of :mod:`foederis._kernels.conditions`, rival_all, min_side_share
+  and capability), flat (a parallel kernel takes no nested tuple)
 - ``outcome`` (capability, nuclear, margin, umbrella_on)
 - ``ensemble`` (mode, samples, seed, any_restraint)
 - ``ws`` (theatre, pair, side, round, init, order, round_ptr, acc, offinit, stamp,
@@ -53,8 +55,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._constants import SIDE_A
 from .._numba import jit, jit_inner, jit_parallel, prange
 from .bitparallel import any_tables, any_word
+from .conditions import protege_role, question_state
 from .core import (always_triggers, balance_of, cascade_core, reset_core, round_capability,
                    trigger, umbrella_scan)
 from .ensembles import threshold_sample
@@ -69,13 +73,15 @@ MODE_ANY = 2
 
 
 @jit_inner
-def _entrapment_credit(l, wgt, k, forward, rules, side, rnd, init, order, round_ptr,
+def _entrapment_credit(l, wgt, k, forward, rules, cok, side, rnd, init, order, round_ptr,
                        ent_w, ent_n, credit):
     """Add a pair's weight to the states that joined after round 0 and to the commitments
-    that pulled them (``Cascade.why``'s rule)."""
-    indptr, indices, credibility, kind, domains = forward
+    that pulled them (``Cascade.why``'s rule; a commitment whose condition does not hold,
+    ``cok``, pulled nobody)."""
+    indptr, indices, credibility, kind, domains, condition = forward
     domain, pull_weight, _rw, defend_initiators, credibility_scale = rules[:5]
     cobelligerents = rules[11]
+    nc = rules[13].shape[0]  # levers[7], the conditions' flags
     for x in range(round_ptr[1], k):
         i = order[x]
         si = side[i]
@@ -87,6 +93,9 @@ def _entrapment_credit(l, wgt, k, forward, rules, side, rnd, init, order, round_
             if side[j] != si or rnd[j] >= ri:
                 continue
             if (domains[q] & domain) == 0:
+                continue
+            if nc > 0 and not cok[protege_role(rnd[j] == 0, side[j] == SIDE_A) * nc
+                                  + condition[q]]:
                 continue
             kd = kind[q]
             pw = pull_weight[kd]
@@ -106,10 +115,9 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     tindptr, tindices, tcred, tkind, tdomains = edges
     threshold, default_threshold, region_code, global_reach, reach = places
     (domain, pull_weight, restraint_weight, defend_initiators, credibility_scale,
-     max_rounds, riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-     cobelligerents, rival_all, min_share, capability_l) = rules
-    levers = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-              cobelligerents, rival_all, min_share, capability_l)
+     max_rounds) = rules[:6]
+    levers = rules[6:]
+    cobelligerents = levers[5]
     capability, nuclear, margin, umbrella_on = outcome
     mode, samples, _, any_restraint = ensemble
     (ws_theatre, ws_pair, ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc,
@@ -156,6 +164,15 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     bal64 = np.zeros(64, dtype=np.float64)
     det64 = np.zeros(64, dtype=np.bool_)
 
+    # the question's state (conditions, bound guarantors), one pair of buffers for every
+    # pair: room for the largest in-degree of a target
+    cok = np.empty(3 * levers[7].shape[0], dtype=np.bool_)
+    room = 0
+    if levers[4]:
+        for x in range(lo, hi):
+            t = pair_tgt[x]
+            room = max(room, tindptr[t + 1] - tindptr[t])
+    bound_room = np.empty(room, dtype=np.int32)
     p = lo + (l - lo % nlanes + nlanes) % nlanes
     while p < hi:
         a = pair_agg[p]
@@ -169,20 +186,26 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                 theatre[ra] = True
             if rt >= 0:
                 theatre[rt] = True
+        nb = 0
+        if levers[4] or cok.shape[0] > 0:
+            nb = question_state(tindptr, tindices, tcred, tkind, levers, agg1, tgt1, cok,
+                                bound_room)
+        bound = bound_room[:nb]
         # ---- the deterministic cascade
         nr, k, nd = cascade_core(
             tindptr, tindices, tcred, tkind, tdomains,
             threshold, default_threshold, region_code, global_reach, theatre, reach,
             agg1, tgt1, domain,
             pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-            levers,
+            levers, cok, bound,
             ZERO, ZERO,
             side, rnd, init, order, round_ptr,
             acc, offinit, stamp, touched, dirty,
         )
         ca, cd = round_capability(order, round_ptr, nr, side, capability, no_rows)
         umb = umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, tgt1, side, nuclear,
-                            pull_weight, credibility_scale, ZERO, ZERO, no_out) > 0
+                            pull_weight, credibility_scale, levers, cok, ZERO, ZERO,
+                            no_out) > 0
         bal = balance_of(ca, cd)
         balance[p] = bal
         deterred[p] = (bal >= margin) or (umb and umbrella_on)
@@ -192,8 +215,8 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
         cap_a[p] = ca
         cap_d[p] = cd
         if acc_on:
-            _entrapment_credit(l, pair_weight[p], k, forward, rules, side, rnd, init, order,
-                               round_ptr, ent_w, ent_n, credit)
+            _entrapment_credit(l, pair_weight[p], k, forward, rules, cok, side, rnd, init,
+                               order, round_ptr, ent_w, ent_n, credit)
         reset_core(order, k, dirty, nd, side, rnd, init, acc, offinit, stamp)
         # ---- the Monte Carlo ensemble of the pair
         ndet = 0
@@ -206,7 +229,7 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                     threshold, default_threshold, region_code, global_reach, theatre,
                     reach, agg1, tgt1, domain,
                     pull_weight, restraint_weight, defend_initiators, credibility_scale,
-                    max_rounds, levers, capability, nuclear, margin, umbrella_on,
+                    max_rounds, levers, cok, bound, capability, nuclear, margin, umbrella_on,
                     side, rnd, init, order, round_ptr, acc, offinit, stamp, touched, dirty,
                     no_rows, no_out,
                 )
@@ -226,7 +249,7 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
                     tindptr, tindices, tcred, tkind, tdomains,
                     region_code, global_reach, theatre, reach,
                     agg1, tgt1, domain,
-                    pull_weight, credibility_scale, max_rounds, levers,
+                    pull_weight, credibility_scale, max_rounds, levers, cok, bound,
                     capability, nuclear, margin, umbrella_on,
                     levels, pclass, rlev,
                     ws_bits[l], stamp, touched, order, ws_nxt[l], dirty, ecache, eknown,

@@ -121,8 +121,9 @@ def sweep(
     first blocks (BudgetError naming ``what``). ``progress`` counts pairs, or pair-samples
     when ``samples > PAIR_SAMPLES``.
     """
-    # the levers that read the world per question (conditions, restraint that reads the
-    # treaty, reach by geography) give each pair its own inputs: such pairs run one by one
+    # the lever that reads the world per question in Python (reach by geography) gives
+    # each pair its own inputs: such pairs run one by one (conditions, restraint that reads
+    # the treaty, run in the kernel, per pair, in parallel)
     per_pair = bool(per_question_levers(world, rules))
     t_start = time.perf_counter()
     n = world.n_states
@@ -172,12 +173,16 @@ def sweep(
     pw = ro(np.ones(npairs) if weights is None else np.ascontiguousarray(weights, np.float64))
     pa = ro(np.ascontiguousarray(pair_agg, np.int64))
     pt = ro(np.ascontiguousarray(pair_tgt, np.int64))
-    def graph_args(q: Any, credibility: np.ndarray, region_code: np.ndarray) -> tuple:
+    # per forward edge its condition, when the kernels apply conditions (entrapment's credit)
+    fcond = ro(np.ascontiguousarray(world.condition, np.int32)) if p.levers[7].shape[0] \
+        else p.levers[6]
+
+    def graph_args(q: Any, region_code: np.ndarray) -> tuple:
         """The tuples of foederis._kernels.sweep for the inputs ``q`` (a Prepared)."""
         return (
             (pa, pt, pw),
-            (ro(world.indptr), ro(world.indices), ro(credibility), ro(world.kind),
-             ro(world.domains)),
+            (ro(world.indptr), ro(world.indices), ro(world.credibility), ro(world.kind),
+             ro(world.domains), fcond),
             (q.tindptr, q.tindices, q.tcredibility, q.tkind, q.tdomains),
             (q.threshold, q.default_threshold, region_code, q.global_reach, q.reach),
             (q.domain, q.pull_weight, q.restraint_weight, q.defend_initiators,
@@ -190,26 +195,21 @@ def sweep(
             out,
         )
 
-    args_graph = graph_args(p, world.credibility, p.region_code)
+    args_graph = graph_args(p, p.region_code)
 
     def pair_args(i: int) -> tuple:
-        """The kernel's tuples for pair ``i`` alone, under the levers that read the world:
-        its own credibilities (both orders, for entrapment's credit) and, under reach by
-        geography, a reach mask (every state outside the pair in a region no theatre
-        holds, so that only the mask lets it join)."""
+        """The kernel's tuples for pair ``i`` alone, under reach by geography: a reach
+        mask (every state outside the pair in a region no theatre holds, so that only
+        the mask lets it join)."""
         a, t = pa[i: i + 1], pt[i: i + 1]
         q = prepare(world, a, t, rules, domain_bit)
-        cred = world.credibility
-        if q.tcredibility is not p.tcredibility:
-            cred = np.empty(nnz, dtype=np.float64)
-            cred[world.transposed.edge] = q.tcredibility
         rc = q.region_code
         if q.global_reach is not p.global_reach:
             rc = np.ones(n, dtype=np.int32)
             rc[a] = 0
             rc[t] = 0
             rc = ro(rc)  # read-only like the world's: the kernel compiled once serves both
-        return graph_args(q, cred, rc)
+        return graph_args(q, rc)
 
     def run_block(par: bool, lo: int, hi: int) -> int:
         if per_pair:
