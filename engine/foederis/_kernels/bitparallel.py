@@ -375,24 +375,25 @@ def any_word(
                     veto_d |= bits[bi + o_hd + c]
                 ea |= bits[bi + o_pa + c] & ~veto_a
                 ed |= bits[bi + o_pd + c] & ~veto_d
+            cand = (ea | ed) & free  # lanes where it is eligible for a side
             if min_share > 0.0:  # the cost of joining, lane by lane (core.side_share_ok)
-                held = ZERO
-                y = (ea | ed) & free
+                y = cand
                 while y != ZERO:
                     low = y & (~y + ONE)
                     b = popcount64(low - ONE)
                     if not side_share_ok(ca[b], cd[b], capability[i], min_share):
-                        held |= ea & low
                         ea &= ~low
                     if not side_share_ok(cd[b], ca[b], capability[i], min_share):
-                        held |= ed & low
                         ed &= ~low
                     y ^= low
-                if held != ZERO:  # (carry <= x: the entry was read)
-                    touched[carry] = i
-                    carry += 1
             na = ea & ~ed & free
             ndd = ed & ~ea & free
+            if min_share > 0.0 and (cand & ~(na | ndd)) != ZERO:
+                # eligible but out in some lane: as the sides grow, the cost of joining
+                # may bar a side or lift a bar, so it is weighed again next round
+                # (carry <= x: the entry was read)
+                touched[carry] = i
+                carry += 1
             if (na | ndd) == ZERO:
                 continue
             bits[bi] |= na

@@ -315,13 +315,13 @@ def cascade_core(
             th = threshold[i]
             if np.isnan(th):
                 th = default_threshold
-            held = False
+            # pressed enough to join a side: if it stays out, the cost of joining may bar
+            # a side or lift a bar as the sides grow, so it is weighed again next round
+            held = min_share > 0.0 and (pa >= th or pd >= th)
             if min_share > 0.0:  # a side it would not join counts as no press at all
                 if not side_share_ok(cap_a, cap_d, capability[i], min_share):
-                    held = held or pa >= th
                     pa = -np.inf
                 if not side_share_ok(cap_d, cap_a, capability[i], min_share):
-                    held = held or pd >= th
                     pd = -np.inf
             if pa >= th and pa > pd:
                 s = SIDE_A
