@@ -98,6 +98,7 @@ def plain(world) -> dict:
                     dom=int(world.domains[e]),
                     edge=e,
                     cond=int(world.condition[e]),
+                    treaty=int(world.treaty[e]),
                 )
             )
     index = {str(c): i for i, c in enumerate(world.codes)}
@@ -303,6 +304,19 @@ def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cre
             pull = {A: 0.0, D: 0.0}
             hold = {A: 0.0, D: 0.0}
             off_init = {A: False, D: False}
+            # Rules.one_pull_per_treaty: per (treaty, pull/hold, side) the largest
+            # nonzero contribution of the treaty's commitments, added at the end
+            once = {}
+            per_treaty = bool(getattr(rules, "one_pull_per_treaty", False))
+
+            def add(total, key, s, x, e):
+                if per_treaty and e["treaty"] >= 0:
+                    if x != 0:
+                        k = (e["treaty"], key, s)
+                        once[k] = max(once.get(k, -math.inf), x)
+                else:
+                    total[s] += x
+
             for e in w["edges"]:
                 if e["g"] != i or not (e["dom"] & domain):
                     continue
@@ -316,10 +330,12 @@ def cascade(w: dict, aggressors, targets, rules, domain: int = CONVENTIONAL, cre
                 if wk:
                     trig = _trig(e["kind"], j, init, targets, rules)
                     x = wk * c * trig
-                    pull[s] += x
+                    add(pull, "pull", s, x, e)
                     if _always(e["kind"]) and init[j] and x > 0:
                         off_init[s] = True
-                hold[other] += _restraint(e["kind"], rules) * c
+                add(hold, "hold", other, _restraint(e["kind"], rules) * c, e)
+            for (_, key, s_), x in once.items():
+                (pull if key == "pull" else hold)[s_] += x
             for s_, xs in _rival_press(w, i, side, init, rules).items():
                 for x in xs:
                     pull[s_] += x

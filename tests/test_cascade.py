@@ -54,6 +54,9 @@ def world_arrays(draw, max_states: int = 9, max_edges: int = 30, kinds=tuple(ran
     levers = [x for x in levers if x[0] != x[1]]
     hostility = draw(st.lists(st.sampled_from(EIGHTHS[1:]), min_size=len(levers),
                               max_size=len(levers)))
+    # treaties (Rules.one_pull_per_treaty): none, one of two, or both ("T0|T1")
+    treaty = np.array(draw(st.lists(st.sampled_from([-1, -1, 0, 1, 2]), min_size=m,
+                                    max_size=m)), dtype=np.int32)
     # treaty conditions (Rules.conditions) on some worlds' commitments: named adversaries
     # (one code absent from the world), location (protege, a region, one no state has),
     # non-provocation, fewest attackers, unnamed adversary
@@ -85,6 +88,7 @@ def world_arrays(draw, max_states: int = 9, max_edges: int = 30, kinds=tuple(ran
         rivalry_source=np.array([x[0] for x in levers], dtype=np.int64),
         rivalry_target=np.array([x[1] for x in levers], dtype=np.int64),
         hostility=np.array(hostility, dtype=float),
+        treaty=treaty, treaty_names=("T0", "T1", "T0|T1"),
     )
 
 
@@ -113,6 +117,7 @@ def rules_st(draw):
         rival_weight=draw(st.sampled_from([0, 0, 0.5, 1.0])),
         rival_scope=draw(st.sampled_from(["initiators", "initiators", "belligerents"])),
         min_side_share=draw(st.sampled_from([0.0, 0.0, 0.3, 0.5])),
+        one_pull_per_treaty=draw(st.booleans()),
         bound_victim_unrestrained=draw(st.booleans()),
         conditions=draw(st.sampled_from([True, True, False])),
     )
@@ -626,7 +631,8 @@ def test_rules_design_is_the_contract_rule():
     assert isinstance(d, Rules) and d == Rules(entente_weight=0.25, ally_restraint=0,
                                                conditions=False,
                                                bound_victim_unrestrained=False,
-                                               reach_rule="region", rival_weight=0)
+                                               reach_rule="region", rival_weight=0,
+                                               one_pull_per_treaty=False)
     assert d.restraint_weight.tolist() == [0, 0, 0, 0, 1, 0.5]
     assert Rules.__module__ == "foederis.rules"
 
@@ -707,7 +713,8 @@ def monotone_questions(draw, **kw):
     """Questions whose aggressors have no commitment toward them: the fast path applies."""
     arrays, pairs, agg, tgt, rules, domain = draw(questions(**kw))
     keep = ~np.isin(arrays["protege"], np.asarray(agg, np.int64))
-    for key in ("guarantor", "protege", "kind", "credibility", "domains", *CONDITION_COLUMNS):
+    for key in ("guarantor", "protege", "kind", "credibility", "domains", "treaty",
+                *CONDITION_COLUMNS):
         arrays[key] = np.asarray(arrays[key])[keep]
     return arrays, pairs, agg, tgt, rules, domain
 

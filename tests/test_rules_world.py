@@ -178,6 +178,7 @@ def test_geography_reach():
     dict(reach_rule="geography", rival_weight=0.5),
     dict(rival_scope="belligerents", rival_weight=1.0),
     dict(min_side_share=0.5),
+    dict(one_pull_per_treaty=False),
 ])
 def test_sweeps_apply_the_levers_that_read_the_world_pair_by_pair(levers):
     w = foederis.load_world("atop:1939-09-01")
@@ -306,3 +307,46 @@ def test_the_cost_of_joining_holds_back_a_state_until_its_side_can_win():
     assert cascade(w.without_commitment("X", "T"), "A:T", rules).joined("D") == ["T"]
     with pytest.raises(foederis.FoederisError, match="min_side_share"):
         Rules(min_side_share=1.5)
+
+
+def test_one_pull_per_treaty_counts_a_treaty_once_and_adds_a_larger_member_later():
+    # G holds one treaty T with B1 (0.25), B2 (0.25) and B3 (0.5), and no other tie; B1
+    # and B2 are attacked, and B3 joins in round 1 (its own pact with B1). Summed, the two
+    # targets' pulls (0.5) bring G in at round 1; one pull per treaty counts T as 0.25 until
+    # B3, the larger member, is at war: G joins in round 2, on T's largest pull, 0.5
+    codes = ["A", "B1", "B2", "B3", "G"]
+    w = World.from_arrays(codes, [1, 1, 1, 1, 1], [4, 4, 4, 3], [1, 2, 3, 1],
+                          ["DEFENSE"] * 4, credibility=[0.25, 0.25, 0.5, 1.0],
+                          treaty=[0, 0, 0, -1], treaty_names=("T",))
+    attacks = [("A", "B1"), ("A", "B2")]
+    summed = cascade(w, attacks, Rules(one_pull_per_treaty=False))
+    once = cascade(w, attacks, Rules())
+    assert summed.round.tolist() == [0, 0, 0, 1, 1]
+    assert once.round.tolist() == [0, 0, 0, 1, 2]
+    # the slots: one (guarantor, treaty) with three commitments, none for the lone pact
+    from foederis._gate import treaty_slots
+    tslot, n_slots = treaty_slots(w, Rules())
+    assert n_slots == 1 and sorted(tslot.tolist()) == [-1, 0, 0, 0]
+    assert treaty_slots(w, Rules(one_pull_per_treaty=False))[1] == 0
+    # without the third member, T never weighs more than 0.25: G stays out
+    c = cascade(w.without_commitment("G", "B3"), attacks)
+    assert c.round.tolist()[4] == -1
+    # the reference agrees, deterministic and sampled (threshold mode: an honoured
+    # commitment counts 1, so two honoured members of T count as one)
+    for rules in (Rules(), Rules(one_pull_per_treaty=False)):
+        ref = naive.cascade(naive.plain(w), [0], [1, 2], rules, 1)
+        assert ref["round"] == cascade(w, attacks, rules).round.tolist()
+        e = simulate(w, attacks, samples=256, seed=2, mode="threshold", rules=rules)
+        twin = naive.ensemble(naive.plain(w), [0], [1, 2], rules, 1, range(256), 2)
+        assert e.count_d.tolist() == twin["count_d"]
+
+
+def test_the_neutral_eu_members_do_not_fight_for_estonia():
+    # the EU's mutual-assistance clause pulls each member once, however many EU members
+    # are at war: Austria, Ireland, Malta and Cyprus, NATO's neutral EU partners, stay out
+    w = foederis.load_world()
+    c = cascade(w, "RUS:EST")
+    assert {"USA", "UKG", "FRN", "GMY", "POL"} <= set(c.joined("D"))
+    assert not {"AUS", "IRE", "MLT", "CYP"} & set(c.joined())
+    assert {"AUS", "IRE"} <= set(cascade(w, "RUS:EST",
+                                         Rules(one_pull_per_treaty=False)).joined("D"))

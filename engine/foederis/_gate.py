@@ -251,7 +251,8 @@ class Prepared(NamedTuple):
     credibility_scale: float
     max_rounds: int
     #: (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-    #: defend_cobelligerents, then the condition tables): the rivalry CSR by source,
+    #: defend_cobelligerents, the condition tables, rival_all, min_side_share, capability,
+    #: tslot, n_slots): the rivalry CSR by source,
     #: Rules.rival_weight, Rules.bound_victim_unrestrained, Rules.defend_cobelligerents
     #: and Rules.conditions (:func:`condition_levers`), the levers the kernels apply
     #: themselves (foederis._kernels.core.cascade_core, foederis._kernels.conditions)
@@ -300,7 +301,7 @@ def prepare(world: Any, aggressors: np.ndarray, targets: np.ndarray, rules: Rule
          frozen_view(world.riv_hostility), float(rules.rival_weight),
          bool(rules.bound_victim_unrestrained), float(rules.defend_cobelligerents),
          *conditions, rules.rival_scope == "belligerents", float(rules.min_side_share),
-         frozen_view(world.capability)),
+         frozen_view(world.capability), *treaty_slots(world, rules)),
         frozen_view(world.capability), frozen_view(world.nuclear), pulls_as_world,
     )
 
@@ -384,6 +385,39 @@ def condition_levers(world: Any, rules: Rules) -> tuple:
     got = world.__dict__.get("_condition_tables_off")
     if got is None:
         got = world.__dict__["_condition_tables_off"] = _no_conditions(world.n_states)
+    return got
+
+
+_NO_SLOTS = np.zeros(0, np.int32)
+_NO_SLOTS.setflags(write=False)
+
+
+def treaty_slots(world: Any, rules: Rules) -> tuple:
+    """The ``levers`` entries of :attr:`Rules.one_pull_per_treaty`: (tslot int32 per
+    transposed edge, n_slots int). A slot is a (guarantor, treaty) with two commitments or
+    more (``World.treaty``, the first treaty of each); tslot is -1 on every other edge.
+    Built once per World; (empty, 0) when the lever is off or no treaty repeats."""
+    if not rules.one_pull_per_treaty:
+        return _NO_SLOTS, 0
+    got = world.__dict__.get("_treaty_slots")
+    if got is None:
+        treaty = np.asarray(world.treaty, np.int64)
+        grounded = treaty >= 0
+        if not grounded.any():
+            got = (_NO_SLOTS, 0)
+        else:
+            guarantor = np.repeat(np.arange(world.n_states, dtype=np.int64),
+                                  np.diff(world.indptr))
+            key = guarantor[grounded] * max(len(world.treaty_names), 1) + treaty[grounded]
+            uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+            shared = counts >= 2
+            ids = np.where(shared, np.cumsum(shared) - 1, -1).astype(np.int32)
+            fwd = np.full(len(treaty), -1, np.int32)
+            fwd[grounded] = ids[inverse]
+            n_slots = int(shared.sum())
+            got = ((frozen_view(fwd[world.transposed.edge]), n_slots) if n_slots
+                   else (_NO_SLOTS, 0))
+        world.__dict__["_treaty_slots"] = got
     return got
 
 

@@ -38,11 +38,14 @@ int64: distinct, disjoint, non-empty, in [0, n). ``domain`` the attack's domain 
 riv_indices int32, riv_hostility float64 in [0, 1], rival_weight float >= 0, bound_victim
 bool, defend_cobelligerents float in [0, 1], then seven condition tables: tcond int32,
 cflags uint8, cmin int32, cloc int32, ag_indptr int64[n+1], ag_indices int32,
-state_region int32[n], then rival_all bool, min_side_share float in [0, 1] and
-capability float64[n]): the rivalry CSR by source (row i: the states i threatens),
+state_region int32[n], then rival_all bool, min_side_share float in [0, 1],
+capability float64[n], tslot int32 (per transposed edge, or empty) and n_slots int): the
+rivalry CSR by source (row i: the states i threatens),
 ``Rules.rival_weight``, ``Rules.bound_victim_unrestrained``,
 ``Rules.defend_cobelligerents``, ``Rules.rival_scope == "belligerents"``,
-``Rules.min_side_share`` with the capability it weighs, and the treaty conditions
+``Rules.min_side_share`` with the capability it weighs, ``Rules.one_pull_per_treaty``
+(tslot[q] in [0, n_slots) the (guarantor, treaty) slot of edge q, -1 none), and the
+treaty conditions
 (``Rules.conditions``; the
 tables are described in ``foederis._kernels.conditions``, built once per World by
 :func:`cascade_inputs`; empty: no conditions, nothing tested per edge). Every kernel

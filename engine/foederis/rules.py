@@ -116,6 +116,15 @@ class Rules:
         (Bueno de Mesquita 1981, *The War Trap*: a state does not join the side it
         expects to lose; 0.5 is that rule with equal stakes, 0 switches it off). A side
         it may not join counts as no press at all.
+    one_pull_per_treaty : bool, default True
+        No double counting: the commitments of a state grounded in one treaty (its first
+        treaty in name order, ``World.treaty``) toward the members of a side count as
+        their largest pull (and their largest restraint), not their sum: a multilateral
+        treaty is one promise, which falls due once however many of its members are at
+        war (Snyder 1997, *Alliance Politics*; ATOP codes one obligation per member and
+        treaty, Leeds et al. 2002). A commitment grounded in no treaty counts on its own.
+        When a member with a larger pull enters the war, the difference is added. Mode
+        ``"any"`` counts only the strongest honoured pull anyway, so it is the same there.
 
     Examples
     --------
@@ -148,6 +157,7 @@ class Rules:
     rival_weight: float = 0.5
     rival_scope: Literal["initiators", "belligerents"] = "initiators"
     min_side_share: float = 0.0
+    one_pull_per_treaty: bool = True
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -164,7 +174,8 @@ class Rules:
         if self.max_rounds is not None:
             put("max_rounds", check_int("Rules.max_rounds", self.max_rounds, low=0,
                                         high=MAX_ROUNDS))
-        for name in ("reach", "nuclear_umbrella", "conditions", "bound_victim_unrestrained"):
+        for name in ("reach", "nuclear_umbrella", "conditions", "bound_victim_unrestrained",
+                     "one_pull_per_treaty"):
             v = getattr(self, name)
             if not isinstance(v, (bool, np.bool_)):
                 raise ParameterError(f"Rules.{name} must be True or False, got {shown(v)}")
@@ -185,7 +196,7 @@ class Rules:
     def design(cls) -> Rules:
         """DESIGN.md's baseline rule, exactly: ``Rules(entente_weight=0.25,
         ally_restraint=0, conditions=False, bound_victim_unrestrained=False,
-        reach_rule="region", rival_weight=0)`` (every
+        reach_rule="region", rival_weight=0, one_pull_per_treaty=False)`` (every
         other field at its default). The defaults move with the back-test record; this
         stays the contract's rule, so results stated in DESIGN.md stay reproducible.
 
@@ -194,13 +205,14 @@ class Rules:
         >>> from foederis import Rules
         >>> Rules.design() == Rules(entente_weight=0.25, ally_restraint=0, conditions=False,
         ...                         bound_victim_unrestrained=False, reach_rule="region",
-        ...                         rival_weight=0)
+        ...                         rival_weight=0, one_pull_per_treaty=False)
         True
         >>> Rules.design().ally_restraint
         0.0
         """
         return cls(entente_weight=0.25, ally_restraint=0, conditions=False,
-                   bound_victim_unrestrained=False, reach_rule="region", rival_weight=0)
+                   bound_victim_unrestrained=False, reach_rule="region", rival_weight=0,
+                   one_pull_per_treaty=False)
 
     def _kind_weight(self, kind: Any) -> float:
         return float(getattr(self, kind.weight) if isinstance(kind.weight, str) else kind.weight)

@@ -330,9 +330,10 @@ def _cascade(
     _reset_outputs(side, round_, initiator)
     cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
                                 targets)
-    # (the monotone path presses only the initiators' rivals, Rules.rival_scope, and
-    # weighs no cost of joining, Rules.min_side_share)
+    # (the monotone path presses only the initiators' rivals, Rules.rival_scope, weighs
+    # no cost of joining, Rules.min_side_share, and sums every pull, not one per treaty)
     if (not (levers[13] and levers[3] > 0.0) and not (levers[14] > 0.0)
+            and not (levers[17] > 0)
             and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                                  pull_weight, restraint_weight, credibility_scale)):
         at = np.empty(2 * n, dtype=np.float64)

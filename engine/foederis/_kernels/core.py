@@ -30,7 +30,7 @@ from .sorting import sort_round, sort_segment
 __all__ = [
     "always_triggers", "balance_of", "sort_segment", "sort_round", "cascade_core",
     "round_capability", "reset_core", "no_levers", "rival_press", "trigger", "touch",
-    "side_share_ok",
+    "side_share_ok", "treaty_increment",
     "umbrella_scan", "umbrella_edge",
 ]
 
@@ -56,13 +56,15 @@ def no_levers(n):
     uint8[0], cmin int32[0], cloc int32[0], ag_indptr zeros int64[n+1], ag_indices
     int32[0], state_region int32[n] of -1), then rival_all False
     (:attr:`foederis.Rules.rival_scope`), min_side_share 0.0 and capability zeros
-    float64[n] (the cost of joining). Callable from Python and from ``@njit`` code."""
+    float64[n] (the cost of joining), then tslot int32[0] and n_slots 0 (one pull per
+    treaty, :func:`treaty_increment`). Callable from Python and from ``@njit`` code."""
     return (np.zeros(n + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float64),
             0.0, False, 1.0,
             np.zeros(0, np.int32), np.zeros(0, np.uint8), np.zeros(0, np.int32),
             np.zeros(0, np.int32), np.zeros(n + 1, np.int64), np.zeros(0, np.int32),
             np.full(n, -1, np.int32),
-            False, 0.0, np.zeros(n, np.float64))
+            False, 0.0, np.zeros(n, np.float64),
+            np.zeros(0, np.int32), 0)
 
 
 @jit(inline="always")
@@ -100,6 +102,22 @@ def side_share_ok(cap_side, cap_other, cap_i, min_side_share):
     if not (tot > 0.0):
         return True
     return (cap_side + cap_i) / tot >= min_side_share
+
+
+@jit(inline="always")
+def treaty_increment(tmax, s, v):
+    """One pull per treaty (:attr:`foederis.Rules.one_pull_per_treaty`): what a
+    contribution ``v`` of a treaty's commitment adds to its slot ``s`` of the accumulators
+    (a (guarantor, treaty) slot's pull or hold toward one side, ``tmax[s]`` the largest
+    counted so far, -inf = none): all of it for the treaty's first, else only what it
+    exceeds the largest by. So the slot sums to its largest contribution."""
+    prev = tmax[s]
+    if not (v > prev):
+        return 0.0
+    tmax[s] = v
+    if prev == -np.inf:
+        return v
+    return v - prev
 
 
 @jit(inline="always")
@@ -164,8 +182,8 @@ def cascade_core(
     """One synchronous, frontier-based cascade. Returns (n_rounds, n_joined, n_dirty).
 
     ``levers`` = (riv_indptr, riv_indices, riv_hostility, rival_weight, bound_victim,
-    defend_cobelligerents, <7 condition tables>, rival_all, min_side_share, capability)
-    (:func:`no_levers`): defend_cobelligerents is the trigger toward a co-belligerent
+    defend_cobelligerents, <7 condition tables>, rival_all, min_side_share, capability,
+    tslot, n_slots) (:func:`no_levers`): defend_cobelligerents is the trigger toward a co-belligerent
     (:func:`trigger`); the rivalry CSR by source and :attr:`foederis.Rules.rival_weight`:
     an initiator j (any state at war with ``rival_all``, :attr:`foederis.Rules.rival_scope`)
     on a side presses each neutral state it threatens (rivalry j -> i, hostility h) toward
@@ -176,7 +194,9 @@ def cascade_core(
     ``cok``: an edge whose condition does not hold counts as credibility 0; min_side_share
     and capability the cost of joining (:func:`side_share_ok`, with the capability of each
     side at the end of the previous round; a state it holds back is weighed again the
-    next round). ``cok`` and ``bound`` are the question's state
+    next round); tslot and n_slots one pull per treaty: an edge q with ``tslot[q] >= 0``
+    adds to acc only what :func:`treaty_increment` gives for its (guarantor, treaty)
+    slot. ``cok`` and ``bound`` are the question's state
     (:func:`foederis._kernels.conditions.question_state`), computed once
     by the caller (once per question, not per sample).
 
@@ -200,6 +220,10 @@ def cascade_core(
     rival_all = levers[13]
     min_share = levers[14]
     capability = levers[15]
+    tslot = levers[16]
+    slotted = levers[17] > 0
+    # one pull per treaty: the largest contribution counted so far per slot and acc slot
+    tmax = np.full(4 * levers[17], -np.inf) if slotted else np.empty(0)
     cap_a = 0.0  # capability of each side at the end of the last round (min_share > 0)
     cap_d = 0.0
     k = 0
@@ -278,6 +302,8 @@ def cascade_core(
                     contrib = pw * c * trigger(always, ij, rnd[j] == 0, defend_initiators,
                                                cobelligerents)
                     if contrib != 0.0:
+                        if slotted and tslot[q] >= 0:
+                            contrib = treaty_increment(tmax, 4 * tslot[q] + ps, contrib)
                         acc[4 * i + ps] += contrib
                         hit = True
                         if always and ij:
@@ -285,7 +311,10 @@ def cascade_core(
                 if rw != 0.0 and not (
                         bound_victim and pw == 0.0 and sj == SIDE_A and rnd[j] == 0
                         and is_bound(i, bound)):
-                    acc[4 * i + hs] += rw * c
+                    hold = rw * c
+                    if slotted and tslot[q] >= 0:
+                        hold = treaty_increment(tmax, 4 * tslot[q] + hs, hold)
+                    acc[4 * i + hs] += hold
                     hit = True
                 if hit:
                     nd, nt = touch(i, r, stamp, dirty, nd, touched, nt)

@@ -40,8 +40,8 @@ The arguments come in tuples (numba takes tuples of arrays), in this order:
 - ``rules`` (domain, pull_weight, restraint_weight, defend_initiators,
   credibility_scale, max_rounds, then cascade_core's ``levers``: riv_indptr,
   riv_indices, riv_hostility, rival_weight, bound_victim, defend_cobelligerents, the
-  condition tables of :mod:`foederis._kernels.conditions`, rival_all, min_side_share
-  and capability), flat (a parallel kernel takes no nested tuple)
+  condition tables of :mod:`foederis._kernels.conditions`, rival_all, min_side_share,
+  capability, tslot and n_slots), flat (a parallel kernel takes no nested tuple)
 - ``outcome`` (capability, nuclear, margin, umbrella_on)
 - ``ensemble`` (mode, samples, seed, any_restraint)
 - ``ws`` (theatre, pair, side, round, init, order, round_ptr, acc, offinit, stamp,
