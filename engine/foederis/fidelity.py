@@ -309,8 +309,20 @@ def _diagnose(world: World, c: Cascade, rules: Rules, j: int, side: int) -> tupl
     other = 3 - side
     pw = rules.pull_weight[k] * cr
     trig = np.where(np.isin(k, DEFENSIVE_KINDS) & c.initiator[p], rules.defend_initiators, 1.0)
-    pull = {s: float(np.sum((pw * trig)[ok & (c.side[p] == s)])) for s in (1, 2)}
-    hold = {s: float(np.sum((rules.restraint_weight[k] * cr)[ok & (c.side[p] == 3 - s)]))
+
+    def total(values: np.ndarray, mask: np.ndarray) -> float:
+        # Rules.one_pull_per_treaty: a treaty's commitments count as their largest
+        if not rules.one_pull_per_treaty:
+            return float(np.sum(values[mask]))
+        alone = mask & (t < 0)
+        grouped = mask & (t >= 0)
+        best: dict[int, float] = {}
+        for tr, v in zip(t[grouped].tolist(), values[grouped].tolist()):
+            best[tr] = max(best.get(tr, -np.inf), v)
+        return float(np.sum(values[alone])) + float(sum(best.values()))
+
+    pull = {s: total(pw * trig, ok & (c.side[p] == s)) for s in (1, 2)}
+    hold = {s: total(rules.restraint_weight[k] * cr, ok & (c.side[p] == 3 - s))
             for s in (1, 2)}
 
     def strongest(mask: np.ndarray, weight: np.ndarray) -> tuple[str, str, str]:
