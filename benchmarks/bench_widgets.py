@@ -100,6 +100,41 @@ def case_explorer(world: str = "contemporary", rounds: int = 3) -> dict[str, Any
     return out
 
 
+def case_tabs(world: str = "contemporary") -> dict[str, Any]:
+    """The app's tabs in a fresh process (numba's on-disk cache as it stands): build the
+    App, open the deterrence-map tab (the analyses' kernels loaded or compiled, the map of
+    the 15 most capable states computed and drawn), change the map (its top 20), then the
+    Explorer's first change of attack and its second."""
+    _paths()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    from foederis_widgets import App
+
+    app = App(world)
+    out["app_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    app.tabs.selected_index = 1
+    view = app.deterrence
+    out["map_open_s"] = time.perf_counter() - t0
+    assert view is not None and view.result is not None and app.error.text == ""
+    out["map_compute_s"] = view.seconds
+    t0 = time.perf_counter()
+    view.top.value = 20
+    out["map_change_s"] = time.perf_counter() - t0
+    assert view.error.text == "" and len(view.result.aggressors) == 20
+    app.tabs.selected_index = 0
+    ex = app.explorer
+    for key, target in (("attack_first_s", "LAT"), ("attack_second_s", "FIN")):
+        t0 = time.perf_counter()
+        ex.target.value = target
+        out[key] = time.perf_counter() - t0
+        assert ex.error.text == "", ex.error.text
+    return out
+
+
 def case_browser(changes: int = 12, picture_cache: bool = True) -> dict[str, Any]:
     _paths()
     sys.path.insert(0, str(ROOT / "tests"))
@@ -203,6 +238,31 @@ def run(quick: bool) -> list[dict]:
         ),
         "columns": ["change", "changes", "median (ms)", "p90 (ms)", "max (ms)"],
         "rows": rows,
+    })
+    tabs = try_measure("bench_widgets:case_tabs")
+    if "error" in tabs:
+        trows = [["app tabs", tabs["error"], None, None]]
+    else:
+        trows = [
+            ["App built (Explorer tab, first verdict)", tabs["app_s"], "", ""],
+            ["first open of the deterrence-map tab", tabs["map_open_s"], "< 3 s",
+             "met" if tabs["map_open_s"] < 3 else "missed"],
+            ["... of which the map's kernel call", tabs["map_compute_s"], "", ""],
+            ["map changed (top 15 -> 20)", tabs["map_change_s"], "", ""],
+            ["first change of attack in the Explorer", tabs["attack_first_s"], "< 1 s",
+             "met" if tabs["attack_first_s"] < 1 else "missed"],
+            ["second change of attack", tabs["attack_second_s"], "", ""],
+        ]
+    sections.append({
+        "title": "The app's tabs: first open of the deterrence map, first change of attack",
+        "note": ("A fresh process with numba's on-disk cache as it stands (warm after the "
+                 "test suite or an earlier run; the cold compile is bench_startup's): "
+                 "`App('contemporary')`, then the deterrence-map tab selected (the view built,"
+                 " the map of the 15 most capable states computed and drawn), its top "
+                 "changed to 20, then the Explorer's target changed twice. Wall seconds, "
+                 "one run."),
+        "columns": ["step", "seconds", "goal", "status"],
+        "rows": trows,
     })
     if not quick:
         brow = []
