@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._constants import SIDE_A, SIDE_D
-from .._numba import jit, jit_inner
+from .._numba import jit, jit_inner, jit_parallel, prange
 from .conditions import ROLE_OTHER, ROLE_TARGET, new_question_state
 from .core import (always_triggers, cascade_core, rival_press, round_capability, sort_round,
                    sort_segment, trigger, umbrella_scan)
@@ -44,7 +44,8 @@ from .random import ZERO
 
 __all__ = [
     "monotone_applies", "edge_pull_kernel", "cascade_kernel", "cascade_kernel_pull",
-    "cascade_general", "umbrella_kernel",
+    "cascade_general", "umbrella_kernel", "cascade_pull_parallel",
+    "edge_pull_split_kernel",
 ]
 
 
@@ -218,6 +219,21 @@ def _cascade_monotone(
     return n_rounds
 
 
+@jit(inline="always")
+def _edge_pull_one(q, tcred, tkind, tdomains, pull_weight, domain, credibility_scale):
+    """The pull of in-edge q in the monotone fast path (see edge_pull_kernel)."""
+    if (tdomains[q] & domain) == 0:
+        return 0.0
+    pw = pull_weight[tkind[q]]
+    if pw == 0.0:
+        return 0.0
+    c = tcred[q] * credibility_scale
+    c = min(c, 1.0)
+    if c == 0.0:
+        return 0.0
+    return pw * c
+
+
 @jit
 def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_scale, out):
     """out[q] = the pull of in-edge q in the monotone fast path: pull_weight[kind] *
@@ -226,19 +242,45 @@ def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_sc
     before it adds). The same float operations as _cascade_monotone's, so the sums agree
     bit for bit."""
     for q in range(tcred.shape[0]):
-        if (tdomains[q] & domain) == 0:
-            out[q] = 0.0
-            continue
-        pw = pull_weight[tkind[q]]
-        if pw == 0.0:
-            out[q] = 0.0
-            continue
-        c = tcred[q] * credibility_scale
-        c = min(c, 1.0)
-        if c == 0.0:
-            out[q] = 0.0
-            continue
-        out[q] = pw * c
+        out[q] = _edge_pull_one(q, tcred, tkind, tdomains, pull_weight, domain,
+                                credibility_scale)
+
+
+@jit
+def edge_pull_split_kernel(tindptr, tindices, tcred, tkind, tdomains, pull_weight, domain,
+                           credibility_scale, parts, shift, pptr, pindices, ppull):
+    """The pulls of edge_pull_kernel in the split layout of cascade_pull_parallel: the
+    in-edges of row j (protege j) regrouped by the part owning their target, part o at
+    [pptr[j * parts + o], pptr[j * parts + o + 1]), each group in the row's in-edge
+    order, edges of pull 0 dropped (the monotone paths skip them first). Target i
+    belongs to part (i >> shift) & (parts - 1), ``parts`` a power of two (foederis
+    uses shift 6: blocks of 64 states, 1 KiB of the accumulators and 64 bytes of
+    ``side``, so two parts seldom write one cache line).
+    ``pptr`` int64[n * parts + 1]; ``pindices`` int32 and ``ppull`` float64 hold at
+    least as many entries as there are in-edges. Returns the number of edges kept.
+
+    Row j's edges stay in [tindptr[j], tindptr[j + 1]) order within a part, and the
+    edges of one target all fall in one part, so every target meets its pulls in the
+    order the serial path adds them (round, protege, in-edge)."""
+    n = tindptr.shape[0] - 1
+    mask = parts - 1
+    w = 0
+    for j in range(n):
+        for o in range(parts):
+            pptr[j * parts + o] = w
+            for q in range(tindptr[j], tindptr[j + 1]):
+                i = tindices[q]
+                if ((i >> shift) & mask) != o:
+                    continue
+                c = _edge_pull_one(q, tcred, tkind, tdomains, pull_weight, domain,
+                                   credibility_scale)
+                if c == 0.0:
+                    continue
+                pindices[w] = i
+                ppull[w] = c
+                w += 1
+    pptr[n * parts] = w
+    return w
 
 
 @jit_inner
@@ -259,40 +301,12 @@ def _cascade_monotone_pull(
     r = 0
     while max_rounds < 0 or r < max_rounds:
         r += 1
-        lo = round_ptr[r - 1]
-        hi = round_ptr[r]
         k0 = k
-        for p in range(lo, hi):
-            j = order[p]
-            if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2), rivals pressed
-                k = _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre,
-                                     reach, side, rnd, order, at)
-                if k < 0:
-                    return -1
-                continue
-            for q in range(tindptr[j], tindptr[j + 1]):
-                contrib = tpull[q]
-                if contrib == 0.0:
-                    continue
-                i = tindices[q]
-                v = at[2 * i]
-                if v < 0.0:  # on a side
-                    continue
-                if reach and not global_reach[i]:
-                    rc = region_code[i]
-                    if rc >= 0 and not theatre[rc]:
-                        continue
-                if not (contrib > 0.0):
-                    return -1
-                v += contrib
-                if v >= at[2 * i + 1]:
-                    at[2 * i] = -1.0
-                    side[i] = SIDE_D
-                    rnd[i] = r
-                    order[k] = i
-                    k += 1
-                else:
-                    at[2 * i] = v
+        k = _monotone_pull_round(tindptr, tindices, tpull, region_code, global_reach,
+                                 theatre, reach, levers, r, k, side, rnd, order, round_ptr,
+                                 at)
+        if k < 0:
+            return -1
         if k == k0:
             break
         sort_round(order, k0, k, rnd, r)
@@ -300,6 +314,164 @@ def _cascade_monotone_pull(
         n_rounds = r
     return n_rounds
 
+
+@jit_inner
+def _monotone_pull_round(tindptr, tindices, tpull, region_code, global_reach, theatre,
+                         reach, levers, r, k, side, rnd, order, round_ptr, at):
+    """Round ``r`` of _cascade_monotone_pull, one thread: walks the in-edges of the
+    joiners of round r - 1 (order[round_ptr[r-1]:round_ptr[r]]) and appends this round's
+    joiners, unsorted, from order[k]. Returns the new k, or -1 (give up)."""
+    for p in range(round_ptr[r - 1], round_ptr[r]):
+        j = order[p]
+        if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2), rivals pressed
+            k = _monotone_rivals(j, r, k, levers, region_code, global_reach, theatre,
+                                 reach, side, rnd, order, at)
+            if k < 0:
+                return -1
+            continue
+        for q in range(tindptr[j], tindptr[j + 1]):
+            contrib = tpull[q]
+            if contrib == 0.0:
+                continue
+            i = tindices[q]
+            v = at[2 * i]
+            if v < 0.0:  # on a side
+                continue
+            if reach and not global_reach[i]:
+                rc = region_code[i]
+                if rc >= 0 and not theatre[rc]:
+                    continue
+            if not (contrib > 0.0):
+                return -1
+            v += contrib
+            if v >= at[2 * i + 1]:
+                at[2 * i] = -1.0
+                side[i] = SIDE_D
+                rnd[i] = r
+                order[k] = i
+                k += 1
+            else:
+                at[2 * i] = v
+    return k
+
+
+@jit_inner
+def _split_round(pptr, pindices, ppull, parts, o0, o1, region_code, global_reach, theatre,
+                 reach, levers, r, lo, hi, side, rnd, order, at, out, c):
+    """Round ``r`` of the monotone pull path over the split layout
+    (edge_pull_split_kernel), for the targets of parts [o0, o1): walks the in-edges of
+    the joiners order[lo:hi] and appends this round's joiners, unsorted, to ``out`` from
+    out[c]. The additions, tests and give-ups of _monotone_pull_round, in the same order
+    for each target. Returns the new c, or -1 (give up)."""
+    for p in range(lo, hi):
+        j = order[p]
+        if side[j] != SIDE_D:  # an aggressor: no active in-edge (M2), rivals pressed
+            c = _monotone_rivals(j, r, c, levers, region_code, global_reach, theatre,
+                                 reach, side, rnd, out, at)
+            if c < 0:
+                return -1
+            continue
+        for q in range(pptr[j * parts + o0], pptr[j * parts + o1]):
+            i = pindices[q]
+            v = at[2 * i]
+            if v < 0.0:  # on a side
+                continue
+            if reach and not global_reach[i]:
+                rc = region_code[i]
+                if rc >= 0 and not theatre[rc]:
+                    continue
+            contrib = ppull[q]
+            if not (contrib > 0.0):
+                return -1
+            v += contrib
+            if v >= at[2 * i + 1]:
+                at[2 * i] = -1.0
+                side[i] = SIDE_D
+                rnd[i] = r
+                out[c] = i
+                c += 1
+            else:
+                at[2 * i] = v
+    return c
+
+
+@jit_parallel
+def cascade_pull_parallel(
+    tindptr, tkind, tdomains, pptr, pindices, ppull, parts, min_edges,
+    threshold, default_threshold, region_code, global_reach, theatre, reach,
+    aggressors, targets, domain, pull_weight, restraint_weight, credibility_scale,
+    max_rounds, levers, capability,
+    side, round_, initiator, order, round_ptr, capability_by_round,
+):
+    """cascade_kernel_pull's monotone pull path over the split layout
+    (edge_pull_split_kernel, ``parts`` a power of two), its large rounds split between
+    ``parts`` threads: a round whose frontier (the pulling in-edges of the previous
+    round's joiners) holds at least ``min_edges`` edges runs in parallel, the others (and
+    round 1, which presses the aggressors' rivals) on one thread. Returns n_rounds as
+    cascade_kernel_pull does, -1 when the fast path gives up and -2 when the monotone
+    pull path does not apply (no conditions, defend_cobelligerents 1, rival_scope
+    "initiators", no cost of joining, (M1) and (M2)): the caller then runs
+    cascade_kernel_pull, so the result never depends on which kernel ran.
+
+    Bit-identical to the serial path: part o owns the targets of its groups in the
+    layout (each target's edges all in one part) and walks, for every joiner of the frontier
+    in the serial order, that joiner's in-edges to its own targets (a contiguous group of
+    the layout). Each accumulator is read and written by its owner alone and receives its
+    contributions in the serial order (round, protege, in-edge), so every sum, every
+    crossing and every joiner is the serial one; the round's joiners, gathered part by
+    part, are then sorted as the serial path sorts them (sort_round: unique indices, one
+    ascending list). No edge is read twice and nothing is buffered: a part pays only the
+    frontier's row pointers twice."""
+    if not (levers[7].shape[0] == 0 and levers[5] == 1.0
+            and not (levers[13] and levers[3] > 0.0) and not (levers[14] > 0.0)
+            and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                                 pull_weight, restraint_weight, credibility_scale)):
+        return -2
+    n = side.shape[0]
+    _reset_outputs(side, round_, initiator)
+    at = np.empty(2 * n, dtype=np.float64)
+    k = _monotone_start(threshold, default_threshold, aggressors, targets,
+                        side, round_, initiator, order, round_ptr, at)
+    if k < 0:
+        return -1
+    jbuf = np.empty((parts, n), dtype=np.int32)  # per part, this round's joiners
+    cnt = np.zeros(parts, dtype=np.int64)
+    n_rounds = 0
+    r = 0
+    while max_rounds < 0 or r < max_rounds:
+        r += 1
+        lo = round_ptr[r - 1]
+        hi = round_ptr[r]
+        k0 = k
+        edges = 0
+        for p in range(lo, hi):
+            j = order[p]
+            edges += pptr[(j + 1) * parts] - pptr[j * parts]
+        if r < 2 or parts < 2 or edges < min_edges:
+            k = _split_round(pptr, pindices, ppull, parts, 0, parts, region_code,
+                             global_reach, theatre, reach, levers, r, lo, hi,
+                             side, round_, order, at, order, k)
+            if k < 0:
+                return -1
+        else:
+            for o in prange(parts):
+                cnt[o] = _split_round(pptr, pindices, ppull, parts, o, o + 1, region_code,
+                                      global_reach, theatre, reach, levers, r, lo, hi,
+                                      side, round_, order, at, jbuf[o], np.int64(0))
+            for o in range(parts):
+                if cnt[o] < 0:
+                    return -1
+            for o in range(parts):
+                for x in range(cnt[o]):
+                    order[k] = jbuf[o, x]
+                    k += 1
+        if k == k0:
+            break
+        sort_round(order, k0, k, round_, r)
+        round_ptr[r + 1] = k
+        n_rounds = r
+    round_capability(order, round_ptr, n_rounds, side, capability, capability_by_round)
+    return n_rounds
 
 
 @jit_inner
