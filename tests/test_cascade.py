@@ -761,9 +761,9 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
                                        p.domain, p.pull_weight, p.restraint_weight,
                                        p.credibility_scale))
     # the parallel kernel over the split layout, every round from 2 on in parallel
-    # (min_edges 0) or none (serial rounds), states split one by one (shift 0) or in
+    # (min_rows 0) or none (serial rounds), states split one by one (shift 0) or in
     # pairs between 2 or 4 parts; it applies, gives up (-1) or declines (-2)
-    for parts, shift, min_edges in ((2, 0, 0), (4, 1, 0), (2, 0, 1 << 40)):
+    for parts, shift, min_rows in ((2, 0, 0), (4, 1, 0), (2, 0, 1 << 40)):
         pptr = np.empty(n * parts + 1, np.int64)
         pindices = np.empty(p.tindices.shape[0], np.int32)
         ppull = np.empty(p.tindices.shape[0])
@@ -776,7 +776,7 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
              np.zeros(n, np.int32), np.zeros(n + 2, np.int64), np.zeros((n + 1, 2)))
         nr = k.cascade_pull_parallel(
             p.tindptr, p.tkind, p.tdomains, pptr, pindices[:kept], ppull[:kept], parts,
-            min_edges, p.threshold, p.default_threshold, p.region_code, p.global_reach,
+            min_rows, p.threshold, p.default_threshold, p.region_code, p.global_reach,
             p.theatre, p.reach, p.aggressors, p.targets, p.domain, p.pull_weight,
             p.restraint_weight, p.credibility_scale, p.max_rounds, p.levers, p.capability,
             *o)

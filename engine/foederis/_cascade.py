@@ -66,9 +66,9 @@ _EDGE_PULL_KEYS = 2  # resolved pull layouts kept per World
 
 #: A World with at least this many in-edges keeps its resolved pulls in the split layout
 #: (``_k.edge_pull_split_kernel``) and runs the monotone pull path through
-#: ``_k.cascade_pull_parallel``, whose rounds with at least this many pulling edges in
-#: their frontier (the in-edges of the previous round's joiners) are split between the
-#: cores; smaller Worlds never call (nor compile) the parallel kernels. Measured on the
+#: ``_k.cascade_pull_parallel``, whose rounds with about this many in-edges in their
+#: frontier (the in-edges of the previous round's joiners, :func:`_min_rows`) or more are
+#: split between the cores; smaller Worlds never call (nor compile) the parallel kernels. Measured on the
 #: 10^6-state graph of benchmarks/bench_cascade.py (README, "The cascade on two cores").
 PARALLEL_ROUND_EDGES = 200_000
 
@@ -84,6 +84,13 @@ class _SplitPull:
     pptr: np.ndarray
     pindices: np.ndarray
     ppull: np.ndarray
+
+
+def _min_rows(n: int, m: int) -> int:
+    """The frontier (states) of a parallel round: PARALLEL_ROUND_EDGES in-edges at the
+    World's mean in-degree ``m / n`` (counting the frontier's edges would cost a random
+    read per state, serially, in every round)."""
+    return -(-PARALLEL_ROUND_EDGES * n // max(m, 1))
 
 
 def _parallel_parts() -> int:
@@ -551,7 +558,7 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
             # a large World: its large rounds split between the cores (monotone pull path)
             n_rounds = int(_k.cascade_pull_parallel(
                 p.tindptr, p.tkind, p.tdomains, tpull.pptr, tpull.pindices, tpull.ppull,
-                tpull.parts, PARALLEL_ROUND_EDGES,
+                tpull.parts, _min_rows(n, p.tindices.shape[0]),
                 p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
                 p.reach, p.aggressors, p.targets, p.domain,
                 p.pull_weight, p.restraint_weight, p.credibility_scale,

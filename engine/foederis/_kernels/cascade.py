@@ -395,9 +395,44 @@ def _split_round(pptr, pindices, ppull, parts, o0, o1, region_code, global_reach
     return c
 
 
+@jit_inner
+def _part_round(rowb, rows, parts, o, pindices, ppull, region_code, global_reach, theatre,
+                reach, r, side, rnd, at, out):
+    """Part o of a parallel round of cascade_pull_parallel: for each frontier row x (in
+    the serial order), the in-edges of the group [rowb[x * (parts + 1) + o],
+    rowb[x * (parts + 1) + o + 1]), its own targets'. The tests, additions and give-ups
+    of _split_round (no aggressor is in a frontier after round 1). Writes the part's
+    joiners to ``out``; returns how many, or -1 (give up)."""
+    c = 0
+    for x in range(rows):
+        b = x * (parts + 1) + o
+        for q in range(rowb[b], rowb[b + 1]):
+            i = pindices[q]
+            v = at[2 * i]
+            if v < 0.0:  # on a side
+                continue
+            if reach and not global_reach[i]:
+                rc = region_code[i]
+                if rc >= 0 and not theatre[rc]:
+                    continue
+            contrib = ppull[q]
+            if not (contrib > 0.0):
+                return -1
+            v += contrib
+            if v >= at[2 * i + 1]:
+                at[2 * i] = -1.0
+                side[i] = SIDE_D
+                rnd[i] = r
+                out[c] = i
+                c += 1
+            else:
+                at[2 * i] = v
+    return c
+
+
 @jit_parallel
 def cascade_pull_parallel(
-    tindptr, tkind, tdomains, pptr, pindices, ppull, parts, min_edges,
+    tindptr, tkind, tdomains, pptr, pindices, ppull, parts, min_rows,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain, pull_weight, restraint_weight, credibility_scale,
     max_rounds, levers, capability,
@@ -405,23 +440,23 @@ def cascade_pull_parallel(
 ):
     """cascade_kernel_pull's monotone pull path over the split layout
     (edge_pull_split_kernel, ``parts`` a power of two), its large rounds split between
-    ``parts`` threads: a round whose frontier (the pulling in-edges of the previous
-    round's joiners) holds at least ``min_edges`` edges runs in parallel, the others (and
-    round 1, which presses the aggressors' rivals) on one thread. Returns n_rounds as
+    ``parts`` threads: a round whose frontier (the previous round's joiners) holds at
+    least ``min_rows`` states runs in parallel, the others (and round 1, which presses
+    the aggressors' rivals) on one thread (_split_round). Returns n_rounds as
     cascade_kernel_pull does, -1 when the fast path gives up and -2 when the monotone
     pull path does not apply (no conditions, defend_cobelligerents 1, rival_scope
     "initiators", no cost of joining, (M1) and (M2)): the caller then runs
     cascade_kernel_pull, so the result never depends on which kernel ran.
 
-    Bit-identical to the serial path: part o owns the targets of its groups in the
-    layout (each target's edges all in one part) and walks, for every joiner of the frontier
-    in the serial order, that joiner's in-edges to its own targets (a contiguous group of
-    the layout). Each accumulator is read and written by its owner alone and receives its
-    contributions in the serial order (round, protege, in-edge), so every sum, every
-    crossing and every joiner is the serial one; the round's joiners, gathered part by
+    A parallel round: the parts first gather the frontier's row bounds (each part a
+    share of the rows: one random read of ``pptr`` per row), then part o walks, for
+    every frontier row in the serial order, the group of in-edges to its own targets
+    (_part_round). Bit-identical to the serial path: each target's edges all lie in one
+    part, so each accumulator is read and written by its owner alone and receives its
+    contributions in the serial order (round, protege, in-edge); every sum, every
+    crossing and every joiner is the serial one. The round's joiners, gathered part by
     part, are then sorted as the serial path sorts them (sort_round: unique indices, one
-    ascending list). No edge is read twice and nothing is buffered: a part pays only the
-    frontier's row pointers twice."""
+    ascending list). No edge is read twice and nothing is buffered but the row bounds."""
     if not (levers[7].shape[0] == 0 and levers[5] == 1.0
             and not (levers[13] and levers[3] > 0.0) and not (levers[14] > 0.0)
             and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
@@ -435,6 +470,7 @@ def cascade_pull_parallel(
     if k < 0:
         return -1
     jbuf = np.empty((parts, n), dtype=np.int32)  # per part, this round's joiners
+    rowb = np.empty(n * (parts + 1), dtype=np.int64)  # per frontier row, its part bounds
     cnt = np.zeros(parts, dtype=np.int64)
     n_rounds = 0
     r = 0
@@ -443,21 +479,25 @@ def cascade_pull_parallel(
         lo = round_ptr[r - 1]
         hi = round_ptr[r]
         k0 = k
-        edges = 0
-        for p in range(lo, hi):
-            j = order[p]
-            edges += pptr[(j + 1) * parts] - pptr[j * parts]
-        if r < 2 or parts < 2 or edges < min_edges:
+        if r < 2 or parts < 2 or hi - lo < min_rows:
             k = _split_round(pptr, pindices, ppull, parts, 0, parts, region_code,
                              global_reach, theatre, reach, levers, r, lo, hi,
                              side, round_, order, at, order, k)
             if k < 0:
                 return -1
         else:
+            rows = hi - lo
+            # the frontier's row bounds, gathered in parallel (one random read per row)
             for o in prange(parts):
-                cnt[o] = _split_round(pptr, pindices, ppull, parts, o, o + 1, region_code,
-                                      global_reach, theatre, reach, levers, r, lo, hi,
-                                      side, round_, order, at, jbuf[o], np.int64(0))
+                for p in range(lo + rows * o // parts, lo + rows * (o + 1) // parts):
+                    j = order[p]
+                    b = (p - lo) * (parts + 1)
+                    for x in range(parts + 1):
+                        rowb[b + x] = pptr[j * parts + x]
+            for o in prange(parts):
+                cnt[o] = _part_round(rowb, rows, parts, o, pindices, ppull, region_code,
+                                     global_reach, theatre, reach, r, side, round_, at,
+                                     jbuf[o])
             for o in range(parts):
                 if cnt[o] < 0:
                     return -1
