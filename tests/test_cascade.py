@@ -767,10 +767,8 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
         pptr = np.empty(n * parts + 1, np.int64)
         pindices = np.empty(p.tindices.shape[0], np.int32)
         ppull = np.empty(p.tindices.shape[0])
-        kept = k.edge_pull_split_kernel(p.tindptr, p.tindices, p.tcredibility, p.tkind,
-                                        p.tdomains, p.pull_weight, p.domain,
-                                        p.credibility_scale, parts, shift, pptr, pindices,
-                                        ppull)
+        kept = k.edge_pull_split_kernel(p.tindptr, p.tindices, tpull, parts, shift, pptr,
+                                        pindices, ppull)
         assert kept == int(np.count_nonzero(tpull))
         o = (np.full(n, 7, np.int8), np.full(n, 7, np.int32), np.ones(n, np.bool_),
              np.zeros(n, np.int32), np.zeros(n + 2, np.int64), np.zeros((n + 1, 2)))

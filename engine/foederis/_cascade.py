@@ -127,22 +127,22 @@ def _edge_pull(world: Any, p: Prepared) -> np.ndarray | _SplitPull | None:
         _trim(cache)
         return None
     built: np.ndarray | _SplitPull
-    if parts > 1:
+    built = np.empty(m, dtype=np.float64)
+    _k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
+                        p.credibility_scale, built)
+    if parts > 1:  # regrouped (the per-edge array is dropped once it is)
         pptr = np.empty(world.n_states * parts + 1, dtype=np.int64)
         pindices = np.empty(m, dtype=np.int32)
         ppull = np.empty(m, dtype=np.float64)
-        kept = int(_k.edge_pull_split_kernel(
-            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains, p.pull_weight,
-            p.domain, p.credibility_scale, parts, _OWNER_SHIFT, pptr, pindices, ppull))
+        kept = int(_k.edge_pull_split_kernel(p.tindptr, p.tindices, built, parts,
+                                             _OWNER_SHIFT, pptr, pindices, ppull))
+        del built
         if kept < m:  # edges of pull 0 dropped: give the rest back
             pindices, ppull = pindices[:kept].copy(), ppull[:kept].copy()
         for a in (pptr, pindices, ppull):
             a.setflags(write=False)
         built = _SplitPull(parts, pptr, pindices, ppull)
     else:
-        built = np.empty(m, dtype=np.float64)
-        _k.edge_pull_kernel(p.tcredibility, p.tkind, p.tdomains, p.pull_weight, p.domain,
-                            p.credibility_scale, built)
         built.setflags(write=False)
     cache.pop(key, None)
     cache[key] = built

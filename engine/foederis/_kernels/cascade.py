@@ -219,21 +219,6 @@ def _cascade_monotone(
     return n_rounds
 
 
-@jit(inline="always")
-def _edge_pull_one(q, tcred, tkind, tdomains, pull_weight, domain, credibility_scale):
-    """The pull of in-edge q in the monotone fast path (see edge_pull_kernel)."""
-    if (tdomains[q] & domain) == 0:
-        return 0.0
-    pw = pull_weight[tkind[q]]
-    if pw == 0.0:
-        return 0.0
-    c = tcred[q] * credibility_scale
-    c = min(c, 1.0)
-    if c == 0.0:
-        return 0.0
-    return pw * c
-
-
 @jit
 def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_scale, out):
     """out[q] = the pull of in-edge q in the monotone fast path: pull_weight[kind] *
@@ -242,43 +227,59 @@ def edge_pull_kernel(tcred, tkind, tdomains, pull_weight, domain, credibility_sc
     before it adds). The same float operations as _cascade_monotone's, so the sums agree
     bit for bit."""
     for q in range(tcred.shape[0]):
-        out[q] = _edge_pull_one(q, tcred, tkind, tdomains, pull_weight, domain,
-                                credibility_scale)
+        if (tdomains[q] & domain) == 0:
+            out[q] = 0.0
+            continue
+        pw = pull_weight[tkind[q]]
+        if pw == 0.0:
+            out[q] = 0.0
+            continue
+        c = tcred[q] * credibility_scale
+        c = min(c, 1.0)
+        if c == 0.0:
+            out[q] = 0.0
+            continue
+        out[q] = pw * c
 
 
 @jit
-def edge_pull_split_kernel(tindptr, tindices, tcred, tkind, tdomains, pull_weight, domain,
-                           credibility_scale, parts, shift, pptr, pindices, ppull):
-    """The pulls of edge_pull_kernel in the split layout of cascade_pull_parallel: the
-    in-edges of row j (protege j) regrouped by the part owning their target, part o at
-    [pptr[j * parts + o], pptr[j * parts + o + 1]), each group in the row's in-edge
-    order, edges of pull 0 dropped (the monotone paths skip them first). Target i
-    belongs to part (i >> shift) & (parts - 1), ``parts`` a power of two (foederis
-    uses shift 6: blocks of 64 states, 1 KiB of the accumulators and 64 bytes of
-    ``side``, so two parts seldom write one cache line).
-    ``pptr`` int64[n * parts + 1]; ``pindices`` int32 and ``ppull`` float64 hold at
-    least as many entries as there are in-edges. Returns the number of edges kept.
+def edge_pull_split_kernel(tindptr, tindices, tpull, parts, shift, pptr, pindices, ppull):
+    """The pulls ``tpull`` of edge_pull_kernel in the split layout of
+    cascade_pull_parallel: the in-edges of row j (protege j) regrouped by the part owning
+    their target, part o at [pptr[j * parts + o], pptr[j * parts + o + 1]), each group in
+    the row's in-edge order, edges of pull 0 dropped (the monotone paths skip them
+    first). Target i belongs to part (i >> shift) & (parts - 1), ``parts`` a power of
+    two (foederis uses shift 6: blocks of 64 states, 1 KiB of the accumulators and 64
+    bytes of ``side``, so two parts seldom write one cache line). ``pptr``
+    int64[n * parts + 1]; ``pindices`` int32 and ``ppull`` float64 hold at least as many
+    entries as there are in-edges. Returns the number of edges kept.
 
     Row j's edges stay in [tindptr[j], tindptr[j + 1]) order within a part, and the
     edges of one target all fall in one part, so every target meets its pulls in the
     order the serial path adds them (round, protege, in-edge)."""
     n = tindptr.shape[0] - 1
     mask = parts - 1
+    cur = np.zeros(parts, dtype=np.int64)
     w = 0
     for j in range(n):
         for o in range(parts):
+            cur[o] = 0
+        for q in range(tindptr[j], tindptr[j + 1]):  # the row's kept edges per part
+            if tpull[q] != 0.0:
+                cur[(tindices[q] >> shift) & mask] += 1
+        for o in range(parts):  # where each part's group starts
             pptr[j * parts + o] = w
-            for q in range(tindptr[j], tindptr[j + 1]):
+            x = cur[o]
+            cur[o] = w
+            w += x
+        for q in range(tindptr[j], tindptr[j + 1]):  # the row's edges, placed (stable)
+            if tpull[q] != 0.0:
                 i = tindices[q]
-                if ((i >> shift) & mask) != o:
-                    continue
-                c = _edge_pull_one(q, tcred, tkind, tdomains, pull_weight, domain,
-                                   credibility_scale)
-                if c == 0.0:
-                    continue
-                pindices[w] = i
-                ppull[w] = c
-                w += 1
+                o = (i >> shift) & mask
+                x = cur[o]
+                pindices[x] = i
+                ppull[x] = tpull[q]
+                cur[o] = x + 1
     pptr[n * parts] = w
     return w
 
