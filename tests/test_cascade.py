@@ -230,12 +230,11 @@ def pull_path_questions(draw):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pull_path_questions(),
-       st.sampled_from([(2, 0), (4, 1), (2, 6)]))
+@given(pull_path_questions(), st.sampled_from([(2, 0), (4, 1), (2, 6)]))
 def test_parallel_rounds_match_naive(q, split):
     # foederis.cascade with the parallel rounds forced on a small World: the split layout
     # from the second cascade, every round from 2 on split between ``parts`` (states
-    # dealt one by one, in pairs, or in blocks of 64: all in part 0 here)
+    # dealt one by one, in pairs, or in the blocks of 64 that foederis uses)
     import foederis._cascade as fc
 
     arrays, pairs, agg, tgt, rules, domain = q

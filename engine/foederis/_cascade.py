@@ -24,7 +24,10 @@ in the theatre, or its region is unknown. A world without a ``global_reach`` col
 reach rule (every state can reach).
 
 The kernel is frontier-based over the transposed CSR (work proportional to the in-edges of
-the states that join, not to n x rounds); see :mod:`foederis.kernels`.
+the states that join, not to n x rounds); see :mod:`foederis.kernels`. On a World of at least
+PARALLEL_ROUND_EDGES commitments, with numba on two threads or more, the monotone pull
+path runs its large rounds on all the parts (``_k.cascade_pull_parallel``), bit-identical
+to one thread.
 
 The parameters are :class:`foederis.Rules` (:mod:`foederis.rules`); the argument checks
 and the kernels' inputs are the gate's (:mod:`foederis._gate`).
@@ -68,8 +71,11 @@ _EDGE_PULL_KEYS = 2  # resolved pull layouts kept per World
 #: (``_k.edge_pull_split_kernel``) and runs the monotone pull path through
 #: ``_k.cascade_pull_parallel``, whose rounds with about this many in-edges in their
 #: frontier (the in-edges of the previous round's joiners, :func:`_min_rows`) or more are
-#: split between the cores; smaller Worlds never call (nor compile) the parallel kernels. Measured on the
-#: 10^6-state graph of benchmarks/bench_cascade.py (README, "The cascade on two cores").
+#: split between the cores; smaller Worlds never call (nor compile) the parallel kernels.
+#: On the 10^6-state graph of benchmarks/bench_cascade.py bars from 0 to 200,000 in-edges
+#: timed the same within the noise (91-94 ms; 800,000: 103 ms; README, "The cascade
+#: on two cores"); the bar stays high for the parfor launches of small rounds and the
+#: compile that a small World would not repay.
 PARALLEL_ROUND_EDGES = 200_000
 
 #: the split layout gives state i to part (i >> _OWNER_SHIFT) & (parts - 1)

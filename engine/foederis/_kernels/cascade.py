@@ -29,6 +29,17 @@ by induction over the rounds of :func:`foederis._kernels.core.cascade_core`:
 A contribution that is negative or NaN (inputs outside the documented preconditions)
 or a threshold <= 0 makes the fast path give up (-1): the caller then runs the general
 path, so the result never depends on which path ran.
+
+The parallel rounds. The decision of a state depends only on the sequence of pulls its
+own accumulator receives, in (round, protege, in-edge) order. So a round may be split
+between threads by *target*: :func:`cascade_pull_parallel` runs the monotone pull path
+over a layout (:func:`edge_pull_split_kernel`) in which each protege's in-edges are
+grouped by the part owning their target, each group in in-edge order; part o walks the
+frontier in the serial order over its own groups. Each target's sequence of additions is
+the serial one, hence every sum, crossing and joiner; the round's joiners are sorted by
+index as in the serial path, and the round's order, ``round_ptr`` and
+``capability_by_round`` follow. Only large rounds are split (the caller's ``min_rows``);
+round 1, whose frontier holds the aggressors and their rivals' presses, is always serial.
 """
 
 from __future__ import annotations
