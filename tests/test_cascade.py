@@ -192,6 +192,75 @@ def test_repeated_cascades_use_the_resolved_pulls_and_agree(q):
         assert any(isinstance(v, np.ndarray) for v in w.__dict__["_edge_pull"].values())
 
 
+@st.composite
+def pull_path_questions(draw):
+    """Questions of any kind, or (mostly) ones the monotone pull path takes: random
+    worlds of up to 300 states, about three guarantors each, no commitment toward an
+    aggressor, defend_cobelligerents 1, no cost of joining, rivals of the initiators
+    only; low thresholds, so that they cascade over several rounds."""
+    if draw(st.integers(0, 3)) == 0:
+        return draw(questions(max_states=14, max_edges=80))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n = draw(st.integers(4, 300))
+    m = 3 * n
+    g, p = rng.integers(0, n, m), rng.integers(0, n, m)
+    key = np.unique((g * n + p)[g != p])
+    g, p = key // n, key % n
+    agg = sorted(rng.choice(n, draw(st.integers(1, 2)), replace=False).tolist())
+    keep = ~np.isin(p, agg)
+    g, p = g[keep], p[keep]
+    m = g.size
+    rest = [i for i in range(n) if i not in agg]
+    tgt = sorted(rng.choice(rest, min(len(rest), draw(st.integers(1, 2))),
+                            replace=False).tolist())
+    riv = rng.integers(0, n, (draw(st.integers(0, 6)), 2))
+    riv = np.unique(riv[riv[:, 0] != riv[:, 1]], axis=0)
+    arrays = dict(
+        codes=[f"S{i}" for i in range(n)], capability=rng.random(n) * 10,
+        guarantor=g, protege=p,
+        kind=rng.choice([DEFENSE, DEFENSE, GUARANTEE, ENTENTE, NEUTRALITY], m).astype(np.uint8),
+        credibility=rng.choice(EIGHTHS[1:], m), domains=np.ones(m, np.uint8),
+        threshold=np.where(rng.random(n) < 0.8, math.nan, rng.choice(EIGHTHS[1:], n)),
+        region=rng.choice(["", "X", "Y"], n),
+        global_reach=rng.random(n) < 0.5 if draw(st.booleans()) else None,
+        nuclear=rng.random(n) < 0.2,
+        rivalry_source=riv[:, 0].astype(np.int64), rivalry_target=riv[:, 1].astype(np.int64),
+        hostility=rng.choice(EIGHTHS[1:], len(riv)),
+    )
+    rules = dataclasses.replace(draw(rules_st()), defend_cobelligerents=1.0,
+                                min_side_share=0.0, rival_scope="initiators",
+                                max_rounds=draw(st.sampled_from([None, None, None, 3])),
+                                threshold=draw(st.sampled_from([0.125, 0.25, 0.5, 1.0])))
+    return arrays, [(a, t) for a in agg for t in tgt], agg, tgt, rules, "conventional"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pull_path_questions(), st.sampled_from([(2, 0), (4, 1), (2, 6)]))
+def test_parallel_rounds_match_naive(q, split):
+    # foederis.cascade with the parallel rounds forced on a small World: the split layout
+    # from the second cascade, every round from 2 on split between ``parts`` (states
+    # dealt one by one, in pairs, or in the blocks of 64 that foederis uses)
+    import foederis._cascade as fc
+
+    arrays, pairs, agg, tgt, rules, domain = q
+    parts, shift = split
+    w = build(arrays)
+    attacks = [(f"S{a}", f"S{t}") for a, t in pairs]
+    ref = naive.cascade(naive.plain(w), agg, tgt, rules, 1 << DOMAINS.index(domain))
+    joined = [i for i in range(w.n_states) if ref["round"][i] >= 0]
+    order = sorted(joined, key=lambda i: (ref["round"][i], i))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fc, "PARALLEL_ROUND_EDGES", 0)
+        mp.setattr(fc, "_OWNER_SHIFT", shift)
+        mp.setattr(fc, "_parallel_parts", lambda: parts)
+        for _ in range(3):
+            res = cascade(w, attacks, rules, domain=domain)
+            assert_matches(res, ref)
+            assert res.order.tolist() == order
+    if not (rules.conditions and np.any(w.condition)):
+        assert any(isinstance(v, fc._SplitPull) for v in w.__dict__["_edge_pull"].values())
+
+
 def test_large_rounds_are_listed_in_index_order():
     # rounds of >= 256 joiners are rebuilt by a scan of their index span, not sorted
     rng = np.random.default_rng(5)
@@ -696,6 +765,29 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
     applies = bool(k.monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors,
                                        p.domain, p.pull_weight, p.restraint_weight,
                                        p.credibility_scale))
+    # the parallel kernel over the split layout, every round from 2 on in parallel
+    # (min_rows 0) or none (serial rounds), states split one by one (shift 0) or in
+    # pairs between 2 or 4 parts; it applies, gives up (-1) or declines (-2)
+    for parts, shift, min_rows in ((2, 0, 0), (4, 1, 0), (2, 0, 1 << 40)):
+        pptr = np.empty(n * parts + 1, np.int64)
+        pindices = np.empty(p.tindices.shape[0], np.int32)
+        ppull = np.empty(p.tindices.shape[0])
+        kept = k.edge_pull_split_kernel(p.tindptr, p.tindices, tpull, parts, shift, pptr,
+                                        pindices, ppull)
+        assert kept == int(np.count_nonzero(tpull))
+        o = (np.full(n, 7, np.int8), np.full(n, 7, np.int32), np.ones(n, np.bool_),
+             np.zeros(n, np.int32), np.zeros(n + 2, np.int64), np.zeros((n + 1, 2)))
+        nr = k.cascade_pull_parallel(
+            p.tindptr, p.tkind, p.tdomains, pptr, pindices[:kept], ppull[:kept], parts,
+            min_rows, p.threshold, p.default_threshold, p.region_code, p.global_reach,
+            p.theatre, p.reach, p.aggressors, p.targets, p.domain, p.pull_weight,
+            p.restraint_weight, p.credibility_scale, p.max_rounds, p.levers, p.capability,
+            *o)
+        pull_path = (applies and p.levers[7].shape[0] == 0 and p.levers[5] == 1.0
+                     and not (p.levers[13] and p.levers[3] > 0) and not p.levers[14] > 0)
+        assert (nr == -2) == (not pull_path)
+        if nr >= 0:
+            outs.insert(0, (nr, o))
     nr2, o2 = outs[-1]
     for nr1, o1 in outs[:-1]:
         assert nr1 == nr2

@@ -51,6 +51,24 @@ for mode in ("threshold", "any"):
 for par in (False, True):
     te = threat_exposure(w, 0.02, parallel=par)
     put(te.exposure, np.array([te.iterations]))
+# the cascade's parallel rounds forced (every World split, every round from 2 on in
+# parallel, states dealt one by one): with 1 thread the serial kernel runs instead
+import foederis._cascade as fc
+fc.PARALLEL_ROUND_EDGES = 0
+fc._OWNER_SHIFT = 0
+n = 3000
+g, p = rng.integers(1, n, 9000), rng.integers(1, n, 9000)
+g = np.concatenate((np.arange(2, n), g))
+p = np.concatenate((np.ones(n - 2, dtype=np.int64), p))
+key = np.unique((g * n + p)[g != p])
+g, p = key // n, key % n
+w = World.from_arrays([f"S{i}" for i in range(n)], rng.random(n), g, p,
+    np.zeros(g.size, np.uint8), credibility=rng.choice([0.25, 0.5, 0.75, 1.0], g.size),
+    threshold=rng.choice([0.3, 0.9, 1.6, 2.5], n))
+for _ in range(3):
+    c = cascade(w, "S0:S1")
+    put(c.side, c.round, c.order, c.round_ptr, c.capability_by_round)
+assert c.n_rounds >= 3
 print(bool(numba.config.DISABLE_JIT), numba.get_num_threads(), h.hexdigest())
 """
 

@@ -31,6 +31,9 @@ Determinism. Summation orders are fixed by the data, never by scheduling:
 
 - the cascade processes each round's joiners sorted by state index, so every accumulator
   receives its contributions in (round, protege index, in-edge order) order;
+  the parallel rounds of the deterministic cascade (:func:`.cascade.cascade_pull_parallel`)
+  split a round by target, each accumulator owned by one thread and fed in that same
+  order, so they agree with one thread bit for bit;
 - capability per round is summed over each round's joiners in index order, then
   accumulated round by round (:func:`.core.round_capability`); the deterministic cascade,
   the threshold ensemble, the sweeps and the bit-parallel ensemble all use that same
@@ -48,7 +51,9 @@ from .cascade import (
     cascade_general,
     cascade_kernel,
     cascade_kernel_pull,
+    cascade_pull_parallel,
     edge_pull_kernel,
+    edge_pull_split_kernel,
     monotone_applies,
     umbrella_kernel,
 )
@@ -74,10 +79,12 @@ __all__ = [
     "cascade_general",
     "cascade_kernel",
     "cascade_kernel_pull",
+    "cascade_pull_parallel",
     "csr_problem",
     "edge_id",
     "edge_key",
     "edge_pull_kernel",
+    "edge_pull_split_kernel",
     "honoured",
     "merge_counts",
     "mix64",
