@@ -25,6 +25,8 @@ def buffers(world: Any) -> dict[int, int]:
     values += list(world.__dict__.values())
     out: dict[int, int] = {}
     for v in values:
+        if not isinstance(v, (tuple, np.ndarray)) and hasattr(v, "__slots__"):
+            v = tuple(getattr(v, k, None) for k in v.__slots__)  # e.g. the CSRT's arrays
         for a in v if isinstance(v, tuple) else (v,):
             if isinstance(a, np.ndarray):
                 while isinstance(a.base, np.ndarray):

@@ -81,6 +81,41 @@ def test_transposed_matches_scipy(world):
         assert np.array_equal(world.credibility[e], t.credibility[t.indptr[j] : t.indptr[j + 1]])
 
 
+def test_transpose_scatter_matches_the_stable_sort():
+    """The scatter kernel of a large CSR and the sort of a small one give the same arrays;
+    ``edge`` is built only when read, and a reweight's transposed shares it."""
+    from foederis import _world_storage as st
+
+    rng = np.random.default_rng(11)
+    n, m = 3000, st.TRANSPOSE_KERNEL_MIN + 5000
+    g = np.sort(rng.integers(0, n, m)).astype(np.int32)
+    p = rng.integers(0, n, m).astype(np.int32)
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(g, minlength=n))))
+    cols = (rng.random(m), rng.integers(0, 8, m).astype(np.uint8),
+            rng.integers(1, 4, m).astype(np.uint8))
+    big = st.transpose(n, indptr, p, *cols)
+    small = st.TRANSPOSE_KERNEL_MIN
+    try:
+        st.TRANSPOSE_KERNEL_MIN = m + 1  # the sort path
+        sorted_ = st.transpose(n, indptr, p, *cols)
+    finally:
+        st.TRANSPOSE_KERNEL_MIN = small
+    e = st.edge_positions(p)
+    assert np.array_equal(e, np.argsort(p, kind="stable"))
+    for got in (big, sorted_):
+        assert np.array_equal(got[0], np.concatenate(([0], np.cumsum(np.bincount(p, minlength=n)))))
+        assert np.array_equal(got[1], g[e]) and got[1].dtype == np.int32
+        for a, b in zip(got[2], cols):
+            assert np.array_equal(a, b[e]) and a.dtype == b.dtype
+    w = World.from_arrays([f"S{i}" for i in range(50)], np.ones(50), [0, 1, 2], [1, 2, 0],
+                          [0, 0, 0], credibility=[0.5, 0.25, 1.0])
+    t = w.transposed
+    assert t._edge is None  # nothing read it yet
+    w2 = w.reweight("S0", "S1", 0.75)
+    assert t._edge is not None and w2.transposed._edge is t._edge
+    assert w2.transposed.credibility.tolist() == [1.0, 0.75, 0.25]
+
+
 def test_frames_round_trip(world):
     w2 = World.from_frames(world.states_frame(), world.commitments_frame(), world.rivalries_frame())
     assert w2.equals(world)

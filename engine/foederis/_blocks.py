@@ -137,7 +137,8 @@ class Workspace:
         True
         """
         per = 29 * n + 8 + (core_bytes(n) if mode == "threshold" else
-                            8 * _stride(restraint_weight) * n + 20 * n + 9 * nnz)
+                            8 * _stride(restraint_weight) * n + 20 * n + 8 * nnz
+                            + 8 * ((nnz + 63) // 64))
         return nchunks * per
 
     def arrays(self) -> tuple:
@@ -167,7 +168,7 @@ class Workspace:
                 z((nchunks, n), np.int32),  # nxt
                 z((nchunks, n), np.int32),  # dirty
                 z((nchunks, nnz), np.uint64),  # per-edge draws of the current word
-                z((nchunks, nnz), np.bool_),  # ... drawn yet (False between words)
+                z((nchunks, (nnz + 63) // 64), np.uint64),  # ... drawn yet: a bit per edge
             ) + seen
 
     def counts(self) -> tuple:

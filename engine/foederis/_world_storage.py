@@ -11,15 +11,17 @@ The rules, in one place (issue 12, item 3):
   never passed to kernels (kernels get C-contiguous arrays).
 - building checks order and duplicates in chunks (:func:`edge_order`,
   :func:`duplicate_rows`), so input already sorted by (guarantor, protege, kind) costs no
-  int64 key per commitment; the transposed CSR (:func:`transpose`) is built with one
-  int32 permutation and no cached guarantor column.
+  int64 key per commitment; the transposed CSR (:func:`transpose`) is scattered in one
+  pass with no permutation held, and the permutation (:func:`edge_positions`, 4 bytes per
+  commitment) is built only for what reads it (conditions, re-weighting, the cascade
+  result's per-commitment credibility).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CHUNK", "COMPACT_FIELDS", "CodeIndex", "index_dtype", "csr_indptr", "compact", "constant_column", "duplicate_rows", "edge_order", "transpose"]
+__all__ = ["CHUNK", "COMPACT_FIELDS", "CodeIndex", "index_dtype", "csr_indptr", "compact", "constant_column", "duplicate_rows", "edge_order", "edge_positions", "transpose"]
 
 #: The World fields stored as one value when they hold one (none of them reaches a kernel).
 COMPACT_FIELDS = ("treaty", "condition", "gdp", "defense_spending", "region")
@@ -37,19 +39,22 @@ def index_dtype(size: int) -> type:
     return np.int32 if size < 2**31 else np.int64
 
 
-def csr_indptr(rows: np.ndarray, n: int) -> np.ndarray:
+def csr_indptr(rows: np.ndarray, n: int, counts: bool = False) -> np.ndarray:
     """The int64 ``indptr`` of a CSR whose entries lie in ``rows`` (their row indices, in
     any order): counted in chunks, since ``np.bincount`` would first copy an int32 ``rows``
-    to int64 whole.
+    to int64 whole. ``counts=True``: the entries per row in ``[1:]``, not summed up.
 
     >>> csr_indptr(np.array([2, 0, 2], np.int32), 4).tolist()
     [0, 1, 1, 3, 3]
+    >>> csr_indptr(np.array([2, 0, 2], np.int32), 4, counts=True).tolist()
+    [0, 1, 0, 2, 0]
     """
     indptr = np.zeros(n + 1, dtype=np.int64)
-    counts = indptr[1:]
+    per_row = indptr[1:]
     for s in range(0, rows.size, CHUNK):
-        counts += np.bincount(rows[s:s + CHUNK], minlength=n)
-    np.cumsum(counts, out=counts)
+        per_row += np.bincount(rows[s:s + CHUNK], minlength=n)
+    if not counts:
+        np.cumsum(per_row, out=per_row)
     return indptr
 
 
@@ -122,23 +127,48 @@ def duplicate_rows(g: np.ndarray, p: np.ndarray, k: np.ndarray) -> np.ndarray:
     return dup
 
 
-def transpose(n: int, indptr: np.ndarray, indices: np.ndarray, *columns: np.ndarray) -> tuple:
-    """The CSR by column of a CSR by row: (indptr int64, row of each entry int32,
-    ``columns`` permuted, ``edge`` int32: each entry's position in the row-major arrays).
-    Entries of one column keep their row-major order.
+#: Below this many commitments :func:`transpose` sorts with numpy (no kernel to load).
+TRANSPOSE_KERNEL_MIN = 1 << 16
 
-    >>> tp, ti, (tc,), te = transpose(3, np.array([0, 2, 2, 3]), np.array([1, 2, 1], np.int32),
-    ...                               np.array([0.5, 1.0, 0.25]))
-    >>> tp.tolist(), ti.tolist(), tc.tolist(), te.tolist()
-    ([0, 0, 2, 3], [0, 2, 0], [0.5, 0.25, 1.0], [0, 2, 1])
+
+def transpose(n: int, indptr: np.ndarray, indices: np.ndarray, credibility: np.ndarray,
+              kind: np.ndarray, domains: np.ndarray) -> tuple:
+    """The CSR by column of a CSR by row: (indptr int64, row of each entry int32,
+    (credibility, kind, domains) in that order). Entries of one column keep their
+    row-major order. A large CSR is scattered in one pass
+    (``_kernels.transpose_csr``: no permutation held and no cursor allocated, so the peak
+    is the new arrays); a small one takes the stable sort (no kernel to load).
+
+    >>> tp, ti, (tc, tk, td) = transpose(3, np.array([0, 2, 2, 3]), np.array([1, 2, 1], np.int32),
+    ...     np.array([0.5, 1.0, 0.25]), np.zeros(3, np.uint8), np.array([1, 2, 3], np.uint8))
+    >>> tp.tolist(), ti.tolist(), tc.tolist(), td.tolist()
+    ([0, 0, 2, 3], [0, 2, 0], [0.5, 0.25, 1.0], [1, 3, 2])
     """
     m = indices.size
-    tindptr = csr_indptr(indices, n)
-    edge = np.argsort(indices, kind="stable").astype(index_dtype(m))  # the int64 order is freed
-    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
-    tindices = rows[edge]
-    del rows
-    return tindptr, tindices, tuple(np.ascontiguousarray(c[edge]) for c in columns), edge
+    if m < TRANSPOSE_KERNEL_MIN:
+        tindptr = csr_indptr(indices, n)
+        edge = edge_positions(indices)
+        rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
+        return tindptr, rows[edge], tuple(np.ascontiguousarray(c[edge])
+                                          for c in (credibility, kind, domains))
+    from ._kernels.csr import transpose_csr
+
+    tindptr = csr_indptr(indices, n, counts=True)
+    cols = (np.empty(m, np.float64), np.empty(m, np.uint8), np.empty(m, np.uint8))
+    tindices = np.empty(m, np.int32)
+    transpose_csr(indptr, indices, *(np.ascontiguousarray(c) for c in (credibility, kind, domains)),
+                  tindptr, tindices, *cols)
+    return tindptr, tindices, cols
+
+
+def edge_positions(indices: np.ndarray) -> np.ndarray:
+    """Of each entry of the CSR by column (:func:`transpose`), its position in the
+    row-major arrays: the stable order of ``indices`` (int32, int64 beyond 2**31 entries).
+
+    >>> edge_positions(np.array([1, 2, 1], np.int32)).tolist()
+    [0, 2, 1]
+    """
+    return np.argsort(indices, kind="stable").astype(index_dtype(indices.size))
 
 
 class CodeIndex:

@@ -110,6 +110,12 @@ def pull_class(levels, v):
     return c
 
 
+@jit(inline="always")
+def memo_known(eknown, q):
+    """Whether edge ``q``'s draws are memoised: bit ``q % 64`` of ``eknown[q // 64]``."""
+    return ((eknown[q >> 6] >> np.uint64(q & 63)) & ONE) != ZERO
+
+
 @jit_inner
 def _bits_round_capability(lst, nl, bits, stride, capability, sa, sd, ca, cd):
     for b in range(64):
@@ -154,17 +160,18 @@ def any_word(
     condition does not hold is never honoured, as in the cascade core.
 
     Edge draws are memoised per word: the first time in-edge ``q`` is needed, its lanes
-    are drawn for every valid sample (``ecache[q]``, ``eknown[q] = True``); a later visit
+    are drawn for every valid sample (``ecache[q]``, and bit ``q % 64`` of ``eknown[q //
+    64]`` set: ``eknown`` is uint64, one bit per edge); a later visit
     (the protege joining in other lanes in a later round) reuses them. In a small word
     (``SMALL_WORD_SHARE``: a small war, where most joiners join in one lane of the word)
     only a protege joining in ``MEMO_LANES`` lanes at once memoises; the others draw only
     the lanes they need (fewer hashes than all 64, no memo written), and draw before
     reading their guarantors' lanes (``DRAW_FIRST_LANES``). All of it is exact: :func:`bernoulli_bits` decides each lane from its own bit position only, so
     ``bernoulli_bits(key, p, valid) & need == bernoulli_bits(key, p, need)`` for ``need``
-    inside ``valid``. Workspace on entry and exit: bits 0, stamp 0, eknown False (reset
+    inside ``valid``. Workspace on entry and exit: bits 0, stamp 0, eknown 0 (reset
     here over the in-edges of the word's joiners, in a small word those that joined in
     ``MEMO_LANES`` lanes or more: the only edges it can have memoised). Arrays shorter than the edge count
-    (callers of the embedding API that do not size them) turn the memo off: every visit
+    (``eknown``: than its 64ths; callers of the embedding API that do not size them) turn the memo off: every visit
     draws afresh, with the same results.
 
     The states that joined in this word and had not joined in an earlier word of the
@@ -180,7 +187,7 @@ def any_word(
     rival_all = levers[13]
     min_share = levers[14]
     nlev = levels.shape[0]
-    memo = ecache.shape[0] >= tindices.shape[0] and eknown.shape[0] >= tindices.shape[0]
+    memo = ecache.shape[0] >= tindices.shape[0] and 64 * eknown.shape[0] >= tindices.shape[0]
     track = seen.shape[0] > 0
     F = 9 + 4 * nlev
     o_pa = 7
@@ -300,7 +307,7 @@ def any_word(
                     need &= valid & ~(bits[bi] | bits[bi + 1])
                     if need == ZERO:
                         continue
-                if known and eknown[q]:
+                if known and memo_known(eknown, q):
                     h = ecache[q] & need
                 elif not wide:
                     h = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
@@ -309,7 +316,7 @@ def any_word(
                     hf = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),
                                         tcred[q] * credibility_scale, valid)
                     ecache[q] = hf
-                    eknown[q] = True
+                    eknown[q >> 6] |= ONE << np.uint64(q & 63)
                     h = hf & need
                 if h == ZERO:
                     continue
@@ -431,7 +438,7 @@ def any_word(
                     continue
                 m = bits[F * g + 1] & valid & ~umb
                 if m != ZERO:
-                    if memo and eknown[q]:  # the same draw, memoised (same edge, word)
+                    if memo and memo_known(eknown, q):  # the same draw, memoised
                         umb |= ecache[q] & m
                     else:
                         umb |= bernoulli_bits(edge_key(wkey, edge_id(g, t, tkind[q], n)),
@@ -460,7 +467,7 @@ def any_word(
                 x ^= low
             if memo and (large or popcount64(joined) >= MEMO_LANES):
                 for q in range(tindptr[i], tindptr[i + 1]):
-                    eknown[q] = False
+                    eknown[q >> 6] &= ~(ONE << np.uint64(q & 63))
         for f in range(F):
             bits[bi + f] = ZERO
         stamp[i] = 0

@@ -457,7 +457,7 @@ def cascade_pull_parallel(
     the aggressors' rivals) on one thread (_split_round). Returns n_rounds as
     cascade_kernel_pull does, -1 when the fast path gives up and -2 when the monotone
     pull path does not apply (no conditions, defend_cobelligerents 1, rival_scope
-    "initiators", no cost of joining, (M1) and (M2)): the caller then runs
+    "initiators", no cost of joining, no treaty counted once, (M1) and (M2)): the caller then runs
     cascade_kernel_pull, so the result never depends on which kernel ran.
 
     A parallel round: the parts first gather the frontier's row bounds (each part a
@@ -471,6 +471,7 @@ def cascade_pull_parallel(
     ascending list). No edge is read twice and nothing is buffered but the row bounds."""
     if not (levers[7].shape[0] == 0 and levers[5] == 1.0
             and not (levers[13] and levers[3] > 0.0) and not (levers[14] > 0.0)
+            and not (levers[17] > 0)
             and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
                                  pull_weight, restraint_weight, credibility_scale)):
         return -2

@@ -144,9 +144,9 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     levels = np.zeros(0)
     pclass = np.zeros((1, 2), dtype=np.int64)
     rlev = np.zeros(1, dtype=np.int64)
-    # per-edge draws of a word, memoised by any_word (all False between words)
+    # per-edge draws of a word, memoised by any_word (one bit per edge, all 0 between words)
     ecache = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.uint64)
-    eknown = np.zeros(tindices.shape[0] if mode == 2 else 0, dtype=np.bool_)
+    eknown = np.zeros((tindices.shape[0] + 63) // 64 if mode == 2 else 0, dtype=np.uint64)
     no_seen = np.zeros(0, dtype=np.bool_)  # the sweep reads no per-state counts
     no_list = np.zeros(0, dtype=np.int32)
     no_n = np.zeros(1, dtype=np.int64)
