@@ -108,19 +108,19 @@ def side_share_ok(cap_side, cap_other, cap_i, min_side_share):
 
 
 @jit(inline="always")
-def treaty_increment(tmax, s, v):
+def treaty_increment(largest, v):
     """One pull per treaty (:attr:`foederis.Rules.one_pull_per_treaty`): what a
-    contribution ``v`` of a treaty's commitment adds to its slot ``s`` of the accumulators
-    (a (guarantor, treaty) slot's pull or hold toward one side, ``tmax[s]`` the largest
-    counted so far, -inf = none): all of it for the treaty's first, else only what it
-    exceeds the largest by. So the slot sums to its largest contribution."""
-    prev = tmax[s]
-    if not (v > prev):
+    contribution ``v`` of a treaty's commitment adds to the accumulator, given the
+    ``largest`` contribution its (guarantor, treaty) slot has counted toward that side so
+    far (-inf = none): all of it for the treaty's first, else only what it exceeds the
+    largest by (0 if it does not), so the slot sums to its largest contribution. The
+    caller stores ``v`` as the new largest when the increment is nonzero (scalars only:
+    a hot loop calls no helper that takes arrays, module docstring)."""
+    if not (v > largest):
         return 0.0
-    tmax[s] = v
-    if prev == -np.inf:
+    if largest == -np.inf:
         return v
-    return v - prev
+    return v - largest
 
 
 @jit(inline="always")
@@ -199,7 +199,7 @@ def cascade_core(
     side at the end of the previous round; a state it holds back is weighed again the
     next round); tslot and n_slots one pull per treaty: an edge q with ``tslot[q] >= 0``
     adds to acc only what :func:`treaty_increment` gives for its (guarantor, treaty)
-    slot. ``cok`` and ``bound`` are the question's state
+    slot (``tmax``: the largest counted per slot and accumulator). ``cok`` and ``bound`` are the question's state
     (:func:`foederis._kernels.conditions.question_state`), computed once
     by the caller (once per question, not per sample).
 
@@ -306,7 +306,11 @@ def cascade_core(
                                                cobelligerents)
                     if contrib != 0.0:
                         if slotted and tslot[q] >= 0:
-                            contrib = treaty_increment(tmax, 4 * tslot[q] + ps, contrib)
+                            ts = 4 * tslot[q] + ps
+                            v = contrib
+                            contrib = treaty_increment(tmax[ts], v)
+                            if contrib != 0.0:
+                                tmax[ts] = v
                         acc[4 * i + ps] += contrib
                         hit = True
                         if always and ij:
@@ -316,7 +320,11 @@ def cascade_core(
                         and is_bound(i, bound)):
                     hold = rw * c
                     if slotted and tslot[q] >= 0:
-                        hold = treaty_increment(tmax, 4 * tslot[q] + hs, hold)
+                        ts = 4 * tslot[q] + hs
+                        v = hold
+                        hold = treaty_increment(tmax[ts], v)
+                        if hold != 0.0:
+                            tmax[ts] = v
                     acc[4 * i + hs] += hold
                     hit = True
                 if hit and stamp[i] != r:  # touch(), written out (module docstring)
