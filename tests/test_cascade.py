@@ -784,7 +784,8 @@ def _both_paths(w: World, agg, tgt, rules: Rules, domain: str):
             p.restraint_weight, p.credibility_scale, p.max_rounds, p.levers, p.capability,
             *o)
         pull_path = (applies and p.levers[7].shape[0] == 0 and p.levers[5] == 1.0
-                     and not (p.levers[13] and p.levers[3] > 0) and not p.levers[14] > 0)
+                     and not (p.levers[13] and p.levers[3] > 0) and not p.levers[14] > 0
+                     and not p.levers[17] > 0)
         assert (nr == -2) == (not pull_path)
         if nr >= 0:
             outs.insert(0, (nr, o))
