@@ -83,7 +83,9 @@ def test_list_worlds_matches_the_data():
 
 
 # the first cascades of a session, from an empty numba cache: which kernels compile, and
-# in how many variants (issue 12: one each; the embedding-only cascade_kernel not at all)
+# in how many variants (issue 12: one each; the embedding-only cascade_kernel not at all;
+# the monotone fast path, which the contemporary world under the default rules never
+# takes, not at all)
 VARIANTS = """
 import importlib, json, pkgutil
 import foederis
@@ -108,8 +110,12 @@ def test_first_cascades_compile_one_variant_of_each_kernel(tmp_path):
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     compiled = json.loads(r.stdout.strip().splitlines()[-1])
-    assert "cascade.cascade_kernel_pull" in compiled and "core.cascade_core" in compiled
+    assert "cascade.cascade_general" in compiled and "core.cascade_core" in compiled
     assert "cascade.cascade_kernel" not in compiled  # foederis.cascade calls one kernel
+    assert not any(k in compiled for k in ("cascade.cascade_kernel_pull",
+                                           "cascade._cascade_monotone",
+                                           "cascade._cascade_monotone_pull",
+                                           "cascade.edge_pull_kernel")), compiled
     assert {k: v for k, v in compiled.items() if v > 1} == {}
     assert not any(k.startswith(("bitparallel.", "ensembles.", "sweep.", "threat."))
                    for k in compiled), compiled

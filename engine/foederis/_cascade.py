@@ -100,6 +100,21 @@ _NO_PULL = np.empty(0, dtype=np.float64)
 _NO_PULL.setflags(write=False)
 
 
+def _monotone_possible(p: Prepared) -> bool:
+    """Whether the monotone fast path of ``cascade_kernel_pull`` can apply to this
+    question: its own test, in the same order (rival_scope "all" and the cost of joining
+    rule it out, then ``monotone_applies``). When it cannot, the kernel would run its
+    general path on reset outputs, which is ``cascade_general``: :func:`cascade` calls that
+    kernel directly, so a session whose questions all take the general path (the
+    contemporary world under the default rules) never compiles the fast path (issue 12:
+    about a third of the first cascade's cold compile)."""
+    lv = p.levers
+    if (lv[13] and lv[3] > 0.0) or lv[14] > 0.0:
+        return False
+    return bool(_k.monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors, p.domain,
+                                    p.pull_weight, p.restraint_weight, p.credibility_scale))
+
+
 def _trim(cache: dict) -> None:
     """Keep the newest _EDGE_PULL_KEYS arrays and as many pending keys (insertion order).
     Safe under concurrent cascades: list() copies the items under the GIL, and a key
@@ -497,17 +512,30 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     round_ptr = np.zeros(n + 2, dtype=np.int64)
     cap_round = np.empty((n + 1, 2), dtype=np.float64)
     with jit_errstate():
-        tpull = _edge_pull(world, p)
-        # one kernel for both: an empty tpull runs as cascade_kernel (one compile, issue 12)
-        n_rounds = int(_k.cascade_kernel_pull(
-            p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
-            _NO_PULL if tpull is None else tpull,
-            p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
-            p.reach, p.aggressors, p.targets, p.domain,
-            p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-            p.max_rounds, p.levers, p.capability,
-            side, rnd, init, order, round_ptr, cap_round,
-        ))
+        if _monotone_possible(p):
+            tpull = _edge_pull(world, p)
+            # one kernel for both: an empty tpull runs as cascade_kernel (one compile)
+            n_rounds = int(_k.cascade_kernel_pull(
+                p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+                _NO_PULL if tpull is None else tpull,
+                p.threshold, p.default_threshold, p.region_code, p.global_reach,
+                p.theatre, p.reach, p.aggressors, p.targets, p.domain,
+                p.pull_weight, p.restraint_weight, p.defend_initiators,
+                p.credibility_scale, p.max_rounds, p.levers, p.capability,
+                side, rnd, init, order, round_ptr, cap_round,
+            ))
+        else:  # what cascade_kernel_pull runs when its fast path does not apply
+            side.fill(0)
+            rnd.fill(-1)
+            init.fill(False)
+            n_rounds = int(_k.cascade_general(
+                p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+                p.threshold, p.default_threshold, p.region_code, p.global_reach,
+                p.theatre, p.reach, p.aggressors, p.targets, p.domain,
+                p.pull_weight, p.restraint_weight, p.defend_initiators,
+                p.credibility_scale, p.max_rounds, p.levers, p.capability,
+                side, rnd, init, order, round_ptr, cap_round,
+            ))
         tp = p.tindptr
         size = int(sum(int(tp[t + 1] - tp[t]) for t in targets))
         ubuf = np.empty(max(size, 1), dtype=np.int64)
