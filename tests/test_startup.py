@@ -119,3 +119,23 @@ def test_first_cascades_compile_one_variant_of_each_kernel(tmp_path):
     assert {k: v for k, v in compiled.items() if v > 1} == {}
     assert not any(k.startswith(("bitparallel.", "ensembles.", "sweep.", "threat."))
                    for k in compiled), compiled
+
+
+# a deterrence sweep after a cascade, from an empty numba cache: the sweep's lanes pass
+# read-only views of their pair and theatre on, so the kernels they share with the cascade
+# (cascade_core, question_state, umbrella_scan) compile once (they compiled twice before)
+SWEEP_VARIANTS = VARIANTS.replace(
+    'foederis.cascade(w, "RUS:EST")',
+    'foederis.cascade(w, "RUS:EST")\nfrom foederis.analysis import deterrence_map\n'
+    'deterrence_map(w, aggressors=["RUS"], parallel=False)')
+
+
+def test_a_sweep_after_a_cascade_compiles_one_variant_of_each_kernel(tmp_path):
+    assert "deterrence_map(" in SWEEP_VARIANTS
+    r = subprocess.run([sys.executable, "-c", SWEEP_VARIANTS],
+                       env=server_env(NUMBA_CACHE_DIR=str(tmp_path)),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    compiled = json.loads(r.stdout.strip().splitlines()[-1])
+    assert "sweep._sweep_lane" in compiled and "core.cascade_core" in compiled
+    assert {k: v for k, v in compiled.items() if v > 1} == {}

@@ -232,7 +232,7 @@ def _descend(indptr, indices, wdata, x, delta, eps, max_steps):
                 delta[j] -= 4.0 * wdata[p]
             else:
                 delta[j] += 4.0 * wdata[p]
-            _block_fix(delta, bmin, bsize, j, old)
+            _block_fix(delta, bmin, bsize, np.int64(j), old)  # (one variant: m is int64)
         old = delta[m]
         delta[m] = -old
         x[m] = 1 - xm
