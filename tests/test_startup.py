@@ -4,6 +4,7 @@ import nothing heavy, and the lazy package still offers every public name."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -139,3 +140,44 @@ def test_a_sweep_after_a_cascade_compiles_one_variant_of_each_kernel(tmp_path):
     compiled = json.loads(r.stdout.strip().splitlines()[-1])
     assert "sweep._sweep_lane" in compiled and "core.cascade_core" in compiled
     assert {k: v for k, v in compiled.items() if v > 1} == {}
+
+
+def test_warmup_jobs_shares_the_steps_and_keeps_the_first_here():
+    from foederis import _warmup
+    from foederis.errors import ParameterError
+
+    names = ["cascade", "check_csr", "cascade fast path", "simulate threshold",
+             "simulate any", "threat"]
+    one = _warmup._share(names, 1)
+    assert one == [names]
+    two = _warmup._share(names, 2)
+    assert two[0][0] == "cascade" and sorted(sum(two, [])) == sorted(names)
+    assert all(s == sorted(s, key=names.index) for s in two)  # each in the given order
+    assert all(two) and len(_warmup._share(names[:1], 4)) == 1  # no idle helper
+    with pytest.raises(ParameterError, match="jobs"):
+        _warmup.warmup(jobs=0)
+
+
+# warmup(jobs=2) from an empty cache: a helper process compiles its share into the cache,
+# this process loads it; the progress goes step by step, in the order the steps run
+JOBS = """
+import json, os, foederis
+seen = []
+times = foederis.warmup(ensembles=False, threat=False, parallel=False, jobs=2,
+                        progress=lambda d, n, s: seen.append([d, n, s]))
+print(json.dumps({"times": times, "seen": seen}))
+"""
+
+
+def test_warmup_with_two_jobs_runs_every_step_and_reports_each(tmp_path):
+    r = subprocess.run([sys.executable, "-c", JOBS],
+                       env=server_env(NUMBA_CACHE_DIR=str(tmp_path)),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert list(got["times"]) == ["cascade", "check_csr", "cascade fast path"]
+    assert [s[0] for s in got["seen"]] == [0, 1, 2, 3]
+    assert {s[1] for s in got["seen"]} == {3} and got["seen"][0][2] == "cascade"
+    assert got["seen"][-1][2] == "" and sorted(s[2] for s in got["seen"][:3]) == sorted(
+        got["times"])
+    assert any(f.endswith(".nbi") for _, _, fs in os.walk(tmp_path) for f in fs)
