@@ -156,17 +156,31 @@ def warmup(*, parallel: bool = True, ensembles: bool = True, threat: bool = True
 _ONLY: frozenset[str] | None = None
 
 
+def _group(name: str) -> str:
+    """The steps that share most of their compiled code go to one process (a parallel
+    twin compiles its serial callees again in a process that lacks them)."""
+    if name in ("check_csr", "cascade fast path"):
+        return "cascade"
+    return name[: -len(" parallel")] if name.endswith(" parallel") else name
+
+
 def _share(names: list[str], jobs: int) -> list[list[str]]:
-    """The steps of each process, each in the order given: this process keeps the first
-    step (what a page needs first), every later one goes to the process with the least
-    estimated work so far (:data:`_COST`)."""
-    shares: list[list[str]] = [[] for _ in range(min(jobs, max(len(names), 1)))]
+    """The steps of each process, each in the order given: this process keeps the group
+    of the first step (what a page needs first; groups: :func:`_group`), every other
+    group, the largest first, goes to the process with the least estimated work so far
+    (:data:`_COST`)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(_group(name), []).append(name)
+    cost = {g: sum(_COST.get(name, 1.0) for name in m) for g, m in groups.items()}
+    first, *rest = groups
+    shares: list[list[str]] = [[] for _ in range(min(jobs, max(len(groups), 1)))]
     load = [0.0] * len(shares)
-    for k, name in enumerate(names):
+    for k, g in enumerate([first] + sorted(rest, key=lambda g: -cost[g])):  # largest first
         p = 0 if k == 0 else min(range(len(shares)), key=lambda q: (load[q], q))
-        shares[p].append(name)
-        load[p] += _COST.get(name, 1.0)
-    return shares
+        shares[p].extend(groups[g])
+        load[p] += cost[g]
+    return [sorted(share, key=names.index) for share in shares]
 
 
 def _spawn(names: list[str], flags: dict) -> tuple[list[str], subprocess.Popen]:
