@@ -178,14 +178,20 @@ def test_cascade_matches_naive(q):
 @given(questions())
 def test_repeated_cascades_use_the_resolved_pulls_and_agree(q):
     # the second cascade with the same (domain, pull weights, credibility scale) on a
-    # World builds the per-edge pull array; the third runs on it (cascade_kernel_pull)
+    # World builds the per-edge pull array; the third runs on it (cascade_kernel_pull).
+    # A question the fast path cannot take runs cascade_general and builds nothing.
+    from foederis import kernels
+    from foederis._cascade import _monotone_possible
+
     arrays, pairs, agg, tgt, rules, domain = q
     w = build(arrays)
     attacks = [(f"S{a}", f"S{t}") for a, t in pairs]
     ref = naive.cascade(naive.plain(w), agg, tgt, rules, 1 << DOMAINS.index(domain))
     for _ in range(3):
         assert_matches(cascade(w, attacks, rules, domain=domain), ref)
-    if rules.conditions and np.any(w.condition):
+    if not _monotone_possible(kernels.cascade_inputs(w, attacks, rules, domain=domain)):
+        assert "_edge_pull" not in w.__dict__
+    elif rules.conditions and np.any(w.condition):
         # the per-World pulls know no conditions: the kernels read the edge arrays then
         assert "_edge_pull" not in w.__dict__
     else:

@@ -4,6 +4,7 @@ import nothing heavy, and the lazy package still offers every public name."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -83,7 +84,9 @@ def test_list_worlds_matches_the_data():
 
 
 # the first cascades of a session, from an empty numba cache: which kernels compile, and
-# in how many variants (issue 12: one each; the embedding-only cascade_kernel not at all)
+# in how many variants (issue 12: one each; the embedding-only cascade_kernel not at all;
+# the monotone fast path, which the contemporary world under the default rules never
+# takes, not at all)
 VARIANTS = """
 import importlib, json, pkgutil
 import foederis
@@ -108,8 +111,75 @@ def test_first_cascades_compile_one_variant_of_each_kernel(tmp_path):
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     compiled = json.loads(r.stdout.strip().splitlines()[-1])
-    assert "cascade.cascade_kernel_pull" in compiled and "core.cascade_core" in compiled
+    assert "cascade.cascade_general" in compiled and "core.cascade_core" in compiled
     assert "cascade.cascade_kernel" not in compiled  # foederis.cascade calls one kernel
+    assert not any(k in compiled for k in ("cascade.cascade_kernel_pull",
+                                           "cascade._cascade_monotone",
+                                           "cascade._cascade_monotone_pull",
+                                           "cascade.edge_pull_kernel")), compiled
     assert {k: v for k, v in compiled.items() if v > 1} == {}
     assert not any(k.startswith(("bitparallel.", "ensembles.", "sweep.", "threat."))
                    for k in compiled), compiled
+
+
+# a deterrence sweep after a cascade, from an empty numba cache: the sweep's lanes pass
+# read-only views of their pair and theatre on, so the kernels they share with the cascade
+# (cascade_core, question_state, umbrella_scan) compile once (they compiled twice before)
+SWEEP_VARIANTS = VARIANTS.replace(
+    'foederis.cascade(w, "RUS:EST")',
+    'foederis.cascade(w, "RUS:EST")\nfrom foederis.analysis import deterrence_map\n'
+    'deterrence_map(w, aggressors=["RUS"], parallel=False)')
+
+
+def test_a_sweep_after_a_cascade_compiles_one_variant_of_each_kernel(tmp_path):
+    assert "deterrence_map(" in SWEEP_VARIANTS
+    r = subprocess.run([sys.executable, "-c", SWEEP_VARIANTS],
+                       env=server_env(NUMBA_CACHE_DIR=str(tmp_path)),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    compiled = json.loads(r.stdout.strip().splitlines()[-1])
+    assert "sweep._sweep_lane" in compiled and "core.cascade_core" in compiled
+    assert {k: v for k, v in compiled.items() if v > 1} == {}
+
+
+def test_warmup_jobs_shares_the_steps_and_keeps_the_first_here():
+    from foederis import _warmup
+    from foederis.errors import ParameterError
+
+    names = ["cascade", "check_csr", "cascade fast path", "simulate threshold",
+             "simulate any", "threat"]
+    one = _warmup._share(names, 1)
+    assert one == [names]
+    two = _warmup._share(names, 2)
+    assert two[0][0] == "cascade" and sorted(sum(two, [])) == sorted(names)
+    assert all(s == sorted(s, key=names.index) for s in two)  # each in the given order
+    assert all(two) and len(_warmup._share(names[:3], 4)) == 1  # no idle helper
+    # a parallel twin goes with its serial kernel (they share their compiled callees)
+    par = names + ["simulate any parallel", "threat parallel"]
+    assert all(("simulate any" in s) == ("simulate any parallel" in s)
+               for s in _warmup._share(par, 3))
+    with pytest.raises(ParameterError, match="jobs"):
+        _warmup.warmup(jobs=0)
+
+
+# warmup(jobs=2) from an empty cache: a helper process compiles its share into the cache,
+# this process loads it; the progress goes step by step, in the order the steps run
+JOBS = """
+import json, os, foederis
+seen = []
+times = foederis.warmup(ensembles=False, parallel=False, jobs=2,
+                        progress=lambda d, n, s: seen.append([d, n, s]))
+print(json.dumps({"times": times, "seen": seen}))
+"""
+
+
+def test_warmup_with_two_jobs_runs_every_step_and_reports_each(tmp_path):
+    r = subprocess.run([sys.executable, "-c", JOBS],
+                       env=server_env(NUMBA_CACHE_DIR=str(tmp_path)),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert list(got["times"]) == ["cascade", "check_csr", "cascade fast path", "threat"]
+    assert got["seen"] == [[0, 4, "cascade"], [1, 4, "check_csr"],
+                           [2, 4, "cascade fast path"], [3, 4, "threat"], [4, 4, ""]]
+    assert any(f.endswith(".nbi") for _, _, fs in os.walk(tmp_path) for f in fs)

@@ -161,6 +161,21 @@ _NO_PULL = np.empty(0, dtype=np.float64)
 _NO_PULL.setflags(write=False)
 
 
+def _monotone_possible(p: Prepared) -> bool:
+    """Whether the monotone fast path of ``cascade_kernel_pull`` can apply to this
+    question: its own test, in the same order (rival_scope "all", the cost of joining and
+    one pull per treaty rule it out, then ``monotone_applies``). When it cannot, the kernel would run its
+    general path on reset outputs, which is ``cascade_general``: :func:`cascade` calls that
+    kernel directly, so a session whose questions all take the general path (the
+    contemporary world under the default rules) never compiles the fast path (issue 12:
+    about a third of the first cascade's cold compile)."""
+    lv = p.levers
+    if (lv[13] and lv[3] > 0.0) or lv[14] > 0.0 or lv[17] > 0:
+        return False
+    return bool(_k.monotone_applies(p.tindptr, p.tkind, p.tdomains, p.aggressors, p.domain,
+                                    p.pull_weight, p.restraint_weight, p.credibility_scale))
+
+
 def _trim(cache: dict) -> None:
     """Keep the newest _EDGE_PULL_KEYS arrays and as many pending keys (insertion order).
     Safe under concurrent cascades: list() copies the items under the GIL, and a key
@@ -558,29 +573,43 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     round_ptr = np.zeros(n + 2, dtype=np.int64)
     cap_round = np.empty((n + 1, 2), dtype=np.float64)
     with jit_errstate():
-        tpull = _edge_pull(world, p)
-        n_rounds = -2
-        if isinstance(tpull, _SplitPull):
-            # a large World: its large rounds split between the cores (monotone pull path)
-            n_rounds = int(_k.cascade_pull_parallel(
-                p.tindptr, p.tkind, p.tdomains, tpull.pptr, tpull.pindices, tpull.ppull,
-                tpull.parts, _min_rows(n, p.tindices.shape[0]),
-                p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
-                p.reach, p.aggressors, p.targets, p.domain,
-                p.pull_weight, p.restraint_weight, p.credibility_scale,
-                p.max_rounds, p.levers, p.capability,
-                side, rnd, init, order, round_ptr, cap_round,
-            ))
-            tpull = None  # if it did not apply: the serial kernel, pulls unresolved
-        # one kernel for both: an empty tpull runs as cascade_kernel (one compile, issue 12)
-        if n_rounds < 0:
-            n_rounds = int(_k.cascade_kernel_pull(
+        if _monotone_possible(p):
+            tpull = _edge_pull(world, p)
+            n_rounds = -2
+            if isinstance(tpull, _SplitPull):
+                # a large World: its large rounds split between the cores (monotone pull
+                # path)
+                n_rounds = int(_k.cascade_pull_parallel(
+                    p.tindptr, p.tkind, p.tdomains, tpull.pptr, tpull.pindices, tpull.ppull,
+                    tpull.parts, _min_rows(n, p.tindices.shape[0]),
+                    p.threshold, p.default_threshold, p.region_code, p.global_reach,
+                    p.theatre, p.reach, p.aggressors, p.targets, p.domain,
+                    p.pull_weight, p.restraint_weight, p.credibility_scale,
+                    p.max_rounds, p.levers, p.capability,
+                    side, rnd, init, order, round_ptr, cap_round,
+                ))
+                tpull = None  # if it did not apply: the serial kernel, pulls unresolved
+            if n_rounds < 0:
+                # one kernel for both: an empty tpull runs as cascade_kernel (one compile)
+                n_rounds = int(_k.cascade_kernel_pull(
+                    p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
+                    _NO_PULL if tpull is None else tpull,
+                    p.threshold, p.default_threshold, p.region_code, p.global_reach,
+                    p.theatre, p.reach, p.aggressors, p.targets, p.domain,
+                    p.pull_weight, p.restraint_weight, p.defend_initiators,
+                    p.credibility_scale, p.max_rounds, p.levers, p.capability,
+                    side, rnd, init, order, round_ptr, cap_round,
+                ))
+        else:  # what cascade_kernel_pull runs when its fast path does not apply
+            side.fill(0)
+            rnd.fill(-1)
+            init.fill(False)
+            n_rounds = int(_k.cascade_general(
                 p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
-                _NO_PULL if tpull is None else tpull,
-                p.threshold, p.default_threshold, p.region_code, p.global_reach, p.theatre,
-                p.reach, p.aggressors, p.targets, p.domain,
-                p.pull_weight, p.restraint_weight, p.defend_initiators, p.credibility_scale,
-                p.max_rounds, p.levers, p.capability,
+                p.threshold, p.default_threshold, p.region_code, p.global_reach,
+                p.theatre, p.reach, p.aggressors, p.targets, p.domain,
+                p.pull_weight, p.restraint_weight, p.defend_initiators,
+                p.credibility_scale, p.max_rounds, p.levers, p.capability,
                 side, rnd, init, order, round_ptr, cap_round,
             ))
         tp = p.tindptr

@@ -22,10 +22,14 @@ Every kernel of foederis is compiled through :func:`jit` (serial) or :func:`jit_
   inner helper as any other; Python cannot (call the kernel that wraps it).
 - Compile time is part of the contract (issue 12: the first cascade compiles in seconds,
   not tens of seconds): a kernel is called with one set of argument types (the gate
-  freezes every input array, so kernels see read-only arrays only; ``prange`` indices are
+  freezes every input array, so kernels see read-only arrays only, and a kernel that
+  writes an array it passes on passes a read-only view of it, as the sweep lanes do with
+  their pair and theatre; ``prange`` indices are
   passed on as ``int64``, as ``range`` indices are; literal constants are not passed to
   other kernels where they would make a variant of their own), and nothing compiles in
-  the first cascade that it does not run (numba's ``np.sort`` and slice assignment
+  the first cascade that it does not run (``foederis.cascade`` calls ``cascade_general``
+  when the monotone fast path cannot apply, so the contemporary world's first questions
+  never compile that path; numba's ``np.sort`` and slice assignment
   brought seconds of error-message formatting: :func:`foederis._kernels.core.sort_segment`
   is written out).
 

@@ -68,7 +68,9 @@ cascade_kernel(tindptr, tindices, tcredibility, tkind, tdomains, threshold,
 umbrella_kernel(tindptr, tindices, tcredibility, tkind, tdomains, aggressors, targets,
     levers, side, nuclear, pull_weight, credibility_scale, out) -> k
     Nuclear guarantors on side D covering a target, their commitment's condition holding
-    (``out`` int64, length >= the total in-degree of the targets; repeats possible).
+    (``out`` int64, length >= the total in-degree of the targets; repeats possible). With
+    ``out`` too short it returns ``len(out) + 1`` at the first that does not fit (an
+    empty ``out`` asks only whether there is one).
 simulate_threshold_serial / simulate_threshold_parallel(start, stop, seed, <graph>,
     <cascade inputs>, capability, nuclear, margin, umbrella_on, <10 workspace
     arrays>, count_a, count_d, round_sum, war_size, n_rounds, balance, deterred, status)

@@ -111,8 +111,9 @@ def follow(progress: Progress | None = None, until: tuple[str, ...] | None = Non
 
 def background(path: str, *, analyses: bool = True, say: Callable[[str], Any] = print) -> bool:
     """What ``foederis app`` runs at once, in a process of its own: :func:`foederis.warmup`
-    (with the analyses, for the deterrence-map tab), each step said in the terminal and
-    written to the status file ``path``. Returns True when every step compiled."""
+    (with the analyses, for the deterrence-map tab; in two processes on a machine of four
+    cores or more), each step said in the terminal and written to the status file
+    ``path``. Returns True when every step compiled."""
     import foederis
 
     t0 = time.perf_counter()
@@ -122,8 +123,11 @@ def background(path: str, *, analyses: bool = True, say: Callable[[str], Any] = 
         if step:
             say(f"foederis app: compiling the engine, step {done + 1} of {total}: {step}")
 
+    # a helper process compiles the later steps alongside where cores are to spare (on
+    # two cores the server, the kernel and the browser need the second one)
+    jobs = 2 if (os.cpu_count() or 1) >= 4 else 1
     try:
-        times = foederis.warmup(analyses=analyses, progress=report)
+        times = foederis.warmup(analyses=analyses, progress=report, jobs=jobs)
     except Exception as e:  # noqa: BLE001 - the page compiles what it needs itself
         write_status(path, 0, 0, "", "failed")
         say(f"foederis app: compiling in the background failed ({type(e).__name__}: {e}); "

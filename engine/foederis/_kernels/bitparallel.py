@@ -47,7 +47,7 @@ DRAW_FIRST_LANES = 2
 MEMO_LANES = 8
 
 
-@jit
+@jit_inner
 def restraint_levels(restraint_weight):
     """Sorted distinct positive restraint weights (float64[R]), by insertion (one per
     kind: a handful, and no float variant of the int sort to compile)."""
@@ -76,7 +76,7 @@ def any_stride(restraint_weight):
     return 9 + 4 * restraint_levels(restraint_weight).shape[0]
 
 
-@jit
+@jit_inner
 def any_tables(pull_weight, restraint_weight, defend_initiators, defend_cobelligerents):
     """(the R restraint levels, pull class per kind and trigger [kind, 0 = full / 1 =
     toward an initiator / 2 = toward a co-belligerent], restraint level per kind); -1

@@ -606,7 +606,8 @@ def cascade_kernel_pull(
     pull_weight, domain, credibility_scale) for its monotone fast path (the same result
     bit for bit), or an empty ``tpull`` to run exactly as cascade_kernel; the general path
     reads the edge arrays as cascade_kernel does. :func:`foederis.cascade` calls this
-    kernel alone (one compiled kernel, issue 12)."""
+    kernel for a question the fast path can take (one compiled kernel for both fast
+    paths, issue 12) and :func:`cascade_general` for any other."""
     return _cascade(
         tindptr, tindices, tcredibility, tkind, tdomains, tpull,
         threshold, default_threshold, region_code, global_reach, theatre, reach,

@@ -146,7 +146,7 @@ def umbrella_edge(kind, domains, pull_weight):
     return (domains & NUCLEAR) != 0 and pull_weight[kind] > 0.0
 
 
-@jit
+@jit_inner
 def balance_of(cap_a, cap_d):
     """capability(D) / capability(A); inf when A has none and D some, NaN when neither."""
     if cap_a > 0.0:
@@ -446,7 +446,7 @@ def reset_core(order, k, dirty, nd, side, rnd, initiator, acc, offinit, stamp):
         stamp[i] = 0
 
 
-@jit
+@jit_inner
 def umbrella_scan(tindptr, tindices, tcred, tkind, tdomains, targets, side, nuclear,
                   pull_weight, credibility_scale, levers, cok, wkey, bitmask, out):
     """The nuclear umbrella: nuclear-armed guarantors on side D whose pulling commitment to

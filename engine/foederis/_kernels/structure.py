@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numba import jit, jit_parallel, prange
+from .._numba import jit, jit_inner, jit_parallel, prange
 from .random import GOLDEN, MIX2, ONE, mix64
 
 __all__ = [
@@ -29,12 +29,12 @@ __all__ = [
 
 # the random starts: a start's bits depend on (seed, start, state) only, never on threads
 # or on how starts are split (the splitmix64 finaliser of foederis._kernels.random)
-@jit
+@jit_inner
 def _start_key(seed, start):
     return mix64(mix64(np.uint64(seed) + GOLDEN) ^ (np.uint64(start) * GOLDEN + ONE))
 
 
-@jit
+@jit_inner
 def _bit(key, i):
     return np.uint8(mix64(key ^ (np.uint64(i) * MIX2 + GOLDEN)) >> np.uint64(63))
 
@@ -60,7 +60,7 @@ def landscape_energy(w, x):
     return e
 
 
-@jit
+@jit_inner
 def _steepest(delta, eps):
     """The steepest flip: the lowest state whose gain is within ``eps`` of the smallest
     (gains equal up to rounding count as ties, so the choice does not hang on the order
@@ -155,7 +155,7 @@ def landscape_resolve_basins(nxt, minima, out_size):
         out_size[pos] += 1
 
 
-@jit
+@jit_inner
 def _block_fix(delta, bmin, bsize, j, old):
     """Keep ``bmin`` (the minimum of each block of ``bsize`` gains) right after
     ``delta[j]`` changed from ``old``."""
@@ -232,7 +232,7 @@ def _descend(indptr, indices, wdata, x, delta, eps, max_steps):
                 delta[j] -= 4.0 * wdata[p]
             else:
                 delta[j] += 4.0 * wdata[p]
-            _block_fix(delta, bmin, bsize, j, old)
+            _block_fix(delta, bmin, bsize, np.int64(j), old)  # (one variant: m is int64)
         old = delta[m]
         delta[m] = -old
         x[m] = 1 - xm
@@ -241,7 +241,7 @@ def _descend(indptr, indices, wdata, x, delta, eps, max_steps):
     return e, steps, converged
 
 
-@jit
+@jit_inner
 def _local_one(indptr, indices, wdata, seed, start, eps, max_steps, out_x, out_e, out_steps,
                out_conv):
     n = out_x.shape[1]

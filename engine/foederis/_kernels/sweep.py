@@ -45,7 +45,10 @@ The arguments come in tuples (numba takes tuples of arrays), in this order:
 - ``outcome`` (capability, nuclear, margin, umbrella_on)
 - ``ensemble`` (mode, samples, seed, any_restraint)
 - ``ws`` (theatre, pair, side, round, init, order, round_ptr, acc, offinit, stamp,
-  touched, dirty, nxt, bits, count): one row per lane each
+  touched, dirty, nxt, bits, count, then read-only views of theatre and pair): one row
+  per lane each. A lane writes its theatre and pair and passes the read-only views on,
+  so the kernels it calls run with the argument types of every other caller's
+  (read-only arrays from the gate) instead of compiling a second variant (issue 12)
 - ``entrapment`` (acc_on, ent_w, ent_n, credit)
 - ``out`` (balance, deterred, umbrella, war_size, n_rounds, cap_a, cap_d, n_deterred,
   war_sum): one entry per pair
@@ -121,13 +124,17 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     capability, nuclear, margin, umbrella_on = outcome
     mode, samples, _, any_restraint = ensemble
     (ws_theatre, ws_pair, ws_side, ws_round, ws_init, ws_order, ws_round_ptr, ws_acc,
-     ws_offinit, ws_stamp, ws_touched, ws_dirty, ws_nxt, ws_bits, ws_count) = ws
+     ws_offinit, ws_stamp, ws_touched, ws_dirty, ws_nxt, ws_bits, ws_count,
+     ws_theatre_ro, ws_pair_ro) = ws
     acc_on, ent_w, ent_n, credit = entrapment
     (balance, deterred, umbrella, war_size, n_rounds, cap_a, cap_d,
      n_deterred, war_sum) = out
-    theatre = ws_theatre[l]
-    agg1 = ws_pair[l, 0:1]
-    tgt1 = ws_pair[l, 1:2]
+    wtheatre = ws_theatre[l]  # written here; the kernels below read the read-only views
+    wagg1 = ws_pair[l, 0:1]
+    wtgt1 = ws_pair[l, 1:2]
+    theatre = ws_theatre_ro[l]
+    agg1 = ws_pair_ro[l, 0:1]
+    tgt1 = ws_pair_ro[l, 1:2]
     side = ws_side[l]
     rnd = ws_round[l]
     init = ws_init[l]
@@ -177,15 +184,15 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
     while p < hi:
         a = pair_agg[p]
         t = pair_tgt[p]
-        agg1[0] = a
-        tgt1[0] = t
+        wagg1[0] = a
+        wtgt1[0] = t
         ra = region_code[a]
         rt = region_code[t]
         if reach:
             if ra >= 0:
-                theatre[ra] = True
+                wtheatre[ra] = True
             if rt >= 0:
-                theatre[rt] = True
+                wtheatre[rt] = True
         nb = 0
         if levers[4] or cok.shape[0] > 0:
             nb = question_state(tindptr, tindices, tcred, tkind, levers, agg1, tgt1, cok,
@@ -266,9 +273,9 @@ def _sweep_lane(l, nlanes, lo, hi, skey, pairs, forward, edges, places, rules, o
         war_sum[p] = wsum
         if reach:
             if ra >= 0:
-                theatre[ra] = False
+                wtheatre[ra] = False
             if rt >= 0:
-                theatre[rt] = False
+                wtheatre[rt] = False
         p += nlanes
 
 

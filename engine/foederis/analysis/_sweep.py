@@ -161,6 +161,7 @@ def sweep(
         z((nl, stride * n if mcode == _sk.MODE_ANY else 1), np.uint64),  # bits ("any")
         z((nl, 3, n if mcode == _sk.MODE_ANY else 1), np.int64),  # counts ("any", unused)
     )
+    ws += (frozen_view(ws[0]), frozen_view(ws[1]))  # what the lanes pass on: read-only
     ent_w = z((nl, 2 * n if accumulate else 1), np.float64)
     ent_n = z((nl, 2 * n if accumulate else 1), np.int64)
     credit = z((nl, nnz if accumulate else 1), np.float64)
