@@ -235,6 +235,7 @@ def pull_path_questions(draw):
     )
     rules = dataclasses.replace(draw(rules_st()), defend_cobelligerents=1.0,
                                 min_side_share=0.0, rival_scope="initiators",
+                                one_pull_per_treaty=False,
                                 max_rounds=draw(st.sampled_from([None, None, None, 3])),
                                 threshold=draw(st.sampled_from([0.125, 0.25, 0.5, 1.0])))
     return arrays, [(a, t) for a in agg for t in tgt], agg, tgt, rules, "conventional"
@@ -263,7 +264,11 @@ def test_parallel_rounds_match_naive(q, split):
             res = cascade(w, attacks, rules, domain=domain)
             assert_matches(res, ref)
             assert res.order.tolist() == order
-    if not (rules.conditions and np.any(w.condition)):
+    from foederis._gate import prepare
+
+    p = prepare(w, np.asarray(agg, np.int64), np.asarray(tgt, np.int64), rules,
+                1 << DOMAINS.index(domain))
+    if not (rules.conditions and np.any(w.condition)) and fc._monotone_possible(p):
         assert any(isinstance(v, fc._SplitPull) for v in w.__dict__["_edge_pull"].values())
 
 
