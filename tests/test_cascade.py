@@ -181,7 +181,7 @@ def test_repeated_cascades_use_the_resolved_pulls_and_agree(q):
     # World builds the per-edge pull array; the third runs on it (cascade_kernel_pull).
     # A question the fast path cannot take runs cascade_general and builds nothing.
     from foederis import kernels
-    from foederis._cascade import _monotone_possible
+    from foederis._cascade_pulls import monotone_possible as _monotone_possible
 
     arrays, pairs, agg, tgt, rules, domain = q
     w = build(arrays)
@@ -247,7 +247,7 @@ def test_parallel_rounds_match_naive(q, split):
     # foederis.cascade with the parallel rounds forced on a small World: the split layout
     # from the second cascade, every round from 2 on split between ``parts`` (states
     # dealt one by one, in pairs, or in the blocks of 64 that foederis uses)
-    import foederis._cascade as fc
+    import foederis._cascade_pulls as fc
 
     arrays, pairs, agg, tgt, rules, domain = q
     parts, shift = split
@@ -258,8 +258,8 @@ def test_parallel_rounds_match_naive(q, split):
     order = sorted(joined, key=lambda i: (ref["round"][i], i))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(fc, "PARALLEL_ROUND_EDGES", 0)
-        mp.setattr(fc, "_OWNER_SHIFT", shift)
-        mp.setattr(fc, "_parallel_parts", lambda: parts)
+        mp.setattr(fc, "OWNER_SHIFT", shift)
+        mp.setattr(fc, "parallel_parts", lambda: parts)
         for _ in range(3):
             res = cascade(w, attacks, rules, domain=domain)
             assert_matches(res, ref)
@@ -268,8 +268,8 @@ def test_parallel_rounds_match_naive(q, split):
 
     p = prepare(w, np.asarray(agg, np.int64), np.asarray(tgt, np.int64), rules,
                 1 << DOMAINS.index(domain))
-    if not (rules.conditions and np.any(w.condition)) and fc._monotone_possible(p):
-        assert any(isinstance(v, fc._SplitPull) for v in w.__dict__["_edge_pull"].values())
+    if not (rules.conditions and np.any(w.condition)) and fc.monotone_possible(p):
+        assert any(isinstance(v, fc.SplitPull) for v in w.__dict__["_edge_pull"].values())
 
 
 def test_large_rounds_are_listed_in_index_order():

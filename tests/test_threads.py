@@ -53,9 +53,9 @@ for par in (False, True):
     put(te.exposure, np.array([te.iterations]))
 # the cascade's parallel rounds forced (every World split, every round from 2 on in
 # parallel, states dealt one by one): with 1 thread the serial kernel runs instead
-import foederis._cascade as fc
+import foederis._cascade_pulls as fc
 fc.PARALLEL_ROUND_EDGES = 0
-fc._OWNER_SHIFT = 0
+fc.OWNER_SHIFT = 0
 n = 3000
 g, p = rng.integers(1, n, 9000), rng.integers(1, n, 9000)
 g = np.concatenate((np.arange(2, n), g))

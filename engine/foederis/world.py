@@ -23,7 +23,8 @@ import scipy.sparse as sp
 from ._constants import KIND_NAMES
 from ._validate import readonly, shown
 from ._world_build import frame_arrays, world_parts
-from ._world_storage import COMPACT_FIELDS, CodeIndex, compact, edge_positions, transpose
+from ._world_csrt import CSRT
+from ._world_storage import COMPACT_FIELDS, CodeIndex, compact, transpose
 from ._world_context import CONTIGUITY_FIELDS, EXTRA_STATE_COLUMNS, build_contiguity
 from ._world_columns import (
     EDGE_FIELDS,
@@ -43,47 +44,6 @@ from .errors import UnknownStateError, UnknownTreatyError, WorldError
 
 __all__ = ["World", "CSRT", "ConditionTable", "read_world", "domains_to_bits", "bits_to_domains"]
 # EDIT_OPS, EDIT_SYNTAX_HELP, describe_edit and parse_edit are importable from here too
-
-
-class CSRT:
-    """The transposed commitment CSR: row ``j`` lists the guarantors ``i`` of edges ``i -> j``.
-
-    ``indptr`` int64, ``indices`` int32, ``credibility`` float64, ``kind`` and ``domains``
-    uint8, in protege order (what the kernels read). ``edge[e]``, the position of that edge
-    in the forward (guarantor-major) arrays (int32, int64 beyond 2**31 commitments), is
-    built on first use and kept: only conditions, re-weighting and a cascade result's
-    per-commitment credibility read it, so a world that needs none of them never holds it
-    (4 bytes per commitment). See :mod:`foederis._world_storage` for what a World stores.
-    """
-
-    __slots__ = ("indptr", "indices", "credibility", "kind", "domains", "_forward", "_edge")
-    _fields = ("indptr", "indices", "credibility", "kind", "domains", "edge")
-
-    def __init__(self, indptr: np.ndarray, indices: np.ndarray, credibility: np.ndarray,
-                 kind: np.ndarray, domains: np.ndarray, forward: np.ndarray,
-                 edge: np.ndarray | None = None) -> None:
-        self.indptr, self.indices, self.credibility = indptr, indices, credibility
-        self.kind, self.domains = kind, domains
-        self._forward = forward  # the forward ``indices`` (shared, not a copy)
-        self._edge = edge
-
-    @property
-    def edge(self) -> np.ndarray:
-        """Per transposed entry, its position in the forward arrays (built on first use)."""
-        if self._edge is None:
-            self._edge = readonly(edge_positions(self._forward))
-        return self._edge
-
-    def _replace(self, **changes: np.ndarray) -> "CSRT":
-        """A CSRT with some of its arrays replaced (``edge`` shared when built)."""
-        got = {f: changes.pop(f, getattr(self, f)) for f in self._fields[:5]}
-        if changes:
-            raise TypeError(f"CSRT has no field(s) {sorted(changes)} to replace")
-        return CSRT(**got, forward=self._forward, edge=self._edge)
-
-    def __repr__(self) -> str:
-        return (f"CSRT({self.indptr.size - 1} rows, {self.indices.size} entries, edge "
-                f"{'built' if self._edge is not None else 'not built'})")
 
 
 class World(WorldQueries, WorldTables, WorldEdits):

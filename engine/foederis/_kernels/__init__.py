@@ -31,7 +31,7 @@ Determinism. Summation orders are fixed by the data, never by scheduling:
 
 - the cascade processes each round's joiners sorted by state index, so every accumulator
   receives its contributions in (round, protege index, in-edge order) order;
-  the parallel rounds of the deterministic cascade (:func:`.cascade.cascade_pull_parallel`)
+  the parallel rounds of the deterministic cascade (:func:`.cascade_parallel.cascade_pull_parallel`)
   split a round by target, each accumulator owned by one thread and fed in that same
   order, so they agree with one thread bit for bit;
 - capability per round is summed over each round's joiners in index order, then
@@ -51,12 +51,11 @@ from .cascade import (
     cascade_general,
     cascade_kernel,
     cascade_kernel_pull,
-    cascade_pull_parallel,
     edge_pull_kernel,
-    edge_pull_split_kernel,
     monotone_applies,
     umbrella_kernel,
 )
+from .cascade_parallel import cascade_pull_parallel, edge_pull_split_kernel
 from .core import no_levers
 from .csr import csr_problem
 from .ensembles import merge_counts, simulate_threshold_parallel, simulate_threshold_serial
