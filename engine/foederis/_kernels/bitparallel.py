@@ -294,20 +294,21 @@ def any_word(
                     need |= newa | newd
                 if need == ZERO:
                     continue
-                # a protege new in few lanes draws first and reads the guarantor's lanes
-                # only if the edge is honoured in one: in a small war nearly every draw
-                # fails, and the guarantor's workspace row is a cache miss on a large
-                # world while the edge arrays are read in order. A protege new in many
-                # lanes (a large war) first drops the lanes where the guarantor is at
-                # war already, which saves hashes. Both exact: lanes are drawn
-                # independently, so masking before or after the draw gives the same bits.
+                # a memoised draw, and a protege new in few lanes, draw first and read the
+                # guarantor's lanes only if the edge is honoured in one: most draws fail,
+                # and the guarantor's row is a cache miss on a large world while the edge
+                # arrays are read in order. A protege new in many lanes drops the lanes
+                # where the guarantor is at war before it draws afresh (fewer hashes).
+                # Exact: lanes are drawn independently, so masking before or after the
+                # draw gives the same bits.
                 i = tindices[q]
                 bi = F * i
-                if not draw_first:
+                cached = known and memo_known(eknown, q)
+                if not (draw_first or cached):
                     need &= valid & ~(bits[bi] | bits[bi + 1])
                     if need == ZERO:
                         continue
-                if known and memo_known(eknown, q):
+                if cached:
                     h = ecache[q] & need
                 elif not wide:
                     h = bernoulli_bits(edge_key(wkey, edge_id(i, j, kd, n)),

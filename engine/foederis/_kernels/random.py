@@ -91,8 +91,14 @@ def bernoulli_bits(ekey, p, mask):
     is bit ``b`` of ``mix64(ekey + (k+1)*GOLDEN)``, and honours iff
     ``U_b < ceil(p * 2**53)``. The comparison is bit-sliced: all samples of ``mask`` are
     decided together, most significant bit first, stopping as soon as none is undecided
-    (about log2(popcount(mask)) + 2 hashes). Each sample's answer depends only on its own
-    bit position, so it is the same whatever other bits ``mask`` holds.
+    (about log2(popcount(mask)) + 2 hashes, at least 4). Each sample's answer depends only
+    on its own bit position, so it is the same whatever other bits ``mask`` holds.
+
+    The first four bits are compared with no branch: four independent hashes overlap in
+    the pipeline, where stopping at the first that decides every sample mispredicts about
+    once a draw (the stop is random). Most draws are decided by then (p < 1/16 needs four
+    0 bits), so the loop after them rarely runs: 5% off a small war's sample and 10% off
+    a large war's (issue 12, CPU time, paired runs). The same bits as the plain loop.
     """
     if mask == ZERO or not (p > 0.0):
         return ZERO
@@ -101,7 +107,16 @@ def bernoulli_bits(ekey, p, mask):
     cbits = np.uint64(np.ceil(p * _TWO53))
     out = ZERO
     m = mask
-    for k in range(53):
+    for k in range(4):  # the loop's first four steps, as masks (``live``: its break)
+        shift = np.uint64(52 - k)
+        r = mix64(ekey + np.uint64(k + 1) * GOLDEN)
+        one = ZERO - ((cbits >> shift) & ONE)  # all ones where p's bit is 1
+        live = ZERO - np.uint64((cbits & ((ONE << (shift + ONE)) - ONE)) != ZERO)
+        out |= m & ~r & one & live
+        m &= ((r & one) | (~r & ~one)) & live
+    if m == ZERO:
+        return out
+    for k in range(4, 53):
         if m == ZERO:
             break
         shift = np.uint64(52 - k)
