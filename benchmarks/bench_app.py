@@ -353,11 +353,11 @@ def write_readme(rows: list[list[Any]]) -> None:
                              flags=re.DOTALL))
 
 
-if __name__ == "__main__":  # one start, printed: python benchmarks/bench_app.py [cold] [TREE]
+if __name__ == "__main__":  # one start: python benchmarks/bench_app.py [cold] [full] [TREE]
     import json
 
-    cold = "cold" in sys.argv[1:]
-    tree = next((a for a in sys.argv[1:] if a != "cold"), "")
+    cold, full = "cold" in sys.argv[1:], "full" in sys.argv[1:]
+    tree = next((a for a in sys.argv[1:] if a not in ("cold", "full")), "")
     with tempfile.TemporaryDirectory() as d, environ(**({"NUMBA_CACHE_DIR": d} if cold else {})):
-        print(json.dumps(try_measure("bench_app:case_app", wait_compiled=cold, tree=tree),
+        print(json.dumps(try_measure("bench_app:case_app", wait_compiled=full, tree=tree),
                          indent=1))
