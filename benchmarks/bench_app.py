@@ -307,7 +307,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
 
 
 def _median_run(rs: list[dict[str, Any]]) -> dict[str, Any] | None:
-    ok = [f for f in rs if "error" not in f and f.get("verdict_s") is not None]
+    ok = [f for f in rs if not f.get("error") and f.get("verdict_s") is not None]
     if not ok:
         return None
     ok.sort(key=lambda f: f["verdict_s"])
@@ -319,7 +319,7 @@ def table_rows(runs: dict[str, list[dict[str, Any]]]) -> list[list[Any]]:
     for cache, rs in runs.items():
         f = _median_run(rs)
         if f is None:
-            err = next((r["error"] for r in rs if "error" in r), "no verdict")
+            err = next((str(r["error"]) for r in rs if r.get("error")), "no verdict")
             rows.append([cache, "failed", None, "", err, None])
             continue
         spread = [r["verdict_s"] for r in rs if r.get("verdict_s") is not None]
@@ -347,7 +347,7 @@ def write_readme(rows: list[list[Any]]) -> None:
     lines = ["| cache | milestone | seconds from the command | goal |", "|---|---|---:|---|"]
     for cache, label, v, goal, word, _ in rows:
         lines.append(f"| {cache} | {label} | {'–' if v is None else f'{v:.1f}'} | "
-                     + (f"{goal}: {word}" if goal else word) + " |")
+                     + (f"{goal}: {word}" if goal else (word or "")) + " |")
     table = "\n".join(lines) + "\n"
     README.write_text(re.sub(pattern, lambda m: m.group(1) + table + m.group(2), text,
                              flags=re.DOTALL))

@@ -10,7 +10,8 @@ Under ``foederis app`` the compiling starts before any page is open: the command
 (:func:`write_status`; its path in :data:`STATUS_ENV`). A kernel that starts meanwhile
 does not compile the same kernels a second time on the same cores: :func:`follow` waits
 for the background, passing its progress on to the page, and only then loads the
-compiled kernels from numba's cache.
+compiled kernels from numba's cache; meanwhile, on the core the background leaves, it
+compiles what its first page needs beyond them (:func:`first_page`).
 """
 
 from __future__ import annotations
