@@ -43,9 +43,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import ROOT, environ, try_measure
+from run import ROOT, environ, goal_verdict, try_measure, write_readme_block
 
-README = ROOT / "README.md"
 GOAL_S = 20.0  # issue 12: first verdict after a fresh install (cold cache)
 ADDRESS = "the explorer is at"
 COMPILED = ("the engine is compiled", "compiling in the background failed")
@@ -115,12 +114,6 @@ def terminal_summary(lines: list[tuple[float, str]], limit: int = 40) -> list[st
     out = [f"{t:.1f} s: {s.strip()}" for t, s in lines if any(k in s for k in keep)]
     out = [re.sub(r"token=[\w-]+", "token=...", s) for s in out]
     return out[:limit]
-
-
-def verdict_word(value: float | None, goal: float) -> str:
-    if value is None:
-        return "not measured"
-    return "met" if value <= goal else f"missed ({value / goal:.1f}x the goal)"
 
 
 # --------------------------------------------------------------------------------------
@@ -328,7 +321,7 @@ def table_rows(runs: dict[str, list[dict[str, Any]]]) -> list[list[Any]]:
             if k == "compiled" and v is None:
                 continue
             goal = f"<= {GOAL_S:g} s" if (k == "verdict" and cache == "cold") else ""
-            word = verdict_word(v, GOAL_S) if goal else ""
+            word = goal_verdict(v, GOAL_S) if goal else ""
             if k == "verdict" and len(spread) > 1:
                 word = (word + "; " if word else "") + "starts: " + ", ".join(
                     f"{x:.1f}" for x in sorted(spread)) + " s"
@@ -339,18 +332,11 @@ def table_rows(runs: dict[str, list[dict[str, Any]]]) -> list[list[Any]]:
 
 def write_readme(rows: list[list[Any]]) -> None:
     """Replace the README's app start-up table (between the bench_app markers)."""
-    text = README.read_text()
-    pattern = r"(<!-- bench_app begin -->\n).*?(<!-- bench_app end -->)"
-    if not re.search(pattern, text, flags=re.DOTALL):
-        print("  README has no bench_app markers: not updated", file=sys.stderr)
-        return
     lines = ["| cache | milestone | seconds from the command | goal |", "|---|---|---:|---|"]
     for cache, label, v, goal, word, _ in rows:
         lines.append(f"| {cache} | {label} | {'–' if v is None else f'{v:.1f}'} | "
                      + (f"{goal}: {word}" if goal else (word or "")) + " |")
-    table = "\n".join(lines) + "\n"
-    README.write_text(re.sub(pattern, lambda m: m.group(1) + table + m.group(2), text,
-                             flags=re.DOTALL))
+    write_readme_block("bench_app", "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":  # one start: python benchmarks/bench_app.py [cold] [full] [TREE]
