@@ -153,8 +153,8 @@ def _stop(proc: subprocess.Popen) -> None:
         pass
 
 
-def _browser() -> tuple[Any, Any] | str:
-    """(playwright, context), or why there is none."""
+def _browser() -> tuple[Any, Any, str] | str:
+    """(playwright, context, its profile folder), or why there is none."""
     sys.path.insert(0, str(ROOT / "tests"))
     from browsing import CHROMIUM, CHROMIUM_ARGS  # the browser tests' own settings
 
@@ -165,17 +165,19 @@ def _browser() -> tuple[Any, Any] | str:
     except ImportError:
         return "playwright is not installed"
     pw = sync_playwright().start()
+    profile = tempfile.mkdtemp(prefix="foederis-bench-chromium-")
     try:
         ctx = pw.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="foederis-bench-chromium-"), executable_path=CHROMIUM,
+            profile, executable_path=CHROMIUM,
             headless=True, args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
     except Exception as e:  # noqa: BLE001
         pw.stop()
+        shutil.rmtree(profile, ignore_errors=True)
         return f"Chromium could not be started by Playwright: {e}"
     ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
         ("http://127.0.0.1", "ws://127.0.0.1")) else r.abort())
     ctx.add_init_script(PAGE_WATCH)
-    return pw, ctx
+    return pw, ctx, profile
 
 
 def case_app(wait_compiled: bool = False, timeout: float = 300.0, tree: str = "") -> dict[str, Any]:
@@ -187,7 +189,7 @@ def case_app(wait_compiled: bool = False, timeout: float = 300.0, tree: str = ""
     got = _browser()
     if isinstance(got, str):
         return {"skipped": got}
-    pw, ctx = got
+    pw, ctx, profile = got
     folder = tempfile.mkdtemp(prefix="foederis-bench-app-")
     lines: list[tuple[float, str]] = []
     out: dict[str, Any] = {"load_start": os.getloadavg()[0]}
@@ -230,6 +232,7 @@ def case_app(wait_compiled: bool = False, timeout: float = 300.0, tree: str = ""
         ctx.close()
         pw.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
     out["address_s"] = first_line(lines, ADDRESS)
     out["compiled_s"] = first_line(lines, COMPILED)
     out["terminal"] = terminal_summary(lines)
