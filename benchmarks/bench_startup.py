@@ -17,17 +17,15 @@ A full run writes the figures into RESULTS.md and into the README's start-up tab
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from typing import Any
 
-from run import ROOT, child_env, environ, try_measure
+from run import child_env, environ, goal_verdict, try_measure, write_readme_block
 
 ATTACK = "RUS:EST"
-README = ROOT / "README.md"
 HEAVY = ("numpy", "pandas", "scipy", "numba")
 GOALS = {"warm": 1.5, "cold_cascade": 10.0, "cold_warmup": 20.0, "worlds": 0.5}
 
@@ -141,12 +139,6 @@ def _ok(f: Any) -> bool:
     return isinstance(f, dict) and "error" not in f
 
 
-def _verdict(value: float | None, goal: float) -> str:
-    if value is None:
-        return "not measured"
-    return "met" if value <= goal else f"missed ({value / goal:.1f}x the goal)"
-
-
 def _rows(fig: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = []
     warm = [f for f in fig.get("warm", []) if _ok(f)]
@@ -154,7 +146,7 @@ def _rows(fig: dict[str, Any]) -> list[list[Any]]:
         b = min(warm, key=lambda f: f["total_s"])
         rows.append(["warm start: import foederis, load_world(), first cascade",
                      b["total_s"], None, f"<= {GOALS['warm']} s",
-                     _verdict(b["total_s"], GOALS["warm"]),
+                     goal_verdict(b["total_s"], GOALS["warm"]),
                      f"import {b['import_s']:.3f} s, load {b['load_s']:.3f} s, cascade "
                      f"{b['cascade_s']:.3f} s; whole process {b['process_s']:.2f} s; "
                      f"load {b['load']:.1f}"])
@@ -162,7 +154,7 @@ def _rows(fig: dict[str, Any]) -> list[list[Any]]:
     if _ok(c):
         rows.append(["cold compile: first cascade on the contemporary world",
                      c["cascade_s"], c["cascade_cpu_s"], f"<= {GOALS['cold_cascade']} s",
-                     _verdict(c["cascade_s"], GOALS["cold_cascade"]),
+                     goal_verdict(c["cascade_s"], GOALS["cold_cascade"]),
                      f"import {c['import_s']:.2f} s, load {c['load_s']:.2f} s; "
                      f"load {c['load']:.1f}"])
     w = fig.get("cold_warmup")
@@ -171,19 +163,21 @@ def _rows(fig: dict[str, Any]) -> list[list[Any]]:
         ww = fig.get("warm_warmup")
         again = f"; warm cache {ww['warmup_s']:.2f} s" if _ok(ww) else ""
         rows.append(["cold compile: foederis.warmup()", w["warmup_s"], w["warmup_cpu_s"],
-                     f"<= {GOALS['cold_warmup']} s", _verdict(w["warmup_s"], GOALS["cold_warmup"]),
+                     f"<= {GOALS['cold_warmup']} s",
+                     goal_verdict(w["warmup_s"], GOALS["cold_warmup"]),
                      f"steps (s): {steps}{again}; load {w['load']:.1f}"])
     j = fig.get("cold_jobs")
     if _ok(j):
         rows.append(["cold compile: foederis.warmup(jobs=2)", j["warmup_s"], j["warmup_cpu_s"],
-                     f"<= {GOALS['cold_warmup']} s", _verdict(j["warmup_s"], GOALS["cold_warmup"]),
+                     f"<= {GOALS['cold_warmup']} s",
+                     goal_verdict(j["warmup_s"], GOALS["cold_warmup"]),
                      "a helper process compiles part of the steps (its CPU is not counted "
                      f"here); load {j['load']:.1f}"])
     for key, label in (("worlds", "`foederis worlds`"), ("help", "`foederis --help`")):
         f = fig[key]
         rows.append([label, f["seconds"], None,
                      f"< {GOALS['worlds']} s" if key == "worlds" else "imports nothing heavy",
-                     _verdict(f["seconds"], GOALS["worlds"]) if key == "worlds"
+                     goal_verdict(f["seconds"], GOALS["worlds"]) if key == "worlds"
                      else ("met" if f["heavy"] == "[]" else "missed"),
                      f"imports {f['heavy']}"])
     return rows
@@ -191,15 +185,8 @@ def _rows(fig: dict[str, Any]) -> list[list[Any]]:
 
 def write_readme(rows: list[list[Any]]) -> None:
     """Replace the README's start-up table (between the bench_startup markers)."""
-    text = README.read_text()
-    pattern = r"(<!-- bench_startup begin -->\n).*?(<!-- bench_startup end -->)"
-    if not re.search(pattern, text, flags=re.DOTALL):
-        print("  README has no bench_startup markers: not updated", file=sys.stderr)
-        return
     lines = ["| measured | figure | goal |", "|---|---|---|"]
     for label, wall, cpu, goal, verdict, _ in rows:
         fig = f"{wall:.2f} s" + (f" ({cpu:.1f} s CPU)" if cpu is not None else "")
         lines.append(f"| {label} | {fig} | {goal}: {verdict} |")
-    table = "\n".join(lines) + "\n"
-    README.write_text(re.sub(pattern, lambda m: m.group(1) + table + m.group(2), text,
-                             flags=re.DOTALL))
+    write_readme_block("bench_startup", "\n".join(lines) + "\n")

@@ -142,7 +142,7 @@ def case_browser(changes: int = 12, picture_cache: bool = True) -> dict[str, Any
     import subprocess
     import tempfile
 
-    from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, server_env
+    from browsing import CHROMIUM, CHROMIUM_ARGS, free_port, server_env
     from playwright.sync_api import sync_playwright
     from test_browser import (PAGE_CLOCKS, page_latency_ms, set_slider, verdict,
                               wait_verdict_change)

@@ -177,6 +177,27 @@ def child_env() -> dict[str, str]:
     return _child_env()
 
 
+def goal_verdict(value: float | None, goal: float) -> str:
+    """The verdict cell of a figure against its goal (at most ``goal``): "met",
+    "missed (2.8x the goal)", or "not measured"."""
+    if value is None:
+        return "not measured"
+    return "met" if value <= goal else f"missed ({value / goal:.1f}x the goal)"
+
+
+def write_readme_block(name: str, table: str) -> None:
+    """Replace the README's text between ``<!-- NAME begin -->`` and ``<!-- NAME end -->``
+    (a module's table, e.g. bench_startup's) by ``table``; say so if the markers are gone."""
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    pattern = rf"(<!-- {name} begin -->\n).*?(<!-- {name} end -->)"
+    if not re.search(pattern, text, flags=re.DOTALL):
+        print(f"  README has no {name} markers: not updated", file=sys.stderr)
+        return
+    readme.write_text(re.sub(pattern, lambda m: m.group(1) + table + m.group(2), text,
+                             flags=re.DOTALL))
+
+
 def _kwargs_text(kwargs: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 

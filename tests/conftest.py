@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -52,28 +51,7 @@ def _drop_stale_kernel_cache() -> None:
 if not os.environ.get("NUMBA_CACHE_DIR"):
     _drop_stale_kernel_cache()
 
-CHROMIUM = os.environ.get("FOEDERIS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def server_env(**extra: str) -> dict[str, str]:
-    """Environment for servers and kernels a test starts: no MPLBACKEND (kernels would
-    inherit it and plt.show() would draw nothing), the source tree on PYTHONPATH."""
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    old = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(SRC + old))
-    env.update(extra)
-    return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
+from browsing import CHROMIUM, CHROMIUM_ARGS, free_port, server_env  # noqa: E402,F401
 
 def wait_for_app(port: int, proc: subprocess.Popen, log: Path, timeout: float) -> str:
     """Wait until ``foederis app`` has printed its address (it does once its server answers

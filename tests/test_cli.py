@@ -204,3 +204,21 @@ def test_app_refuses_a_missing_dir(tmp_path, capsys):
     pytest.importorskip("voila", reason="voila is not installed")
     assert main(["app", "--port", "0", "--dir", str(tmp_path / "nope")]) == 2
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_app_refuses_an_unknown_world_and_stops_what_it_started(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("voila", reason="voila is not installed")
+    from foederis_widgets import _cli
+
+    started = []
+    real = _cli.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(_cli.subprocess, "Popen", popen)
+    # the world is checked once the compile and the server are under way: both stop
+    assert main(["app", "--port", "0", "--world", "atop:1066", "--dir", str(tmp_path)]) == 2
+    assert "out of range" in capsys.readouterr().err
+    assert len(started) == 2 and all(p.poll() is not None for p in started)

@@ -3,17 +3,20 @@
 The engine's command line (``foederis.cli``) imports this module lazily and calls
 :func:`register` with its subparsers, so ``import foederis`` never needs Jupyter.
 
-What it does, in order: starts compiling the engine in a process of its own
+What it does, in order: checks its arguments (without importing Jupyter, which takes
+seconds), starts compiling the engine in a process of its own
 (:func:`foederis_widgets._warmup.background`, which says each step in the terminal), starts
 the server (:mod:`foederis_widgets._server`: Voila with a random token, a Host/Origin
-allow-list of 127.0.0.1 and localhost, no tracebacks to the page), waits until it answers
-on :data:`~foederis_widgets._server.READY_PATH`, and prints the address with its token.
+allow-list of 127.0.0.1 and localhost, no tracebacks to the page), checks the world (an
+unknown one stops both), waits until the server answers on
+:data:`~foederis_widgets._server.READY_PATH`, and prints the address with its token.
 ``--no-token`` turns the token off, with a warning; the Host check stays.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import secrets
 import shutil
@@ -129,16 +132,13 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> bo
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    try:
-        import voila  # noqa: F401
-        import ipywidgets  # noqa: F401
-    except ImportError as e:
-        print(f"foederis app needs the Jupyter extra ({e.name} is missing): "
+    # installed? (found, not imported: importing them takes seconds, and the server and
+    # the kernel import them in their own processes)
+    missing = [m for m in ("voila", "ipywidgets") if importlib.util.find_spec(m) is None]
+    if missing:
+        print(f"foederis app needs the Jupyter extra ({missing[0]} is missing): "
               "pip install 'foederis[jupyter]'", file=sys.stderr)
         return 2
-    from foederis import load_world
-
-    load_world(args.world)  # fail here, clearly, on an unknown world
     port = free_port() if args.port == 0 else args.port
     if not 1 <= port <= 65535:
         print(f"foederis app: --port must be in 1..65535 (or 0 for any free port), got {port}",
@@ -172,6 +172,11 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
     old = signal.signal(signal.SIGTERM, on_term)
     try:
+        # checked once the compile and the server are under way (loading the world takes
+        # a second): an unknown world stops both, with the error
+        from foederis import load_world
+
+        load_world(args.world)
         if not wait_until_up(url, server, timeout=args.timeout):
             code = server.poll()
             print("foederis app: the Voila server did not start"

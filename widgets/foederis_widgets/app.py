@@ -153,6 +153,11 @@ class Starting:
     ----------
     build : callable() -> App
         Builds the App (called in the thread, after the first page's kernels compiled).
+    prepare : callable(), optional
+        Run in a thread of its own while the first page's kernels compile (or the
+        background compiles them): the rest of what the first page needs, such as
+        :func:`~foederis_widgets._warmup.first_page`. A failure is only logged (``build``
+        then does that work itself).
     start : bool, default True
         Start the thread now (False: call :meth:`start`).
 
@@ -166,8 +171,10 @@ class Starting:
         Why the App could not be built ('' while none).
     """
 
-    def __init__(self, build: Callable[[], App], *, start: bool = True) -> None:
+    def __init__(self, build: Callable[[], App], *, prepare: Callable[[], Any] | None = None,
+                 start: bool = True) -> None:
         self._build = build
+        self._prepare = prepare
         self.app: App | None = None
         self.error = ""
         self.t0 = time.perf_counter()
@@ -213,9 +220,18 @@ class Starting:
 
         from . import _warmup
 
+        side = None
+        if self._prepare is not None:
+            side = threading.Thread(target=self._prepare_quietly, name="foederis-app-prepare",
+                                    daemon=True)
+            side.start()
         try:
-            _warmup.follow(self.show_progress, until=_warmup.FIRST_PAGE)
-            foederis.warmup(ensembles=False, threat=False, progress=self.show_progress)
+            # the background compiled the first page's kernels into the cache (the App's
+            # first cascade loads them), else this process compiles them
+            if not _warmup.follow(self.show_progress, until=_warmup.FIRST_PAGE):
+                foederis.warmup(ensembles=False, threat=False, progress=self.show_progress)
+            if side is not None:
+                side.join()
             self._say("Preparing the app: loading the world and drawing the first page…")
             self.app = self._build()
             self.widget.children = [self.note, self.app.widget]
@@ -228,6 +244,12 @@ class Starting:
                           "terminal has the details.")
             self._say(self.error)
             self.text.add_class("fx-app-failed")
+
+    def _prepare_quietly(self) -> None:
+        try:
+            self._prepare()
+        except Exception:  # noqa: BLE001 - the build does this work again and reports it
+            print(traceback.format_exc(), file=sys.__stderr__, flush=True)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -250,4 +272,7 @@ def main_from_env() -> Starting:
     world = os.environ.get("FOEDERIS_APP_WORLD", "contemporary") or "contemporary"
     folder = os.environ.get("FOEDERIS_APP_DIR") or os.getcwd()
     cache = os.environ.get("FOEDERIS_APP_PICTURE_CACHE", "1") != "0"  # 0: benchmarks
-    return Starting(lambda: App(world, scenario_dir=folder, picture_cache=cache, warmup=False))
+    from ._warmup import first_page
+
+    return Starting(lambda: App(world, scenario_dir=folder, picture_cache=cache, warmup=False),
+                    prepare=lambda: first_page(world))
