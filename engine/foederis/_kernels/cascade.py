@@ -458,9 +458,16 @@ def cascade_general(
     cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
                                     targets)
     n = side.shape[0]
-    acc = np.zeros(4 * n, dtype=np.float64)
-    offinit = np.zeros(2 * n, dtype=np.bool_)
-    stamp = np.zeros(n, dtype=np.int32)
+    # zeroed by hand: np.zeros would compile three more array constructors (issue 12)
+    acc = np.empty(4 * n, dtype=np.float64)
+    offinit = np.empty(2 * n, dtype=np.bool_)
+    stamp = np.empty(n, dtype=np.int32)
+    for i in range(n):
+        for x in range(4):
+            acc[4 * i + x] = 0.0
+        offinit[2 * i] = False
+        offinit[2 * i + 1] = False
+        stamp[i] = 0
     touched = np.empty(n, dtype=np.int32)
     dirty = np.empty(n, dtype=np.int32)
     n_rounds, k, nd = cascade_core(
