@@ -114,6 +114,7 @@ def test_first_cascades_compile_one_variant_of_each_kernel(tmp_path):
     assert "cascade.cascade_general" in compiled and "core.cascade_core" in compiled
     assert "cascade.cascade_kernel" not in compiled  # foederis.cascade calls one kernel
     assert not any(k in compiled for k in ("cascade.cascade_kernel_pull",
+                                           "cascade.cascade_fast",
                                            "cascade._cascade_monotone",
                                            "cascade._cascade_monotone_pull",
                                            "cascade.edge_pull_kernel")), compiled
@@ -139,6 +140,33 @@ def test_a_sweep_after_a_cascade_compiles_one_variant_of_each_kernel(tmp_path):
     assert r.returncode == 0, r.stderr
     compiled = json.loads(r.stdout.strip().splitlines()[-1])
     assert "sweep._sweep_lane" in compiled and "core.cascade_core" in compiled
+    assert {k: v for k, v in compiled.items() if v > 1} == {}
+
+
+# the cascade steps of warmup(), from an empty numba cache: the general path (C:B) and the
+# monotone fast path (A:B, pulls unresolved then resolved) are two kernels, so compiling the
+# fast path links no general path (issue 12: cascade_kernel_pull, which holds both, is for
+# embedding only)
+FAST_VARIANTS = VARIANTS.replace(
+    'w = foederis.load_world()',
+    'from foederis._warmup import _tiny_world\nimport numpy as np\n'
+    'w = _tiny_world(foederis.World, np)').replace(
+    'foederis.cascade(w, "RUS:EST")',
+    'foederis.cascade(w, "C:B"); foederis.cascade(w, "A:B")')
+
+
+def test_the_fast_path_compiles_apart_from_the_general_path(tmp_path):
+    assert "_tiny_world" in FAST_VARIANTS and '"A:B"' in FAST_VARIANTS
+    r = subprocess.run([sys.executable, "-c", FAST_VARIANTS],
+                       env=server_env(NUMBA_CACHE_DIR=str(tmp_path)),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    compiled = json.loads(r.stdout.strip().splitlines()[-1])
+    for k in ("cascade.cascade_general", "cascade.cascade_fast", "cascade._cascade_monotone",
+              "cascade._cascade_monotone_pull", "cascade.edge_pull_kernel"):
+        assert compiled.get(k) == 1, (k, compiled)
+    assert not any(k in compiled for k in ("cascade.cascade_kernel_pull",
+                                           "cascade.cascade_kernel")), compiled
     assert {k: v for k, v in compiled.items() if v > 1} == {}
 
 

@@ -452,9 +452,10 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
     round_ptr = np.zeros(n + 2, dtype=np.int64)
     cap_round = np.empty((n + 1, 2), dtype=np.float64)
     with jit_errstate():
+        n_rounds = -1
         if monotone_possible(p):
             tpull = edge_pull(world, p)
-            n_rounds = -2
+            n_rounds = -2  # -1: the fast path gave up, -2: not run yet
             if isinstance(tpull, SplitPull):
                 # a large World: its large rounds split between the cores (monotone pull
                 # path)
@@ -468,9 +469,9 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
                     side, rnd, init, order, round_ptr, cap_round,
                 ))
                 tpull = None  # if it did not apply: the serial kernel, pulls unresolved
-            if n_rounds < 0:
-                # one kernel for both: an empty tpull runs as cascade_kernel (one compile)
-                n_rounds = int(_k.cascade_kernel_pull(
+            if n_rounds == -2:
+                # one kernel for both fast paths: an empty tpull reads the edge arrays
+                n_rounds = int(_k.cascade_fast(
                     p.tindptr, p.tindices, p.tcredibility, p.tkind, p.tdomains,
                     NO_PULL if tpull is None else tpull,
                     p.threshold, p.default_threshold, p.region_code, p.global_reach,
@@ -479,7 +480,9 @@ def cascade(world: Any, attacks: Any, rules: Rules | None = None, *,
                     p.credibility_scale, p.max_rounds, p.levers, p.capability,
                     side, rnd, init, order, round_ptr, cap_round,
                 ))
-        else:  # what cascade_kernel_pull runs when its fast path does not apply
+        if n_rounds < 0:
+            # the fast path cannot apply or gave up: the general path, on reset outputs
+            # (what cascade_kernel runs then; its own kernel, compiled once)
             side.fill(0)
             rnd.fill(-1)
             init.fill(False)

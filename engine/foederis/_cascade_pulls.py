@@ -113,11 +113,11 @@ NO_PULL.setflags(write=False)
 
 
 def monotone_possible(p: Prepared) -> bool:
-    """Whether the monotone fast path of ``cascade_kernel_pull`` can apply to this
+    """Whether the monotone fast path (``cascade_fast``) can apply to this
     question: its own test, in the same order (rival_scope "all", the cost of joining and
-    one pull per treaty rule it out, then ``monotone_applies``). When it cannot, the kernel would run its
-    general path on reset outputs, which is ``cascade_general``: :func:`cascade` calls that
-    kernel directly, so a session whose questions all take the general path (the
+    one pull per treaty rule it out, then ``monotone_applies``). When it cannot, ``cascade_fast`` would return -1
+    and the general path run on reset outputs (``cascade_general``): :func:`cascade` calls
+    that kernel alone, so a session whose questions all take the general path (the
     contemporary world under the default rules) never compiles the fast path (issue 12:
     about a third of the first cascade's cold compile)."""
     lv = p.levers

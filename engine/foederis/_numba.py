@@ -29,7 +29,9 @@ Every kernel of foederis is compiled through :func:`jit` (serial) or :func:`jit_
   other kernels where they would make a variant of their own), and nothing compiles in
   the first cascade that it does not run (``foederis.cascade`` calls ``cascade_general``
   when the monotone fast path cannot apply, so the contemporary world's first questions
-  never compile that path; numba's ``np.sort`` and slice assignment
+  never compile that path, and the fast path is a kernel of its own, ``cascade_fast``,
+  that holds no general path: each body compiles once (every kernel a caller links is
+  optimised and machine-compiled again inside the caller); numba's ``np.sort`` and slice assignment
   brought seconds of error-message formatting: :func:`foederis._kernels.core.sort_segment`
   is written out).
 

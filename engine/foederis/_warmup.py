@@ -19,8 +19,8 @@ __all__ = ["warmup"]
 
 #: Rough cold-compile seconds of each step (2 cores, 2026-12): only how ``jobs`` shares
 #: the steps between processes depends on them.
-_COST = {"cascade": 12.0, "check_csr": 0.2, "cascade fast path": 4.0,
-         "simulate threshold": 5.0, "simulate any": 15.0, "threat": 1.5,
+_COST = {"cascade": 11.0, "check_csr": 0.2, "cascade fast path": 3.5,
+         "simulate threshold": 5.5, "simulate any": 15.0, "threat": 1.5,
          "deterrence and entrapment sweeps": 12.0, "analysis kernels": 8.0,
          "simulate threshold parallel": 7.0, "simulate any parallel": 9.0,
          "threat parallel": 1.5, "deterrence and entrapment sweeps parallel": 12.0}

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 from .bitparallel import any_stride, simulate_any_parallel, simulate_any_serial
 from .cascade import (
+    cascade_fast,
     cascade_general,
     cascade_kernel,
     cascade_kernel_pull,
@@ -75,6 +76,7 @@ from .threat import (threat_iterate_parallel, threat_iterate_serial, threat_sour
 __all__ = [
     "any_stride",
     "bernoulli_bits",
+    "cascade_fast",
     "cascade_general",
     "cascade_kernel",
     "cascade_kernel_pull",

@@ -55,7 +55,7 @@ from .random import ZERO
 
 __all__ = [
     "monotone_applies", "edge_pull_kernel", "cascade_kernel", "cascade_kernel_pull",
-    "cascade_general", "umbrella_kernel",
+    "cascade_fast", "cascade_general", "umbrella_kernel",
 ]
 
 
@@ -332,8 +332,8 @@ def reset_outputs(side, round_, initiator):
         initiator[i] = False
 
 
-@jit_inner(inline="always")
-def _cascade(
+@jit
+def cascade_fast(
     tindptr, tindices, tcredibility, tkind, tdomains, tpull,
     threshold, default_threshold, region_code, global_reach, theatre, reach,
     aggressors, targets, domain,
@@ -342,51 +342,44 @@ def _cascade(
     capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
-    """The one body of cascade_kernel and cascade_kernel_pull: the monotone fast path when
-    it applies (reading the resolved pulls ``tpull`` when it holds one per in-edge), else
-    or when it gives up the general path. Whether the pulls are resolved is a run-time
-    test, not a compile-time flag, so both kernels share one compiled body."""
+    """The monotone fast path alone, arguments and outputs as cascade_kernel_pull's: its
+    n_rounds, or -1 when it does not apply or gives up (outputs then partly written; the
+    caller resets them and runs :func:`cascade_general`, as cascade_kernel_pull does).
+    It reads the resolved pulls ``tpull`` when it holds one per in-edge (a run-time test,
+    not a compile-time flag: one compiled kernel for both fast paths). Its own kernel, so
+    that compiling it never compiles the general path again (issue 12: foederis.cascade
+    calls this kernel, then cascade_general when it returns -1; ``defend_initiators``
+    is unused, kept so that every cascade kernel takes the same arguments)."""
+    # (the monotone path presses only the initiators' rivals, Rules.rival_scope, weighs
+    # no cost of joining, Rules.min_side_share, and sums every pull, not one per treaty)
+    if ((levers[13] and levers[3] > 0.0) or levers[14] > 0.0 or levers[17] > 0
+            or not monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
+                                    pull_weight, restraint_weight, credibility_scale)):
+        return -1
     n = side.shape[0]
     # pulls resolved per World know no conditions: with conditions, the edge arrays
     resolved = tpull.shape[0] == tindices.shape[0] and levers[7].shape[0] == 0
     reset_outputs(side, round_, initiator)
-    cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
-                                targets)
-    # (the monotone path presses only the initiators' rivals, Rules.rival_scope, weighs
-    # no cost of joining, Rules.min_side_share, and sums every pull, not one per treaty)
-    if (not (levers[13] and levers[3] > 0.0) and not (levers[14] > 0.0)
-            and not (levers[17] > 0)
-            and monotone_applies(tindptr, tkind, tdomains, aggressors, domain,
-                                 pull_weight, restraint_weight, credibility_scale)):
-        at = np.empty(2 * n, dtype=np.float64)
-        if resolved and levers[5] == 1.0:  # (tpull holds no trigger toward co-belligerents)
-            n_rounds = _cascade_monotone_pull(
-                tindptr, tindices, tpull,
-                threshold, default_threshold, region_code, global_reach, theatre, reach,
-                aggressors, targets, max_rounds, levers,
-                side, round_, initiator, order, round_ptr, at,
-            )
-        else:
-            n_rounds = _cascade_monotone(
-                tindptr, tindices, tcredibility, tkind, tdomains,
-                threshold, default_threshold, region_code, global_reach, theatre, reach,
-                aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
-                levers, cok, side, round_, initiator, order, round_ptr, at,
-            )
-        if n_rounds >= 0:
-            round_capability(order, round_ptr, n_rounds, side, capability,
-                             capability_by_round)
-            return n_rounds
-        reset_outputs(side, round_, initiator)  # the fast path gave up: start afresh
-    return _general(
-        tindptr, tindices, tcredibility, tkind, tdomains,
-        threshold, default_threshold, region_code, global_reach, theatre, reach,
-        aggressors, targets, domain,
-        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-        levers, cok, bound,
-        capability,
-        side, round_, initiator, order, round_ptr, capability_by_round,
-    )
+    at = np.empty(2 * n, dtype=np.float64)
+    if resolved and levers[5] == 1.0:  # (tpull holds no trigger toward co-belligerents)
+        n_rounds = _cascade_monotone_pull(
+            tindptr, tindices, tpull,
+            threshold, default_threshold, region_code, global_reach, theatre, reach,
+            aggressors, targets, max_rounds, levers,
+            side, round_, initiator, order, round_ptr, at,
+        )
+    else:
+        cok, _ = new_question_state(tindptr, tindices, tcredibility, tkind, levers,
+                                    aggressors, targets)
+        n_rounds = _cascade_monotone(
+            tindptr, tindices, tcredibility, tkind, tdomains,
+            threshold, default_threshold, region_code, global_reach, theatre, reach,
+            aggressors, targets, domain, pull_weight, credibility_scale, max_rounds,
+            levers, cok, side, round_, initiator, order, round_ptr, at,
+        )
+    if n_rounds >= 0:
+        round_capability(order, round_ptr, n_rounds, side, capability, capability_by_round)
+    return n_rounds
 
 
 @jit
@@ -401,12 +394,24 @@ def cascade_kernel_pull(
 ):
     """cascade_kernel, with ``tpull`` = edge_pull_kernel(tcredibility, tkind, tdomains,
     pull_weight, domain, credibility_scale) for its monotone fast path (the same result
-    bit for bit), or an empty ``tpull`` to run exactly as cascade_kernel; the general path
-    reads the edge arrays as cascade_kernel does. :func:`foederis.cascade` calls this
-    kernel for a question the fast path can take (one compiled kernel for both fast
-    paths, issue 12) and :func:`cascade_general` for any other."""
-    return _cascade(
+    bit for bit), or an empty ``tpull`` to run exactly as cascade_kernel: the fast path
+    (:func:`cascade_fast`) when it applies, else or when it gives up the general path
+    (:func:`cascade_general`) on reset outputs. :func:`foederis.cascade` calls those two
+    kernels itself (compiling this one would link both again)."""
+    n_rounds = cascade_fast(
         tindptr, tindices, tcredibility, tkind, tdomains, tpull,
+        threshold, default_threshold, region_code, global_reach, theatre, reach,
+        aggressors, targets, domain,
+        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
+        levers,
+        capability,
+        side, round_, initiator, order, round_ptr, capability_by_round,
+    )
+    if n_rounds >= 0:
+        return n_rounds
+    reset_outputs(side, round_, initiator)  # not applicable, or the fast path gave up
+    return cascade_general(
+        tindptr, tindices, tcredibility, tkind, tdomains,
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
         pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
@@ -427,7 +432,7 @@ def cascade_kernel(
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
     """The deterministic commitment cascade; see foederis.kernels.cascade_kernel."""
-    return _cascade(
+    return cascade_kernel_pull(
         tindptr, tindices, tcredibility, tkind, tdomains, tcredibility[:0],
         threshold, default_threshold, region_code, global_reach, theatre, reach,
         aggressors, targets, domain,
@@ -451,33 +456,18 @@ def cascade_general(
     """The general path of cascade_kernel (outputs already reset: side 0, round -1,
     initiator False)."""
     cok, bound = new_question_state(tindptr, tindices, tcredibility, tkind, levers, aggressors,
-                                targets)
-    return _general(
-        tindptr, tindices, tcredibility, tkind, tdomains,
-        threshold, default_threshold, region_code, global_reach, theatre, reach,
-        aggressors, targets, domain,
-        pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-        levers, cok, bound,
-        capability,
-        side, round_, initiator, order, round_ptr, capability_by_round,
-    )
-
-
-@jit_inner
-def _general(
-    tindptr, tindices, tcredibility, tkind, tdomains,
-    threshold, default_threshold, region_code, global_reach, theatre, reach,
-    aggressors, targets, domain,
-    pull_weight, restraint_weight, defend_initiators, credibility_scale, max_rounds,
-    levers, cok, bound,
-    capability,
-    side, round_, initiator, order, round_ptr, capability_by_round,
-):
-    """cascade_general with the question's state (``cok``, ``bound``) computed."""
+                                    targets)
     n = side.shape[0]
-    acc = np.zeros(4 * n, dtype=np.float64)
-    offinit = np.zeros(2 * n, dtype=np.bool_)
-    stamp = np.zeros(n, dtype=np.int32)
+    # zeroed by hand: np.zeros would compile three more array constructors (issue 12)
+    acc = np.empty(4 * n, dtype=np.float64)
+    offinit = np.empty(2 * n, dtype=np.bool_)
+    stamp = np.empty(n, dtype=np.int32)
+    for i in range(n):
+        for x in range(4):
+            acc[4 * i + x] = 0.0
+        offinit[2 * i] = False
+        offinit[2 * i + 1] = False
+        stamp[i] = 0
     touched = np.empty(n, dtype=np.int32)
     dirty = np.empty(n, dtype=np.int32)
     n_rounds, k, nd = cascade_core(

@@ -146,15 +146,16 @@ def cascade_pull_parallel(
     max_rounds, levers, capability,
     side, round_, initiator, order, round_ptr, capability_by_round,
 ):
-    """cascade_kernel_pull's monotone pull path over the split layout
+    """cascade_fast's monotone pull path over the split layout
     (edge_pull_split_kernel, ``parts`` a power of two), its large rounds split between
     ``parts`` threads: a round whose frontier (the previous round's joiners) holds at
     least ``min_rows`` states runs in parallel, the others (and round 1, which presses
     the aggressors' rivals) on one thread (_split_round). Returns n_rounds as
-    cascade_kernel_pull does, -1 when the fast path gives up and -2 when the monotone
+    cascade_fast does, -1 when the fast path gives up and -2 when the monotone
     pull path does not apply (no conditions, defend_cobelligerents 1, rival_scope
     "initiators", no cost of joining, no treaty counted once, (M1) and (M2)): the caller then runs
-    cascade_kernel_pull, so the result never depends on which kernel ran.
+    cascade_fast (-2) or cascade_general (-1), so the result never depends on which kernel
+    ran.
 
     A parallel round: the parts first gather the frontier's row bounds (each part a
     share of the rows: one random read of ``pptr`` per row), then part o walks, for

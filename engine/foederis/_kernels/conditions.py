@@ -63,7 +63,7 @@ _DEFENCE_MASK = np.int64(sum(1 << c for c, k in enumerate(KINDS)
                              if k.ordinal >= 3 and k.effect == "pull"))
 
 
-@jit_inner
+@jit_inner(inline="always")
 def condition_state(levers, aggressors, targets, cok):
     """Fill ``cok`` (bool[3C]) for these aggressors and targets (see the module
     docstring). With no aggressor every condition holds (no war to condition on)."""
@@ -135,7 +135,7 @@ def question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets,
     return nb
 
 
-@jit_inner
+@jit_inner(inline="always")
 def new_question_state(tindptr, tindices, tcred, tkind, levers, aggressors, targets):
     """:func:`question_state` in buffers of its own: (cok, bound)."""
     m = 0
