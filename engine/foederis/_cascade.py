@@ -45,7 +45,6 @@ import numpy as np
 from . import _kernels as _k
 from ._constants import DOMAIN_BITS, KIND_NAMES, OFFENSE, SIDE_A, SIDE_D, SIDE_NAMES
 from ._gate import (
-    Prepared,
     check_rules,
     check_world,
     conditioned_credibility,
