@@ -208,8 +208,9 @@ def parse_attacks(world: Any, attacks: Any) -> tuple[np.ndarray, np.ndarray, tup
             f"{shown(code)} is both an aggressor ({a_in[0]}:{a_in[1]}) and a target "
             f"({t_in[0]}:{t_in[1]}); a state fights on one side only"
         )
-    aggressors = np.unique(np.asarray(agg, dtype=np.int64))
-    targets = np.unique(np.asarray(tgt, dtype=np.int64))
+    # sorted and unique, as np.unique gives them (a set: a question holds a few states)
+    aggressors = np.array(sorted(set(agg)), dtype=np.int64)
+    targets = np.array(sorted(set(tgt)), dtype=np.int64)
     # drop repeated pairs, keep order
     seen = set()
     uniq = []
